@@ -1,0 +1,50 @@
+"""What-if prices: the CLI's JSON object (tarifs.md §5) and the points of a price curve."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from portail_famille.domaine.grille import Bareme
+from portail_famille.domaine.grille import Grille
+from portail_famille.domaine.montants import formater_montant
+from portail_famille.domaine.quotient import quotient_retenu
+from portail_famille.domaine.tarification import calculer_tarif
+
+QF_NUL = Decimal("0.00")
+
+
+def simuler(grille: Grille, le: date, qf: Decimal | None, hors_commune: bool = False,
+            rang: int = 1) -> dict:
+    """Every service of the period in force on `le`, priced; raise PeriodeIntrouvable."""
+    periode = grille.periode_a(le)
+    services = {}
+    for code, service in periode.services.items():
+        tarif = calculer_tarif(periode, code, qf, hors_commune=hors_commune, rang=rang)
+        services[code] = {
+            "libelle": service.libelle,
+            "unite": service.unite,
+            "prix": formater_montant(tarif.prix),
+            "explication": tarif.explication,
+        }
+    return {
+        "periode": periode.libelle,
+        "qf": None if qf is None else formater_montant(quotient_retenu(qf)),
+        "services": services,
+    }
+
+
+def en_json(simulation: dict) -> str:
+    """The simulation as the CLI prints it: one line of JSON, accents kept."""
+    return json.dumps(simulation, ensure_ascii=False)
+
+
+def points_de_courbe(bareme: Bareme, qf_max: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """(QF, price) from QF 0 to `qf_max`, at least 2 points; a bracket's jump is 2 points."""
+    if qf_max < 0:
+        raise ValueError(f"la courbe s'arrête à un QF positif ou nul, pas {qf_max}")
+    points = [(QF_NUL, bareme.prix_de_base(QF_NUL).prix)]
+    for point in bareme.cassures():
+        if point[0] < qf_max and point != points[-1]:
+            points.append(point)
+    points.append((qf_max, bareme.prix_de_base(quotient_retenu(qf_max)).prix))
+    return points

@@ -1,0 +1,101 @@
+"""The price of a service for one family, with the reasons a family or an agent can read."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from decimal import localcontext
+
+from portail_famille.domaine.grille import Majoration
+from portail_famille.domaine.grille import Periode
+from portail_famille.domaine.grille import Service
+from portail_famille.domaine.montants import CONTEXTE_EXACT
+from portail_famille.domaine.montants import arrondir
+from portail_famille.domaine.montants import formater_montant
+from portail_famille.domaine.montants import formater_tel_quel
+from portail_famille.domaine.quotient import quotient_retenu
+
+REGLE_BAREME = "bareme"
+REGLE_SANS_QUOTIENT = "sans_quotient"
+REGLE_HORS_COMMUNE = "hors_commune"
+
+
+@dataclass(frozen=True)
+class Tarif:
+    """A computed price: `explication` in one line, `etapes` for a « Pourquoi ce tarif ? » panel."""
+
+    prix: Decimal
+    explication: str
+    etapes: tuple[str, ...]
+    tranche: int | None
+    regle: str
+    reduction_pourcent: Decimal
+    prix_de_base: Decimal  # before the non-resident rule and the sibling reduction
+    qf: Decimal | None  # the QF used, to the cent; None without a valid QF
+
+
+class ServiceIntrouvable(LookupError):
+    """The period has no service with this code."""
+
+
+def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
+                   hors_commune: bool = False, rang: int = 1) -> Tarif:
+    """The price of tarifs.md §3; raise ServiceIntrouvable, QuotientIncalculable or ValueError."""
+    service = periode.services.get(code_service)
+    if service is None:
+        raise ServiceIntrouvable(
+            f"le service « {code_service} » n'existe pas dans la période « {periode.libelle} »"
+        )
+    if rang < 1:
+        raise ValueError(f"rang d'enfant invalide ({rang}) : l'aîné est le rang 1")
+    if qf is None:
+        prix = arrondir(service.sans_quotient)
+        maximal = service.sans_quotient == service.bareme.prix_maximal()
+        explication = (f"sans quotient familial : tarif {'maximal ' if maximal else ''}"
+                       f"{formater_montant(prix)}")
+        etapes = [f"Pas de quotient familial valide : le tarif sans quotient s'applique, "
+                  f"{formater_montant(prix)}{', le plus élevé du barème' if maximal else ''}."]
+        tranche, regle = None, REGLE_SANS_QUOTIENT
+    else:
+        qf = quotient_retenu(qf)
+        prix, explication, tranche = service.bareme.prix_de_base(qf)
+        etapes = [f"Quotient familial retenu : {formater_montant(qf)}.",
+                  f"{service.bareme.nom.capitalize()} : {explication}, "
+                  f"soit {formater_montant(prix)}."]
+        regle = REGLE_BAREME
+    prix_de_base = prix
+    if hors_commune:
+        prix, suffixe, etape = _hors_commune(service, prix)
+        explication += suffixe
+        etapes.append(etape)
+        regle = REGLE_HORS_COMMUNE
+    pourcent = Decimal(0)
+    reduction = periode.reduction_fratrie
+    if reduction is not None and code_service in reduction.services:
+        pourcent = reduction.pourcentage(rang)
+    if pourcent:
+        avant = prix
+        with localcontext(CONTEXTE_EXACT):
+            prix = arrondir(prix * (100 - pourcent) / 100)
+        explication += f" ; rang {rang} : −{formater_tel_quel(pourcent)} %"
+        etapes.append(f"Réduction fratrie, enfant de rang {rang} : "
+                      f"−{formater_tel_quel(pourcent)} %, {formater_montant(avant)} devient "
+                      f"{formater_montant(prix)}.")
+    elif rang > 1:
+        etapes.append(f"Pas de réduction fratrie pour un enfant de rang {rang} à ce service.")
+    return Tarif(prix, explication, tuple(etapes), tranche, regle, pourcent, prix_de_base, qf)
+
+
+def _hors_commune(service: Service, prix: Decimal) -> tuple[Decimal, str, str]:
+    """The non-resident price, the suffix of the one-line explanation, and the detailed step."""
+    regle = service.hors_commune
+    if isinstance(regle, Majoration):
+        with localcontext(CONTEXTE_EXACT):
+            majore = arrondir(prix * (100 + regle.pourcent) / 100)
+        pourcent = formater_tel_quel(regle.pourcent)
+        return (majore, f" ; hors commune +{pourcent} %",
+                f"Famille domiciliée hors de la commune : +{pourcent} %, "
+                f"{formater_montant(prix)} devient {formater_montant(majore)}.")
+    origine = ("le tarif hors commune" if service.hors_commune_explicite
+               else "le tarif sans quotient, faute de tarif hors commune propre au service,")
+    return (arrondir(regle), f" ; hors commune : tarif {formater_montant(regle)}",
+            f"Famille domiciliée hors de la commune : {origine} remplace le tarif calculé, "
+            f"soit {formater_montant(regle)}.")
