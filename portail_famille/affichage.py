@@ -1,0 +1,56 @@
+"""French formatting for templates: amounts as `3,62 €`, dates as `1 septembre 2026`."""
+
+from datetime import date
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from portail_famille.domaine.montants import arrondir
+
+PARIS = ZoneInfo("Europe/Paris")
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre")
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+ESPACE_INSECABLE = "\u00a0"
+ESPACE_FINE = "\u202f"
+
+
+def nombre(valeur: Decimal | int, decimales: int = 2) -> str:
+    """`1258.6` → `1 258,60` (thin no-break space between thousands, comma for decimals)."""
+    if decimales == 2:
+        valeur = arrondir(Decimal(valeur))
+    entier, _, fraction = f"{valeur:,.{decimales}f}".partition(".")
+    entier = entier.replace(",", ESPACE_FINE)
+    return f"{entier},{fraction}" if decimales else entier
+
+
+def euros(valeur: Decimal | int | None) -> str:
+    """An amount the French way: `3,62 €`; an em dash when there is none."""
+    if valeur is None:
+        return "—"
+    return f"{nombre(valeur)}{ESPACE_INSECABLE}€"
+
+
+def date_longue(valeur: date | datetime | None) -> str:
+    """`2026-09-01` → `1 septembre 2026`; datetimes are shown in Paris time with the hour."""
+    if valeur is None:
+        return "—"
+    if isinstance(valeur, datetime):
+        local = valeur.astimezone(PARIS)
+        return f"{date_longue(local.date())} à {local:%H:%M}"
+    jour = "1er" if valeur.day == 1 else str(valeur.day)
+    return f"{jour} {MOIS[valeur.month - 1]} {valeur.year}"
+
+
+def date_courte(valeur: date | None) -> str:
+    """`2026-09-01` → `01/09/2026`."""
+    return "—" if valeur is None else f"{valeur:%d/%m/%Y}"
+
+
+def init_app(app) -> None:
+    """Register the filters."""
+    app.add_template_filter(euros)
+    app.add_template_filter(nombre)
+    app.add_template_filter(date_longue)
+    app.add_template_filter(date_courte)
+    app.jinja_env.globals["JOURS"] = JOURS

@@ -1,0 +1,199 @@
+"""Command line: `flask --app portail_famille tarifs verifier|simuler|importer|exporter`.
+
+`verifier` and `simuler` are a stable interface (tarifs.md §5): output and exit codes are a
+contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every period).
+"""
+
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from werkzeug.serving import run_simple
+
+from portail_famille.bac_a_sable import jeu_de_donnees
+from portail_famille.domaine.grille import GrilleInvalide
+from portail_famille.domaine.grille import PeriodeIntrouvable
+from portail_famille.domaine.quotient import QuotientIncalculable
+from portail_famille.extensions import db
+from portail_famille.services import comptes as services_comptes
+from portail_famille.services import grilles
+from portail_famille.services import tarifs as tarifs_service
+
+tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, importer, exporter.")
+
+
+def _echouer(message: str, code: int):
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _afficher_erreurs(erreur: GrilleInvalide, vers_erreur: bool) -> None:
+    for ligne in erreur.lignes():
+        click.echo(ligne, err=vers_erreur)
+    nombre = len(erreur.erreurs)
+    click.echo(f"{nombre} erreur{'s' if nombre > 1 else ''} : grille refusée.", err=vers_erreur)
+
+
+def _texte_en_vigueur() -> tuple[str, str]:
+    chargee = current_app.extensions["grille"].obtenir()
+    if chargee.version_id is None:
+        return chargee.texte, current_app.extensions["portail"].tarifs_fichier.name
+    return chargee.texte, f"version {chargee.version_id}"
+
+
+@tarifs.command("verifier")
+@click.argument("fichier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def verifier(fichier: Path | None):
+    """Vérifie une grille (par défaut, celle en vigueur) : code 0 si valide, 1 sinon."""
+    if fichier is None:
+        texte, nom = _texte_en_vigueur()
+    else:
+        try:
+            texte, nom = fichier.read_text(encoding="utf-8"), str(fichier)
+        except (OSError, UnicodeDecodeError) as exc:
+            _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
+    try:
+        grille = grilles.lire(texte, nom)
+    except GrilleInvalide as erreur:
+        _afficher_erreurs(erreur, vers_erreur=False)
+        sys.exit(1)
+    click.echo(f"{nom} : grille valide – {grilles.resumer(grille)}")
+
+
+@tarifs.command("simuler")
+@click.option("--fichier", type=click.Path(dir_okay=False, path_type=Path),
+              help="Grille à utiliser (par défaut, celle en vigueur).")
+@click.option("--qf", help="Quotient familial, en euros.")
+@click.option("--rfr", help="Revenu fiscal de référence, en euros (avec --parts).")
+@click.option("--parts", help="Nombre de parts fiscales (avec --rfr).")
+@click.option("--sans-quotient", is_flag=True, help="Sans quotient familial valide.")
+@click.option("--date", "le", metavar="AAAA-MM-JJ", help="Date du tarif (par défaut, aujourd’hui).")
+@click.option("--hors-commune", is_flag=True, help="Foyer domicilié hors de la commune.")
+@click.option("--rang", default="1", help="Rang de l’enfant dans la fratrie (1 = l’aîné).")
+@click.option("--json", "en_json", is_flag=True, help="Un objet JSON sur la sortie standard.")
+def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_json):
+    """Affiche le prix de chaque service de la période en vigueur à la date donnée."""
+    try:
+        jour = _lire_date(le)
+        rang_entier = _lire_rang(rang)
+        quotient = tarifs_service.lire_qf(qf=qf, rfr=rfr, parts=parts, sans_quotient=sans_quotient)
+    except (ValueError, QuotientIncalculable) as exc:
+        _echouer(f"Erreur : {exc}", 2)
+    if fichier is not None:
+        try:
+            grille = grilles.lire(fichier.read_text(encoding="utf-8"), str(fichier))
+        except OSError as exc:
+            _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
+        except GrilleInvalide as erreur:
+            _afficher_erreurs(erreur, vers_erreur=True)
+            sys.exit(1)
+    else:
+        grille = current_app.extensions["grille"].obtenir().grille
+    situation = tarifs_service.Situation(quotient, hors_commune, rang_entier)
+    try:
+        resultat = tarifs_service.simuler_json(grille, jour, situation)
+    except PeriodeIntrouvable:
+        _echouer(f"Erreur : aucune période de la grille ne couvre le {jour.isoformat()}", 2)
+    if en_json:
+        click.echo(tarifs_service.en_json(resultat))
+        return
+    entete = "sans quotient familial" if resultat["qf"] is None else f"QF {resultat['qf']}"
+    click.echo(f"{resultat['periode']} – {entete}")
+    for code, service in resultat["services"].items():
+        click.echo(f"  {service['libelle']} ({code}) : {service['prix']} € par {service['unite']}"
+                   f" – {service['explication']}")
+
+
+def _lire_date(texte: str | None) -> date:
+    if not texte:
+        return date.today()
+    try:
+        return date.fromisoformat(texte)
+    except ValueError:
+        raise ValueError(f"date invalide « {texte} » (format attendu AAAA-MM-JJ)") from None
+
+
+def _lire_rang(texte: str) -> int:
+    if not texte.isdigit() or int(texte) < 1:
+        raise ValueError(f"rang invalide « {texte} » (un entier à partir de 1)")
+    return int(texte)
+
+
+@tarifs.command("importer")
+@click.argument("fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--commentaire", default="", help="Pourquoi cette version (délibération…).")
+def importer(fichier: Path, commentaire: str):
+    """Ajoute une version de la grille depuis un fichier, après validation."""
+    try:
+        version = grilles.ajouter_version(
+            fichier.read_text(encoding="utf-8"), source="import", auteur="ligne de commande",
+            commentaire=commentaire, fichier=str(fichier),
+        )
+    except GrilleInvalide as erreur:
+        db.session.rollback()
+        _afficher_erreurs(erreur, vers_erreur=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Version {version.id} importée ({version.sha256[:12]}) : elle est en vigueur.")
+
+
+@tarifs.command("exporter")
+def exporter():
+    """Affiche le texte de la version en vigueur, commentaires compris."""
+    texte, _ = _texte_en_vigueur()
+    click.echo(texte, nl=False)
+
+
+comptes = AppGroup("comptes", help="Comptes du personnel de la mairie.")
+
+
+@comptes.command("creer")
+@click.argument("identifiant")
+@click.option("--role", type=click.Choice(["agent", "admin"]), default="agent")
+@click.password_option("--mot-de-passe", prompt="Mot de passe")
+def creer_compte(identifiant: str, role: str, mot_de_passe: str):
+    """Crée un compte d’agent ou d’administrateur."""
+    if len(mot_de_passe) < 12:
+        _echouer("Erreur : le mot de passe doit compter au moins 12 caractères.", 2)
+    services_comptes.creer_personnel(identifiant, mot_de_passe, role)
+    db.session.commit()
+    click.echo(f"Compte {role} « {identifiant} » créé.")
+
+
+@click.command("demo")
+@click.option("--hote", default="127.0.0.1", show_default=True)
+def demo(hote: str):
+    """Démonstration : base SQLite, FranceConnect et API simulés, comptes de démonstration."""
+    config = current_app.extensions["portail"]
+    if not config.bac_a_sable:
+        _echouer("Erreur : la démonstration exige PORTAIL_BAC_A_SABLE=1 (données fictives).", 2)
+    upgrade()
+    chemin = config.tarifs_fichier
+    grilles.synchroniser_fichier(chemin.read_text(encoding="utf-8"), chemin)
+    personnel = services_comptes.reinitialiser_personnel_de_demo()
+    db.session.commit()
+    port = urlsplit(config.portail_url).port or 80
+    click.echo(f"\nPortail famille (démonstration) : {config.portail_url}/")
+    click.echo("\nFamilles – « S’identifier avec FranceConnect », puis une identité fictive :")
+    for identite in jeu_de_donnees.IDENTITES:
+        personne = identite.personne
+        click.echo(f"  - {' '.join(personne.prenoms)} {personne.nom_naissance} : "
+                   f"{identite.description}")
+    click.echo("\nPersonnel – « Connexion du personnel » en bas de page :")
+    for identifiant, role, mot_de_passe in personnel:
+        click.echo(f"  - {role} : identifiant {identifiant}, mot de passe {mot_de_passe}")
+    click.echo("")
+    # Threaded: the portal calls its own sandbox provider while serving the callback (SB-5).
+    run_simple(hote, port, current_app._get_current_object(), threaded=True)
+
+
+def init_app(app) -> None:
+    """Register the command groups."""
+    app.cli.add_command(tarifs)
+    app.cli.add_command(comptes)
+    app.cli.add_command(demo)

@@ -1,0 +1,211 @@
+"""Every setting of the portal, read from the environment, typed and checked at boot."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from portail_famille.domaine import identifiants
+
+RACINE_PROJET = Path(__file__).resolve().parent.parent
+
+# The production FranceConnect hosts: the sandbox must never pretend to be one of them (O14).
+HOTES_FRANCECONNECT_PRODUCTION = ("oidc.franceconnect.gouv.fr", "app.franceconnect.gouv.fr")
+
+SCOPES_IDENTITE = "openid identite_pivot email"
+SCOPES_DONNEES = {
+    "caf": "cnaf_quotient_familial",
+    "dgfip": "dgfip_rfr dgfip_nbpart dgfip_annee_n_moins_1 dgfip_annee_n_moins_2",
+}
+
+CLES_FAIBLES = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+
+
+class ConfigurationInvalide(Exception):
+    """The environment does not describe a portal that can start; the message says what to fix."""
+
+
+def _booleen(valeur: str | None) -> bool:
+    return (valeur or "").strip().lower() in {"1", "true", "oui", "yes", "on"}
+
+
+def _entier(nom: str, valeur: str | None, defaut: int) -> int:
+    if valeur in (None, ""):
+        return defaut
+    try:
+        return int(valeur)
+    except ValueError as exc:
+        raise ConfigurationInvalide(f"{nom} doit être un entier (reçu « {valeur} »)") from exc
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """The typed settings; `depuis_environnement` builds and checks them."""
+
+    secret_key: str
+    database_url: str
+    portail_url: str
+    bac_a_sable: bool = False
+    tests: bool = False
+    redis_url: str | None = None
+    tarifs_fichier: Path = RACINE_PROJET / "tarifs.yaml"
+    proxy_fix_sauts: int = 0
+    franceconnect_issuer: str = ""
+    franceconnect_client_id: str = ""
+    franceconnect_client_secret: str = ""
+    franceconnect_scopes: str = ""
+    api_particulier_url: str = "https://particulier.api.gouv.fr"
+    api_particulier_token: str = ""
+    api_particulier_recipient: str = ""
+    impot_particulier_url: str = ""
+    impot_particulier_token_url: str = ""
+    impot_particulier_client_id: str = ""
+    impot_particulier_client_secret: str = ""
+    justificatif_taille_max: int = 5 * 1024 * 1024
+    grille_rafraichissement_s: float = 2.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def https(self) -> bool:
+        return self.portail_url.startswith("https://")
+
+    @classmethod
+    def depuis_environnement(cls, env=None, **surcharges) -> "Configuration":
+        """Read the settings from `env` (default os.environ); raise ConfigurationInvalide."""
+        env = os.environ if env is None else env
+        bac_a_sable = surcharges.pop("bac_a_sable", _booleen(env.get("PORTAIL_BAC_A_SABLE")))
+        tests = surcharges.pop("tests", False)
+        pour_servir = surcharges.pop("pour_servir", True)
+        portail_url = surcharges.pop(
+            "portail_url", env.get("PORTAIL_URL", "http://127.0.0.1:5000")
+        ).rstrip("/")
+        issuer_defaut = f"{portail_url}/bac-a-sable/franceconnect/api/v2" if bac_a_sable else ""
+        simulateurs = f"{portail_url}/bac-a-sable"
+
+        def lire(nom, defaut=""):
+            return env.get(nom) or (defaut if bac_a_sable or tests else "")
+
+        valeurs = {
+            "secret_key": env.get("SECRET_KEY", ""),
+            "database_url": env.get("DATABASE_URL", ""),
+            "portail_url": portail_url,
+            "bac_a_sable": bac_a_sable,
+            "tests": tests,
+            "redis_url": env.get("REDIS_URL") or None,
+            "tarifs_fichier": Path(env.get("TARIFS_FICHIER") or RACINE_PROJET / "tarifs.yaml"),
+            "proxy_fix_sauts": _entier("PROXY_FIX_SAUTS", env.get("PROXY_FIX_SAUTS"), 0),
+            "franceconnect_issuer": lire("FRANCECONNECT_ISSUER", issuer_defaut).rstrip("/"),
+            "franceconnect_client_id": lire("FRANCECONNECT_CLIENT_ID", "portail-famille-demo"),
+            "franceconnect_client_secret": lire(
+                "FRANCECONNECT_CLIENT_SECRET", "secret-du-bac-a-sable-portail-famille"
+            ),
+            "franceconnect_scopes": env.get("FRANCECONNECT_SCOPES", ""),
+            "api_particulier_url": lire(
+                "API_PARTICULIER_URL", f"{simulateurs}/api-particulier"
+            ).rstrip("/")
+            or "https://particulier.api.gouv.fr",
+            "api_particulier_token": lire("API_PARTICULIER_TOKEN", "jeton-bac-a-sable-complet"),
+            "api_particulier_recipient": lire("API_PARTICULIER_RECIPIENT", "21690123100011"),
+            "impot_particulier_url": lire(
+                "IMPOT_PARTICULIER_URL", f"{simulateurs}/impot-particulier/impotparticulier/1.0"
+            ).rstrip("/"),
+            "impot_particulier_token_url": lire(
+                "IMPOT_PARTICULIER_TOKEN_URL", f"{simulateurs}/impot-particulier/token"
+            ),
+            "impot_particulier_client_id": lire(
+                "IMPOT_PARTICULIER_CLIENT_ID", "portail-famille-dgfip"
+            ),
+            "impot_particulier_client_secret": lire(
+                "IMPOT_PARTICULIER_CLIENT_SECRET", "secret-dgfip-bac-a-sable"
+            ),
+            "justificatif_taille_max": _entier(
+                "JUSTIFICATIF_TAILLE_MAX", env.get("JUSTIFICATIF_TAILLE_MAX"), 5 * 1024 * 1024
+            ),
+        }
+        valeurs.update(surcharges)
+        noms = {f.name for f in fields(cls)}
+        extra = {k: v for k, v in valeurs.items() if k not in noms}
+        config = cls(**{k: v for k, v in valeurs.items() if k in noms}, extra=extra)
+        return config.verifiee(pour_servir)
+
+    def verifiee(self, pour_servir: bool = True) -> "Configuration":
+        """Fail at boot with every problem listed, rather than at the first request."""
+        problemes = []
+        if pour_servir and not (self.bac_a_sable or self.tests):
+            if self.secret_key.strip().lower() in CLES_FAIBLES or len(self.secret_key) < 32:
+                problemes.append(
+                    "SECRET_KEY est obligatoire : au moins 32 caractères aléatoires "
+                    "(par exemple `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+                )
+            if not self.portail_url.startswith("https://"):
+                problemes.append("PORTAIL_URL doit commencer par https:// en production")
+            for nom in ("franceconnect_issuer", "franceconnect_client_id",
+                        "franceconnect_client_secret"):
+                if not getattr(self, nom):
+                    problemes.append(f"{nom.upper()} est obligatoire")
+        if self.bac_a_sable:
+            hote = urlsplit(self.franceconnect_issuer).hostname or ""
+            if hote in HOTES_FRANCECONNECT_PRODUCTION:
+                problemes.append(
+                    "PORTAIL_BAC_A_SABLE=1 est interdit avec le FranceConnect de production"
+                )
+        if self.api_particulier_recipient and not identifiants.siret_valide(
+            self.api_particulier_recipient
+        ):
+            problemes.append(
+                "API_PARTICULIER_RECIPIENT doit être le SIRET de la commune "
+                "(14 chiffres, clé de Luhn valide)"
+            )
+        if problemes:
+            raise ConfigurationInvalide("Configuration invalide :\n- " + "\n- ".join(problemes))
+        return self
+
+    def scopes_franceconnect(self, sources: tuple[str, ...]) -> str:
+        """The scopes sent to FranceConnect: as configured, else identity + the enabled sources."""
+        if self.franceconnect_scopes:
+            return self.franceconnect_scopes
+        return " ".join([SCOPES_IDENTITE, *(SCOPES_DONNEES[s] for s in sources)])
+
+    def flask(self, instance_path: Path) -> dict:
+        """The Flask settings derived from this configuration."""
+        # Without SECRET_KEY (refused when serving outside the sandbox): a key kept under
+        # instance/ for the demo, so that sessions survive a restart, else a throwaway one.
+        cle = self.secret_key or (
+            _cle_de_demo(instance_path) if self.bac_a_sable else secrets.token_hex(32)
+        )
+        base = self.database_url or f"sqlite:///{instance_path / 'portail.db'}"
+        return {
+            "SECRET_KEY": cle,
+            "SQLALCHEMY_DATABASE_URI": _url_sqlalchemy(base),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "PREFERRED_URL_SCHEME": "https" if self.https else "http",
+            "SESSION_COOKIE_SECURE": self.https,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_NAME": "__Host-session" if self.https else "session",
+            "MAX_CONTENT_LENGTH": self.justificatif_taille_max + 64 * 1024,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "TESTING": self.tests,
+            **self.extra,
+        }
+
+
+def _url_sqlalchemy(url: str) -> str:
+    # Platforms hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
+    for prefixe in ("postgres://", "postgresql://"):
+        if url.startswith(prefixe):
+            return "postgresql+psycopg://" + url[len(prefixe):]
+    return url
+
+
+def _cle_de_demo(instance_path: Path) -> str:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    chemin = instance_path / "cle-secrete-demo"
+    if not chemin.exists():
+        chemin.write_text(secrets.token_hex(32))
+    return chemin.read_text().strip()

@@ -1,0 +1,45 @@
+"""Form fields shared by every audience: decimals typed the French way."""
+
+import re
+from decimal import Decimal
+
+from wtforms import Field
+from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
+
+_ESPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class ChampDecimal(Field):
+    """A decimal typed as `1 258,67` or `1258.67`; keeps what was typed when it is wrong."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, decimales=2, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kwargs)
+        self.decimales = decimales
+        self.saisie = ""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data).replace(".", ",")
+
+    def pre_validate(self, form):
+        # Once the text is not a number, the range and "required" checks have nothing to say.
+        if self.process_errors:
+            raise StopValidation()
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        self.saisie = (valuelist[0] if valuelist else "").strip()
+        if not self.saisie:
+            return
+        texte = _ESPACES.sub("", self.saisie).replace(",", ".")
+        if not re.fullmatch(r"-?\d+(\.\d+)?", texte):
+            raise ValueError("Saisissez un nombre, par exemple 1 258,67.")
+        valeur = Decimal(texte)
+        if valeur.as_tuple().exponent < -self.decimales:
+            raise ValueError(f"Au plus {self.decimales} chiffres après la virgule.")
+        self.data = valeur

@@ -1,0 +1,74 @@
+"""Forms of the public pages."""
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.validators import ValidationError
+
+from portail_famille.formulaires import ChampDecimal
+
+QUART = Decimal("0.25")
+
+
+def parts_fiscales(form, champ):
+    """Tax shares are positive, in steps of a quarter (securite.md I2)."""
+    if champ.data is not None and (champ.data <= 0 or champ.data % QUART):
+        raise ValidationError("Le nombre de parts est positif, par quarts : 1 ; 1,5 ; 2,75…")
+
+
+class SimulationForm(FlaskForm):
+    """The simulator: a QF, or an RFR and a number of shares."""
+
+    class Meta:
+        csrf = False  # a GET form that writes nothing
+
+    mode = RadioField(
+        "Comment connaissez-vous vos revenus ?",
+        choices=[("qf", "Je connais mon quotient familial"),
+                 ("rfr", "J’ai mon avis d’impôt (revenu fiscal de référence)")],
+        default="qf",
+    )
+    qf = ChampDecimal(
+        "Quotient familial, en euros",
+        description="Il figure sur votre attestation CAF ou MSA, par exemple 850.",
+        validators=[Optional(),
+                    NumberRange(min=0, message="Le quotient ne peut pas être négatif.")],
+    )
+    rfr = ChampDecimal(
+        "Revenu fiscal de référence, en euros",
+        decimales=0,
+        description="En première page de votre avis d’impôt, par exemple 37 760.",
+        validators=[Optional(), NumberRange(min=0, message="Le revenu ne peut pas être négatif.")],
+    )
+    parts = ChampDecimal(
+        "Nombre de parts fiscales",
+        description="Sur votre avis d’impôt, par exemple 2,5.",
+        validators=[Optional(), parts_fiscales],
+    )
+    hors_commune = BooleanField("Nous n’habitons pas la commune")
+    rang = SelectField(
+        "Rang de l’enfant dans la fratrie inscrite",
+        choices=[(1, "1er enfant (l’aîné)"), (2, "2e enfant"), (3, "3e enfant"),
+                 (4, "4e enfant et suivants")],
+        coerce=int,
+        default=1,
+        validators=[Optional()],
+    )
+    periode = SelectField("Année scolaire", validators=[Optional()])
+
+    def validate_qf(self, champ):
+        if self.mode.data == "qf" and champ.data is None:
+            raise ValidationError("Saisissez votre quotient familial, par exemple 850.")
+
+    def validate_rfr(self, champ):
+        if self.mode.data == "rfr" and champ.data is None:
+            raise ValidationError("Saisissez votre revenu fiscal de référence.")
+
+    def validate_parts(self, champ):
+        if self.mode.data == "rfr" and champ.data is None:
+            raise ValidationError("Saisissez le nombre de parts, par exemple 2,5.")

@@ -1,0 +1,192 @@
+"""Versions of the tariff grid: the database holds the grid in force, the file is the seed."""
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from portail_famille.domaine import grille as grille_domaine
+from portail_famille.domaine import montants
+from portail_famille.extensions import db
+from portail_famille.models import GrilleVersion
+
+journal = logging.getLogger(__name__)
+
+AUTEUR_FICHIER = "fichier"
+
+
+def empreinte(texte: str) -> str:
+    """The SHA-256 of a grid's text, as stored with every version and every rate decision."""
+    return hashlib.sha256(texte.encode("utf-8")).hexdigest()
+
+
+def ajouter_version(texte: str, *, source: str, auteur: str, commentaire: str = "",
+                    fichier: str = "tarifs.yaml") -> GrilleVersion:
+    """Validate `texte` and add it as the newest version; raise GrilleInvalide, adding nothing."""
+    lire(texte, fichier)
+    version = GrilleVersion(texte=texte, sha256=empreinte(texte), source=source, auteur=auteur,
+                            commentaire=commentaire)
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def synchroniser_fichier(texte: str, chemin: Path) -> GrilleVersion | None:
+    """Import the file's text if it changed since the last import from the file; return the version.
+
+    An unchanged file never overrides a newer edit made in the admin pages.
+    """
+    derniere_du_fichier = db.session.scalars(
+        sa.select(GrilleVersion)
+        .where(GrilleVersion.source == AUTEUR_FICHIER)
+        .order_by(GrilleVersion.id.desc())
+    ).first()
+    if derniere_du_fichier is not None and derniere_du_fichier.sha256 == empreinte(texte):
+        return None
+    return ajouter_version(texte, source=AUTEUR_FICHIER, auteur=AUTEUR_FICHIER,
+                           commentaire=f"import de {chemin.name} au démarrage", fichier=str(chemin))
+
+
+@dataclass(frozen=True)
+class GrilleChargee:
+    """A parsed grid, its text and the version it came from (None when read from the file)."""
+
+    grille: grille_domaine.Grille
+    texte: str
+    sha256: str
+    version_id: int | None
+
+
+class GrilleEnVigueur:
+    """Per-process cache of the grid in force, re-checked every few seconds.
+
+    Every process notices a version added by another one without a restart (tarifs.md §6):
+    the check is one indexed query on the newest row, and the YAML is parsed only on change.
+    Until the database is migrated and holds a version, the file's grid is in force.
+    """
+
+    def __init__(self, fichier: GrilleChargee, intervalle: float):
+        self._fichier = fichier
+        self._intervalle = intervalle
+        self._actuelle: GrilleChargee | None = None
+        self._base_prete = False
+        self._verifiee_a = float("-inf")
+        self._verrou = threading.Lock()
+
+    def obtenir(self) -> GrilleChargee:
+        """The grid in force."""
+        with self._verrou:
+            if time.monotonic() - self._verifiee_a >= self._intervalle:
+                self._actuelle = self._relire()
+                self._verifiee_a = time.monotonic()
+            return self._actuelle or self._fichier
+
+    def oublier(self) -> None:
+        """Force a re-check at the next call (after a commit that added a version)."""
+        with self._verrou:
+            self._verifiee_a = float("-inf")
+
+    def _relire(self) -> GrilleChargee | None:
+        if not self._base_prete:
+            self._base_prete = base_migree()
+            if not self._base_prete:
+                return None
+        derniere = db.session.execute(
+            sa.select(GrilleVersion.id).order_by(GrilleVersion.id.desc()).limit(1)
+        ).first()
+        if derniere is None:
+            return None
+        if self._actuelle is not None and self._actuelle.version_id == derniere.id:
+            return self._actuelle
+        version = db.session.get(GrilleVersion, derniere.id)
+        journal.info("grille en vigueur : version %s (%s)", version.id, version.sha256[:12])
+        return GrilleChargee(lire(version.texte), version.texte, version.sha256, version.id)
+
+
+def base_migree() -> bool:
+    """Whether the schema holding grid versions exists (it does not before `flask db upgrade`)."""
+    return sa.inspect(db.engine).has_table(GrilleVersion.__tablename__)
+
+
+def lire(texte: str, fichier: str = "tarifs.yaml") -> grille_domaine.Grille:
+    """Parse and validate a grid; raise GrilleInvalide with every error."""
+    return grille_domaine.charger_grille(texte, fichier)
+
+
+def resumer(grille: grille_domaine.Grille) -> str:
+    """A one-line summary of a valid grid, for `tarifs verifier`."""
+    services = {code for periode in grille.periodes for code in periode.services}
+    return (f"{grille.commune} ({grille.code_insee}), {len(grille.periodes)} période"
+            f"{'s' if len(grille.periodes) > 1 else ''}, {len(services)} service"
+            f"{'s' if len(services) > 1 else ''}")
+
+
+def init_app(app, config) -> None:
+    """Check the grid file at boot, import it when it changed, and install the per-process cache."""
+    texte = config.tarifs_fichier.read_text(encoding="utf-8")
+    fichier = GrilleChargee(lire(texte, str(config.tarifs_fichier)), texte, empreinte(texte), None)
+    app.extensions["grille"] = GrilleEnVigueur(fichier, config.grille_rafraichissement_s)
+    with app.app_context():
+        if not base_migree():
+            journal.warning("base de données non migrée : lancez `flask db upgrade`")
+        elif synchroniser_fichier(texte, config.tarifs_fichier) is not None:
+            db.session.commit()
+
+
+def grille_en_json(grille: grille_domaine.Grille) -> dict:
+    """The grid as plain JSON for other services (GET /api/tarifs): amounts as 2-decimal text."""
+    return {
+        "commune": grille.commune,
+        "code_insee": grille.code_insee,
+        "quotient_familial": {"sources": list(grille.sources),
+                              "validite_mois": grille.validite_mois},
+        "periodes": [_periode_en_json(periode) for periode in grille.periodes],
+    }
+
+
+def _montant(valeur) -> str:
+    return montants.formater_montant(valeur)
+
+
+def _bareme_en_json(bareme) -> dict:
+    if bareme.mode == "tranches":
+        return {"mode": bareme.mode, "tranches": [
+            {"jusqu_a": None if t.jusqu_a is None else str(t.jusqu_a), "prix": _montant(t.prix)}
+            for t in bareme.tranches]}
+    if bareme.mode == "taux_effort":
+        return {"mode": bareme.mode, "taux_pourcent": str(bareme.taux_pourcent),
+                "plancher": _montant(bareme.plancher), "plafond": _montant(bareme.plafond)}
+    return {"mode": bareme.mode,
+            "points": [{"qf": str(p.qf), "prix": _montant(p.prix)} for p in bareme.points]}
+
+
+def _periode_en_json(periode: grille_domaine.Periode) -> dict:
+    services = {}
+    for code, service in periode.services.items():
+        hors_commune = service.hors_commune
+        services[code] = {
+            "libelle": service.libelle,
+            "unite": service.unite,
+            "bareme": _bareme_en_json(service.bareme),
+            "sans_quotient": _montant(service.sans_quotient),
+            "hors_commune": (
+                {"majoration_pourcent": str(hors_commune.pourcent)}
+                if isinstance(hors_commune, grille_domaine.Majoration) else _montant(hors_commune)
+            ),
+        }
+    fratrie = periode.reduction_fratrie
+    return {
+        "libelle": periode.libelle,
+        "debut": periode.debut.isoformat(),
+        "fin": periode.fin.isoformat(),
+        "deliberation": periode.deliberation,
+        "services": services,
+        "reduction_fratrie": None if fratrie is None else {
+            "services": list(fratrie.services),
+            "rangs": {str(rang): str(pourcent) for rang, pourcent in fratrie.rangs},
+        },
+    }
