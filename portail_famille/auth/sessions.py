@@ -1,0 +1,152 @@
+"""Server-side sessions: revocable, renewed at sign-in, with idle and absolute timeouts.
+
+Flask's default session lives in a signed cookie that cannot be revoked and that anyone can
+read; here the cookie holds only a random token and the data stays in the database
+(securite.md S1–S5). The store writes through its own connection, outside the request's
+transaction, so that a view that rolls back still keeps its session and a GET never commits
+business data.
+"""
+
+import hashlib
+import json
+import secrets
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask.sessions import SessionInterface
+from flask.sessions import SessionMixin
+from werkzeug.datastructures import CallbackDict
+
+from portail_famille.extensions import db
+from portail_famille.models import SessionServeur
+
+# Idle and absolute timeouts by role, as suggested in securite.md S5; to confirm with the DPO.
+DELAIS = {
+    "famille": (timedelta(minutes=30), timedelta(hours=12)),
+    "agent": (timedelta(minutes=15), timedelta(hours=8)),
+    "admin": (timedelta(minutes=15), timedelta(hours=8)),
+}
+DELAIS_ANONYME = (timedelta(minutes=30), timedelta(hours=12))
+# `vu_le` is refreshed at most this often, so that reading pages costs no write each time.
+PRECISION_ACTIVITE = timedelta(seconds=30)
+
+TABLE = SessionServeur.__table__
+
+
+def _empreinte(jeton: str) -> str:
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def _maintenant() -> datetime:
+    return datetime.now(UTC)
+
+
+class SessionPortail(CallbackDict, SessionMixin):
+    """The session of one browser; `renouveler()` gives it a new identifier."""
+
+    def __init__(self, donnees=None, jeton=None, cree_le=None, vu_le=None, cookie_perime=False):
+        def modifiee(session):
+            session.modified = True
+
+        super().__init__(donnees, modifiee)
+        self.jeton = jeton
+        self.cree_le = cree_le
+        self.vu_le = vu_le
+        # The browser sent a token that no longer exists: its cookie is cleared on the way out.
+        self.cookie_perime = cookie_perime
+        self.ancien_jeton: str | None = None
+        self.modified = False
+
+    @property
+    def new(self) -> bool:
+        return self.jeton is None
+
+    def renouveler(self) -> None:
+        """Drop every key and the old identifier: sign-in, role change and logout call this."""
+        self.ancien_jeton = self.ancien_jeton or self.jeton
+        self.jeton = None
+        self.cree_le = None
+        self.clear()
+        self.modified = True
+
+
+def expiree(role: str | None, cree_le: datetime, vu_le: datetime, maintenant: datetime) -> bool:
+    """Whether a session of `role` is past its idle or absolute timeout."""
+    inactivite, absolu = DELAIS.get(role or "", DELAIS_ANONYME)
+    return maintenant - vu_le > inactivite or maintenant - cree_le > absolu
+
+
+class InterfaceSessionServeur(SessionInterface):
+    """Flask session interface backed by the `session_serveur` table."""
+
+    def open_session(self, app, request):
+        jeton = request.cookies.get(self.get_cookie_name(app))
+        if not jeton:
+            return SessionPortail()
+        with db.engine.begin() as connexion:
+            ligne = connexion.execute(
+                sa.select(TABLE).where(TABLE.c.id == _empreinte(jeton))
+            ).first()
+            if ligne is None:
+                return SessionPortail(cookie_perime=True)
+            donnees = json.loads(ligne.donnees)
+            cree_le, vu_le = _utc(ligne.cree_le), _utc(ligne.vu_le)
+            if expiree(donnees.get("role"), cree_le, vu_le, _maintenant()):
+                connexion.execute(sa.delete(TABLE).where(TABLE.c.id == ligne.id))
+                return SessionPortail(cookie_perime=True)
+        return SessionPortail(donnees, jeton, cree_le, vu_le)
+
+    def save_session(self, app, session: SessionPortail, response):
+        nom = self.get_cookie_name(app)
+        reglages = {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+        }
+        maintenant = _maintenant()
+        with db.engine.begin() as connexion:
+            if session.ancien_jeton:
+                _supprimer(connexion, session.ancien_jeton)
+            if not session:
+                if session.jeton:
+                    _supprimer(connexion, session.jeton)
+                if session.jeton or session.ancien_jeton or session.cookie_perime:
+                    response.delete_cookie(nom, **reglages)
+                return
+            valeurs = {
+                "donnees": json.dumps(dict(session), separators=(",", ":")),
+                "compte_id": _compte(session),
+                "vu_le": maintenant,
+            }
+            if session.new:
+                session.jeton = secrets.token_urlsafe(32)
+                connexion.execute(sa.insert(TABLE).values(
+                    id=_empreinte(session.jeton), cree_le=maintenant, **valeurs))
+                response.set_cookie(nom, session.jeton, **reglages)
+            elif session.modified or maintenant - session.vu_le > PRECISION_ACTIVITE:
+                connexion.execute(sa.update(TABLE)
+                                  .where(TABLE.c.id == _empreinte(session.jeton)).values(**valeurs))
+        response.vary.add("Cookie")
+
+
+def _supprimer(connexion, jeton: str) -> None:
+    connexion.execute(sa.delete(TABLE).where(TABLE.c.id == _empreinte(jeton)))
+
+
+def revoquer(compte_id: int) -> None:
+    """End every session of an account (logout everywhere, account disabled)."""
+    with db.engine.begin() as connexion:
+        connexion.execute(sa.delete(TABLE).where(TABLE.c.compte_id == compte_id))
+
+
+def _compte(session) -> int | None:
+    identifiant = session.get("_user_id")
+    return int(identifiant) if identifiant and str(identifiant).isdigit() else None
+
+
+def _utc(valeur: datetime) -> datetime:
+    return valeur if valeur.tzinfo else valeur.replace(tzinfo=UTC)

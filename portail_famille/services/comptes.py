@@ -1,0 +1,87 @@
+"""Accounts: family adults reconciled on FranceConnect's (issuer, sub), staff with a password."""
+
+import secrets
+from dataclasses import asdict
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from portail_famille.extensions import db
+from portail_famille.models import Compte
+from portail_famille.models import Famille
+from portail_famille.models import maintenant
+from portail_famille.services import journal
+
+ROLES = ("famille", "agent", "admin")
+CHAMPS_IDENTITE = ("prenoms", "nom_naissance", "nom_usage", "date_naissance", "sexe",
+                   "code_commune_naissance", "code_pays_naissance", "email")
+
+
+def rapprocher_franceconnect(issuer: str, identite) -> tuple[Compte, bool]:
+    """The family account keyed on (issuer, sub), created at first sign-in; (account, created).
+
+    Never matched on email or names (franceconnect.md §8); the identity is refreshed at every
+    sign-in because the civil-status register corrects it.
+    """
+    compte = db.session.scalars(
+        sa.select(Compte).where(Compte.fc_issuer == issuer, Compte.fc_sub == identite.sub)
+    ).first()
+    cree = compte is None
+    if cree:
+        compte = Compte(role="famille", fc_issuer=issuer, fc_sub=identite.sub, famille=Famille())
+        db.session.add(compte)
+    valeurs = asdict(identite)
+    for champ in CHAMPS_IDENTITE:
+        setattr(compte, champ, valeurs[champ])
+    compte.connecte_le = maintenant()
+    db.session.flush()
+    journal.consigner("connexion_franceconnect", compte_id=compte.id,
+                      famille_id=compte.famille_id, detail="création" if cree else "")
+    return compte, cree
+
+
+def creer_personnel(identifiant: str, mot_de_passe: str, role: str) -> Compte:
+    """An agent or admin account; the password is stored as a salted hash only."""
+    if role not in ("agent", "admin"):
+        raise ValueError("rôle du personnel : agent ou admin")
+    compte = Compte(role=role, identifiant=identifiant.strip().lower(),
+                    mot_de_passe=generate_password_hash(mot_de_passe))
+    db.session.add(compte)
+    db.session.flush()
+    return compte
+
+
+def authentifier_personnel(identifiant: str, mot_de_passe: str) -> Compte | None:
+    """The active staff account these credentials open, or None (same answer for every failure)."""
+    compte = db.session.scalars(
+        sa.select(Compte).where(Compte.identifiant == identifiant.strip().lower(),
+                                Compte.role.in_(("agent", "admin")))
+    ).first()
+    if compte is None or not compte.actif or not compte.mot_de_passe:
+        # Hash anyway, so that timing does not tell which identifiers exist.
+        check_password_hash(generate_password_hash("leurre"), mot_de_passe)
+        return None
+    if not check_password_hash(compte.mot_de_passe, mot_de_passe):
+        return None
+    compte.connecte_le = maintenant()
+    return compte
+
+
+COMPTES_DE_DEMO = (("agent.demo", "agent"), ("admin.demo", "admin"))
+
+
+def reinitialiser_personnel_de_demo() -> list[tuple[str, str, str]]:
+    """Sandbox only: the demo staff accounts with fresh random passwords, to print at start."""
+    resultat = []
+    for identifiant, role in COMPTES_DE_DEMO:
+        mot_de_passe = secrets.token_urlsafe(9)
+        compte = db.session.scalars(
+            sa.select(Compte).where(Compte.identifiant == identifiant)).first()
+        if compte is None:
+            creer_personnel(identifiant, mot_de_passe, role)
+        else:
+            compte.mot_de_passe = generate_password_hash(mot_de_passe)
+            compte.actif = True
+        resultat.append((identifiant, role, mot_de_passe))
+    return resultat

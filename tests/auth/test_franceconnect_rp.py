@@ -1,0 +1,423 @@
+"""The relying party refuses every broken sign-in and creates no session (securite.md O1–O13).
+
+Each test bends one answer of a FranceConnect stand-in and is named after the rule it checks.
+"""
+
+import hashlib
+import hmac
+import logging
+import re
+import time
+
+import pytest
+import responses
+import sqlalchemy as sa
+from joserfc import jwt
+from joserfc.jwk import ECKey
+from joserfc.jwk import OctKey
+from joserfc.jwk import RSAKey
+
+from portail_famille.extensions import db
+from portail_famille.models import Compte
+from portail_famille.models import Evenement
+from portail_famille.models import SessionServeur
+from tests.auth.faux_fournisseur import CLIENT_ID
+from tests.auth.faux_fournisseur import CLIENT_SECRET
+from tests.auth.faux_fournisseur import ISSUER
+from tests.auth.faux_fournisseur import JETON_ACCES
+from tests.auth.faux_fournisseur import REGLAGES
+from tests.auth.faux_fournisseur import SUB
+from tests.auth.faux_fournisseur import FauxFournisseur
+from tests.auth.faux_fournisseur import b64
+from tests.auth.faux_fournisseur import parametres
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@pytest.fixture
+def fc():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FauxFournisseur(mock)
+
+
+@pytest.fixture
+def app(fabrique):
+    return fabrique(**REGLAGES, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+
+
+@pytest.fixture
+def client(app):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "portail.exemple.test"})
+    return client
+
+
+def commencer(client, fc, suivant=None) -> dict:
+    """Go to FranceConnect; return the authorize URL's parameters (the nonce goes to `fc`)."""
+    reponse = client.get("/connexion/franceconnect",
+                         query_string={"next": suivant} if suivant else None)
+    assert reponse.status_code == 302, reponse.data
+    assert reponse.location.startswith(f"{ISSUER}/authorize?")
+    demande = parametres(reponse.location)
+    fc.nonce = demande["nonce"]
+    return demande
+
+
+def revenir(client, demande, **extra):
+    query = {"code": "code-de-test", "state": demande["state"], "iss": ISSUER, **extra}
+    return client.get("/connexion/franceconnect/retour", query_string=query)
+
+
+def connecte(client) -> bool:
+    reponse = client.get("/espace-famille/")
+    return reponse.status_code == 200
+
+
+def comptes(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Compte))
+
+
+def assert_refuse(app, client, reponse, fc=None):
+    assert reponse.status_code == 303
+    assert reponse.location.endswith("/connexion/echec")
+    page = client.get(reponse.location)
+    assert page.status_code == 200
+    assert "Connexion impossible" in page.text
+    assert "Réessayer" in page.text
+    assert not connecte(client)
+    assert comptes(app) == 0
+
+
+def test_connexion_valide_cree_le_compte_et_la_session(app, client, fc):
+    demande = commencer(client, fc)
+    reponse = revenir(client, demande)
+    assert reponse.status_code == 303
+    assert reponse.location.endswith("/espace-famille/")
+    page = client.get("/espace-famille/")
+    assert page.status_code == 200
+    assert "Angela DUBOIS" in page.text
+    with app.app_context():
+        compte = db.session.scalars(sa.select(Compte)).one()
+        assert (compte.fc_issuer, compte.fc_sub) == (ISSUER, SUB)
+        assert compte.date_naissance == "1962-08-24"
+        assert compte.code_commune_naissance == "75107"
+        assert compte.sexe == "F"
+
+
+def test_o4_state_et_nonce_de_64_hex_nouveaux_a_chaque_fois(client, fc):
+    premiere = commencer(client, fc)
+    seconde = commencer(client, fc)
+    for demande in (premiere, seconde):
+        assert HEX64.fullmatch(demande["state"]) and HEX64.fullmatch(demande["nonce"])
+    assert premiere["state"] != seconde["state"] and premiere["nonce"] != seconde["nonce"]
+
+
+def test_o10_url_autorisation_conforme_a_franceconnect(app, client, fc):
+    demande = commencer(client, fc)
+    assert demande["response_type"] == "code"
+    assert demande["client_id"] == CLIENT_ID
+    assert demande["acr_values"] == "eidas1"
+    assert demande["prompt"] == "login consent"
+    assert demande["redirect_uri"] == "https://portail.exemple.test/connexion/franceconnect/retour"
+    attendu = app.extensions["portail"].scopes_franceconnect(("dgfip", "caf"))
+    assert demande["scope"] == attendu
+    assert demande["scope"].split()[0] == "openid"
+    assert "cnaf_quotient_familial" in demande["scope"] and "dgfip_rfr" in demande["scope"]
+
+
+def test_o10_scopes_configures_envoyes_tels_quels(fabrique, fc):
+    app = fabrique(**REGLAGES, franceconnect_scopes="openid identite_pivot email dgfip_rfr")
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "portail.exemple.test"})
+    assert commencer(client, fc)["scope"] == "openid identite_pivot email dgfip_rfr"
+
+
+def test_jeton_demande_en_client_secret_post(client, fc):
+    revenir(client, commencer(client, fc))
+    corps = fc.requetes_jeton[0]["corps"]
+    assert corps["client_id"] == CLIENT_ID and corps["client_secret"] == CLIENT_SECRET
+    assert corps["grant_type"] == "authorization_code"
+    assert corps["redirect_uri"] == "https://portail.exemple.test/connexion/franceconnect/retour"
+    assert "Authorization" not in fc.requetes_jeton[0]["entetes"]
+
+
+def test_o4_state_falsifie_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    demande["state"] = "0" * 64
+    assert_refuse(app, client, revenir(client, demande))
+    assert fc.requetes_jeton == []
+
+
+def test_o4_state_rejoue_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    assert revenir(client, demande).location.endswith("/espace-famille/")
+    client.post("/deconnexion")
+    reponse = revenir(client, demande)
+    assert reponse.location.endswith("/connexion/echec")
+    assert len(fc.requetes_jeton) == 1
+
+
+def test_o4_state_d_une_autre_session_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    autre = app.test_client()
+    autre.environ_base.update(client.environ_base)
+    assert_refuse(app, autre, revenir(autre, demande))
+
+
+def test_o1_issuer_de_la_decouverte_different_refuse(app, client, fc):
+    fc.decouverte["issuer"] = "https://autre.exemple.test/api/v2"
+    reponse = client.get("/connexion/franceconnect")
+    assert reponse.status_code == 303
+    assert reponse.location.endswith("/connexion/echec")
+    assert ISSUER not in reponse.location
+
+
+def test_o1_decouverte_sans_issuer_refusee(client, fc):
+    del fc.decouverte["issuer"]
+    assert client.get("/connexion/franceconnect").location.endswith("/connexion/echec")
+
+
+def test_iss_du_retour_different_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    assert_refuse(app, client, revenir(client, demande, iss="https://autre.exemple.test"))
+
+
+def test_o3_iss_faux_refuse(app, client, fc):
+    fc.id_token_modifs["iss"] = "https://autre.exemple.test/api/v2"
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_aud_d_un_autre_client_refuse(app, client, fc):
+    fc.id_token_modifs["aud"] = "un-autre-client"
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_azp_du_portail_mais_aud_d_un_autre_client_refuse(app, client, fc):
+    # Authlib's default claims validation accepts this one: aud names another client.
+    fc.id_token_modifs.update({"aud": ["un-autre-client"], "azp": CLIENT_ID})
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_plusieurs_audiences_sans_azp_refuse(app, client, fc):
+    fc.id_token_modifs["aud"] = [CLIENT_ID, "un-autre-client"]
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_plusieurs_audiences_avec_azp_du_portail_accepte(client, fc):
+    fc.id_token_modifs.update({"aud": [CLIENT_ID, "un-autre-client"], "azp": CLIENT_ID})
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+
+
+def test_o3_jeton_expire_refuse(app, client, fc):
+    maintenant = int(time.time())
+    fc.id_token_modifs.update({"iat": maintenant - 200, "exp": maintenant - 140})
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_iat_dans_le_futur_refuse(app, client, fc):
+    fc.id_token_modifs["iat"] = int(time.time()) + 3600
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_iat_absent_refuse(app, client, fc):
+    fc.id_token_modifs["iat"] = None
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_nonce_different_refuse(app, client, fc):
+    fc.id_token_modifs["nonce"] = "f" * 64
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_nonce_absent_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    fc.nonce = None
+    assert_refuse(app, client, revenir(client, demande))
+
+
+@pytest.mark.parametrize("acr", ["eidas2", "eidas3", "", None])
+def test_o3_acr_autre_qu_eidas1_refuse(app, client, fc, acr):
+    fc.id_token_modifs["acr"] = acr
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_sub_vide_refuse(app, client, fc):
+    fc.id_token_modifs["sub"] = ""
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o3_at_hash_faux_refuse(app, client, fc):
+    fc.id_token_modifs["at_hash"] = b64(b"x" * 16)
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o2_alg_none_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    charge = b64(jwt.json.dumps(fc.revendications_id_token()).encode())
+    entete = b64(b'{"alg":"none","typ":"JWT"}')
+    fc.id_token_force = f"{entete}.{charge}."
+    assert_refuse(app, client, revenir(client, demande))
+
+
+def test_o2_hs256_signe_avec_la_cle_publique_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    # joserfc itself refuses to use a public key as an HMAC secret: forge it by hand.
+    entete = b64(jwt.json.dumps({"alg": "HS256", "kid": fc.cle.kid}).encode())
+    charge = b64(jwt.json.dumps(fc.revendications_id_token()).encode())
+    signature = hmac.new(fc.cle.as_pem(private=False), f"{entete}.{charge}".encode(),
+                         hashlib.sha256).digest()
+    fc.id_token_force = f"{entete}.{charge}.{b64(signature)}"
+    assert_refuse(app, client, revenir(client, demande))
+
+
+def test_o2_hs256_signe_avec_le_secret_client_refuse(app, client, fc):
+    demande = commencer(client, fc)
+    cle_hmac = OctKey.import_key(CLIENT_SECRET.encode())
+    fc.id_token_force = jwt.encode({"alg": "HS256"}, fc.revendications_id_token(), cle_hmac,
+                                   algorithms=["HS256"])
+    assert_refuse(app, client, revenir(client, demande))
+
+
+def test_o2_cle_etrangere_refusee(app, client, fc):
+    demande = commencer(client, fc)
+    etrangere = ECKey.generate_key("P-256", parameters={"kid": fc.cle.kid})
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=etrangere)
+    assert_refuse(app, client, revenir(client, demande))
+
+
+def test_o2_jwk_embarque_dans_l_entete_ignore(app, client, fc):
+    demande = commencer(client, fc)
+    etrangere = ECKey.generate_key("P-256", parameters={"kid": "cle-pirate"})
+    entete = {"alg": "ES256", "kid": "cle-pirate", "jwk": etrangere.as_dict(private=False)}
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=etrangere, entete=entete)
+    assert_refuse(app, client, revenir(client, demande))
+
+
+def test_o2_rs256_accepte(client, fc):
+    rsa = RSAKey.generate_key(2048, parameters={"kid": "cle-rsa", "use": "sig"})
+    fc.cles_publiees.append(rsa)
+    demande = commencer(client, fc)
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=rsa,
+                                  entete={"alg": "RS256", "kid": "cle-rsa"})
+    assert revenir(client, demande).location.endswith("/espace-famille/")
+
+
+def test_o8_rotation_de_cle_un_seul_rechargement(client, fc):
+    revenir(client, commencer(client, fc))
+    client.post("/deconnexion")
+    assert fc.appels_jwks == 1
+    fc.cle = ECKey.generate_key("P-256", parameters={"kid": "cle-2", "use": "sig"})
+    fc.cles_publiees = [fc.cle]
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    assert fc.appels_jwks == 2
+
+
+def test_o8_kid_inconnu_un_rechargement_puis_echec(app, client, fc):
+    revenir(client, commencer(client, fc))
+    client.post("/deconnexion")
+    with app.app_context():
+        db.session.execute(sa.delete(Evenement))
+        db.session.execute(sa.delete(Compte))
+        db.session.commit()
+    appels = fc.appels_jwks
+    demande = commencer(client, fc)
+    inconnue = ECKey.generate_key("P-256", parameters={"kid": "cle-inconnue"})
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=inconnue)
+    assert_refuse(app, client, revenir(client, demande))
+    assert fc.appels_jwks == appels + 1
+
+
+def test_o7_userinfo_json_non_signe_refuse(app, client, fc):
+    fc.userinfo_force = ("application/json", jwt.json.dumps(fc.revendications_userinfo()))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o7_userinfo_signature_invalide_refusee(app, client, fc):
+    etrangere = ECKey.generate_key("P-256", parameters={"kid": fc.cle.kid})
+    fc.userinfo_force = ("application/jwt",
+                         fc.signer(fc.revendications_userinfo(), cle=etrangere))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o7_userinfo_sub_different_refuse(app, client, fc):
+    fc.userinfo_modifs["sub"] = "c" * 64 + "v1"
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+def test_o7_userinfo_aud_different_refuse(app, client, fc):
+    fc.userinfo_modifs["aud"] = "un-autre-client"
+    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+
+
+@pytest.mark.parametrize("erreur", ["access_denied", "invalid_scope", "invalid_request",
+                                    "server_error", "temporarily_unavailable", "login_required"])
+def test_o6_erreur_sur_le_retour_page_francaise_sans_session(app, client, fc, caplog, erreur):
+    demande = commencer(client, fc)
+    caplog.set_level(logging.INFO)
+    reponse = revenir(client, demande, error=erreur,
+                      error_description="User auth aborted pour Angela DUBOIS")
+    assert_refuse(app, client, reponse)
+    assert fc.requetes_jeton == []
+    assert erreur in caplog.text
+    assert "DUBOIS" not in caplog.text
+    # The state was consumed: the same callback without error is refused too.
+    assert revenir(client, demande).location.endswith("/connexion/echec")
+
+
+def test_o6_access_denied_dit_que_la_connexion_est_annulee(client, fc):
+    reponse = revenir(client, commencer(client, fc), error="access_denied")
+    assert "annulée" in client.get(reponse.location).text
+
+
+def test_o9_jeton_d_acces_jamais_conserve(app, client, fc, caplog):
+    caplog.set_level(logging.DEBUG)
+    revenir(client, commencer(client, fc))
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for ligne in db.session.execute(sa.select(table)):
+                assert JETON_ACCES not in repr(tuple(ligne))
+        sessions = db.session.scalars(sa.select(SessionServeur.donnees)).all()
+    assert sessions and all(JETON_ACCES not in donnees for donnees in sessions)
+    assert JETON_ACCES not in caplog.text
+
+
+def test_o11_meme_courriel_deux_sub_deux_comptes(app, client, fc):
+    revenir(client, commencer(client, fc))
+    client.post("/deconnexion")
+    fc.id_token_modifs["sub"] = fc.userinfo_modifs["sub"] = "d" * 64 + "v1"
+    revenir(client, commencer(client, fc))
+    assert comptes(app) == 2
+
+
+def test_o11_meme_sub_nouveau_courriel_meme_compte_mis_a_jour(app, client, fc):
+    revenir(client, commencer(client, fc))
+    client.post("/deconnexion")
+    fc.userinfo_modifs["email"] = "nouvelle.adresse@exemple.test"
+    revenir(client, commencer(client, fc))
+    with app.app_context():
+        compte = db.session.scalars(sa.select(Compte)).one()
+        assert compte.email == "nouvelle.adresse@exemple.test"
+
+
+def test_identite_incomplete_acceptee_champs_vides(app, client, fc):
+    fc.userinfo_modifs.update({"given_name": None, "gender": "unspecified", "birthplace": ""})
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    with app.app_context():
+        compte = db.session.scalars(sa.select(Compte)).one()
+        assert (compte.prenoms, compte.sexe, compte.code_commune_naissance) == ("", "", "")
+
+
+@pytest.mark.parametrize("cible", ["//evil.example", "/\\evil.example", "https:evil.example",
+                                   "%2F%2Fevil.example", "/%2Fevil.example", "javascript:alert(1)",
+                                   "https://evil.example/", "/%5Cevil.example", "\\\\evil.example",
+                                   "/\tevil.example"])
+def test_o12_next_ne_quitte_jamais_le_site(client, fc, cible):
+    demande = commencer(client, fc, suivant=cible)
+    reponse = revenir(client, demande)
+    assert reponse.location == "/espace-famille/"
+
+
+def test_o12_next_interne_conserve(client, fc):
+    demande = commencer(client, fc, suivant="/espace-famille/?onglet=1")
+    assert revenir(client, demande).location == "/espace-famille/?onglet=1"
