@@ -4,6 +4,10 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+# The sandbox's tables are part of the schema even when the sandbox is off: without this
+# import, autogenerate in production settings would propose to drop them.
+import portail_famille.bac_a_sable.modeles  # noqa: F401
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -16,12 +20,7 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions["migrate"].db.engine
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    return current_app.extensions["migrate"].db.engine
 
 
 def get_engine_url():
