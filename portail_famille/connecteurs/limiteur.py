@@ -9,7 +9,6 @@ import math
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Protocol
@@ -17,10 +16,15 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# Spacing added to the window: the limiter sees the moment a call is granted, the API the moment
-# it arrives, and connection set-up or thread scheduling can bring two arrivals closer than their
-# grants (api-particulier.md §10: exceeding 20 per second risks a 12-hour ban of the IP).
+# The API counts arrivals, the limiter sees grants. A call therefore keeps its place in the window
+# while it is in flight (for at most TENUE seconds, should its process die), and counts from the
+# moment it ended, which is after it arrived: scheduling between a grant and the sending can then
+# never bring 21 arrivals into one second (api-particulier.md §10: the IP risks a 12-hour ban).
+# MARGE is added to the window on top, for clock granularity.
 MARGE = 0.05
+TENUE = 60.0
+# How long to wait when every call of the window is still in flight (one will end soon).
+ATTENTE_EN_VOL = 0.01
 
 # Stale keys of LimiteurLocal are swept once it holds more than this many (FranceConnect calls use
 # one key per family token, so keys come and go).
@@ -38,8 +42,12 @@ class AttenteTropLongue(Exception):
 class Limiteur(Protocol):
     """At most `limite` calls per key in any window of `fenetre` seconds, and a shared pause."""
 
-    def acquerir(self, cle: str, patience: float | None = None) -> None:
-        """Block until a call may go out; raise AttenteTropLongue if that exceeds `patience` s."""
+    def acquerir(self, cle: str, patience: float | None = None) -> str:
+        """Block until a call may go out and return its ticket; raise AttenteTropLongue if that
+        exceeds `patience` s."""
+
+    def terminer(self, cle: str, ticket: str) -> None:
+        """The call of `ticket` has ended: it now counts from this moment."""
 
     def suspendre(self, cle: str, jusqu_a: float) -> None:
         """Let no call for `cle` go out before the Unix time `jusqu_a` (after a 429)."""
@@ -62,50 +70,66 @@ class LimiteurLocal:
         self._horloge = horloge
         self._attendre = attendre
         self._verrou = threading.Lock()
-        self._octrois: dict[str, deque[float]] = {}
+        # key → {ticket: instant}: the end of the call, or TENUE ahead while it is in flight.
+        self._octrois: dict[str, dict[str, float]] = {}
         self._pauses: dict[str, float] = {}
 
-    def acquerir(self, cle: str, patience: float | None = None) -> None:
-        """Block until fewer than `limite` calls went out in the last window and no pause holds."""
+    def acquerir(self, cle: str, patience: float | None = None) -> str:
+        """Block until fewer than `limite` calls are in flight or ended in the last window, and no
+        pause holds; return the call's ticket."""
         while True:
             with self._verrou:
-                attente = self._reserver(cle)
-            if attente <= 0:
-                return
+                attente, ticket = self._reserver(cle)
+            if ticket is not None:
+                return ticket
             if patience is not None and attente > patience:
                 raise AttenteTropLongue(attente)
             # At least a millisecond, so that a float rounding cannot spin on a frozen test clock.
             self._attendre(max(attente, 0.001))
+
+    def terminer(self, cle: str, ticket: str) -> None:
+        """The call has ended: it counts from now, for one window."""
+        with self._verrou:
+            octrois = self._octrois.get(cle)
+            if octrois is not None and ticket in octrois:
+                octrois[ticket] = self._horloge()
 
     def suspendre(self, cle: str, jusqu_a: float) -> None:
         """Hold every call for `cle` until `jusqu_a`; a shorter pause never cuts a longer one."""
         with self._verrou:
             self._pauses[cle] = max(jusqu_a, self._pauses.get(cle, 0.0))
 
-    def _reserver(self, cle: str) -> float:
-        """Grant a call now (return 0) or return the seconds to wait; the lock is held."""
+    def _reserver(self, cle: str) -> tuple[float, str | None]:
+        """Grant a call now (its ticket) or say how long to wait; the lock is held."""
         maintenant = self._horloge()
         if len(self._octrois) > _SEUIL_PURGE:
             self._purger(maintenant)
         pause = self._pauses.get(cle, 0.0)
         if maintenant < pause:
-            return pause - maintenant
-        octrois = self._octrois.setdefault(cle, deque())
-        while octrois and octrois[0] <= maintenant - self._fenetre:
-            octrois.popleft()
+            return pause - maintenant, None
+        octrois = self._octrois.setdefault(cle, {})
+        sortis = [t for t, instant in octrois.items() if instant <= maintenant - self._fenetre]
+        for ticket in sortis:
+            del octrois[ticket]
         if len(octrois) < self._limite:
-            octrois.append(maintenant)
-            return 0.0
-        return octrois[0] + self._fenetre - maintenant
+            ticket = uuid.uuid4().hex
+            octrois[ticket] = maintenant + TENUE
+            return 0.0, ticket
+        plus_ancien = min(octrois.values())
+        if plus_ancien > maintenant:
+            return ATTENTE_EN_VOL, None
+        return plus_ancien + self._fenetre - maintenant, None
 
     def _purger(self, maintenant: float) -> None:
         limite = maintenant - self._fenetre
-        self._octrois = {c: o for c, o in self._octrois.items() if o and o[-1] > limite}
+        self._octrois = {c: o for c, o in self._octrois.items()
+                         if any(instant > limite for instant in o.values())}
         self._pauses = {c: p for c, p in self._pauses.items() if p > maintenant}
 
 
-# KEYS: window sorted set, pause key. ARGV: limit, window (µs), unique member.
-# Redis TIME is the clock every process agrees on; scores and the pause are in µs.
+# KEYS: window sorted set, pause key. ARGV: limit, window (µs), ticket, hold (µs), poll (µs).
+# Redis TIME is the clock every process agrees on; scores and the pause are in µs. A call in
+# flight scores TENUE ahead, then `_SCRIPT_TERMINER` sets its score to the moment it ended.
 _SCRIPT_ACQUERIR = """
 local temps = redis.call('TIME')
 local maintenant = tonumber(temps[1]) * 1000000 + tonumber(temps[2])
@@ -116,12 +140,22 @@ end
 local fenetre = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', maintenant - fenetre)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], maintenant, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(fenetre / 1000))
+  redis.call('ZADD', KEYS[1], maintenant + tonumber(ARGV[4]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil((fenetre + tonumber(ARGV[4])) / 1000))
   return 0
 end
-local premier = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(premier[2]) + fenetre - maintenant)
+local premier = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+if premier > maintenant then
+  return tonumber(ARGV[5])
+end
+return math.max(1, premier + fenetre - maintenant)
+"""
+
+# KEYS: window sorted set. ARGV: ticket. The call ended: it now counts from Redis TIME.
+_SCRIPT_TERMINER = """
+local temps = redis.call('TIME')
+redis.call('ZADD', KEYS[1], 'XX', tonumber(temps[1]) * 1000000 + tonumber(temps[2]), ARGV[1])
+return 0
 """
 
 # KEYS: pause key. ARGV: duration (µs). Extends the pause, never shortens it.
@@ -165,21 +199,28 @@ class LimiteurRedis:
         self._horloge = horloge
         self._attendre = attendre
         self._acquerir = client.register_script(_SCRIPT_ACQUERIR)
+        self._terminer = client.register_script(_SCRIPT_TERMINER)
         self._suspendre = client.register_script(_SCRIPT_SUSPENDRE)
 
-    def acquerir(self, cle: str, patience: float | None = None) -> None:
-        """Block until the shared window for `cle` has room and no shared pause holds."""
+    def acquerir(self, cle: str, patience: float | None = None) -> str:
+        """Block until the shared window for `cle` has room and no shared pause holds; return
+        the call's ticket."""
         cles = [self._cle(cle, "fenetre"), self._cle(cle, "pause")]
+        ticket = uuid.uuid4().hex
+        arguments = [self._limite, self._fenetre_us, ticket, round(TENUE * 1_000_000),
+                     round(ATTENTE_EN_VOL * 1_000_000)]
         while True:
-            attente_us = int(
-                self._acquerir(keys=cles, args=[self._limite, self._fenetre_us, uuid.uuid4().hex])
-            )
+            attente_us = int(self._acquerir(keys=cles, args=arguments))
             if attente_us <= 0:
-                return
+                return ticket
             attente = attente_us / 1_000_000
             if patience is not None and attente > patience:
                 raise AttenteTropLongue(attente)
             self._attendre(max(attente, 0.001))
+
+    def terminer(self, cle: str, ticket: str) -> None:
+        """The call has ended: in every process's view, it counts from now."""
+        self._terminer(keys=[self._cle(cle, "fenetre")], args=[ticket])
 
     def suspendre(self, cle: str, jusqu_a: float) -> None:
         """Hold every process's calls for `cle` until `jusqu_a` (Unix time, this host's clock)."""

@@ -107,8 +107,12 @@ class Transport:
         echecs = 0
         relu = False
         while True:
-            self._acquerir(requete, classer)
-            resultat = self._emettre(requete, classer)
+            tickets = self._acquerir(requete, classer)
+            try:
+                resultat = self._emettre(requete, classer)
+            finally:
+                for cle, ticket in tickets:
+                    self._limiteur.terminer(cle, ticket)
             if isinstance(resultat, requests.Response):
                 return resultat
             erreur = resultat
@@ -130,11 +134,15 @@ class Transport:
                 raise erreur
             self._attendre(attente * (1 + _ALEA.uniform(0, 0.25)))
 
-    def _acquerir(self, requete: Requete, classer: Classeur) -> None:
+    def _acquerir(self, requete: Requete, classer: Classeur) -> list[tuple[str, str]]:
+        """One ticket per limiter key of the request; the caller ends them after the call."""
+        tickets = []
         for cle in requete.cles_limiteur:
             try:
-                self._limiteur.acquerir(cle, patience=self._patience)
+                tickets.append((cle, self._limiteur.acquerir(cle, patience=self._patience)))
             except AttenteTropLongue as exc:
+                for cle_obtenue, ticket in tickets:
+                    self._limiteur.terminer(cle_obtenue, ticket)
                 # A 429 seen by any worker paused this key beyond what the caller can wait.
                 classe = classer(_STATUT_QUOTA, ()) or ServiceIndisponible
                 raise classe(
@@ -142,6 +150,7 @@ class Transport:
                     jusqu_a=self._instant(exc.attente),
                     cause="limiteur",
                 ) from None
+        return tickets
 
     def _emettre(self, requete: Requete, classer: Classeur) -> requests.Response | ErreurAPI:
         """Make one HTTP call; return the 200 response or the error (not raised) to act upon."""

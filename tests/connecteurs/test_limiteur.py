@@ -56,21 +56,26 @@ def limiteur_factice(**options):
     return horloge, LimiteurLocal(horloge=horloge, attendre=horloge.attendre, **options)
 
 
+def appeler(limiteur, cle: str) -> None:
+    """An instant call: granted, then ended at once."""
+    limiteur.terminer(cle, limiteur.acquerir(cle))
+
+
 def test_fenetre_glissante_pas_des_secondes_fixes():
     horloge, limiteur = limiteur_factice(limite=3, fenetre=1.0)
     horloge.maintenant = 100.9
     for _ in range(3):
-        limiteur.acquerir("k")
+        appeler(limiteur, "k")
     assert horloge.attentes == []
     horloge.maintenant = 101.1  # a new calendar second, but the last second already holds 3
-    limiteur.acquerir("k")
+    appeler(limiteur, "k")
     assert horloge.maintenant == pytest.approx(101.9)
 
 
 def test_marge_ajoutee_a_la_fenetre():
     horloge, limiteur = limiteur_factice(limite=1, fenetre=1.0, marge=0.05)
-    limiteur.acquerir("k")
-    limiteur.acquerir("k")
+    appeler(limiteur, "k")
+    appeler(limiteur, "k")
     assert horloge.maintenant == pytest.approx(101.05)
 
 
@@ -78,16 +83,41 @@ def test_200_appels_horloge_factice_jamais_plus_de_20_par_seconde():
     horloge, limiteur = limiteur_factice()
     instants = []
     for _ in range(200):
-        limiteur.acquerir("k")
+        appeler(limiteur, "k")
         instants.append(horloge())
     assert plus_dense(instants, 1.0) == 20
     assert horloge.maintenant - 100.0 == pytest.approx(9.0)
 
 
+@pytest.mark.parametrize("fabrique", ["local", "redis"])
+def test_un_appel_en_vol_garde_sa_place_puis_compte_depuis_sa_fin(fabrique, request):
+    # The API counts arrivals: a call granted long before it arrives must not let a later one
+    # squeeze into the same second, so it counts from the moment it ended.
+    if fabrique == "redis":
+        client, prefixe = request.getfixturevalue("redis_test")
+        limiteur = LimiteurRedis(client, 2, 0.2, prefixe, marge=0.0)
+    else:
+        limiteur = LimiteurLocal(2, 0.2, marge=0.0)
+    en_vol = limiteur.acquerir("k")
+    limiteur.terminer("k", limiteur.acquerir("k"))
+    time.sleep(0.3)  # the ended call has left the window; the call in flight has not
+    limiteur.acquerir("k")  # the one free place
+    accorde = []
+    fil = threading.Thread(target=lambda: accorde.append((limiteur.acquerir("k"),
+                                                          time.monotonic())))
+    fil.start()
+    time.sleep(0.15)
+    assert accorde == []  # both places held by calls in flight, however old their grant
+    limiteur.terminer("k", en_vol)
+    fin = time.monotonic()
+    fil.join(2)
+    assert accorde and accorde[0][1] - fin >= 0.19  # counted from the end of the call
+
+
 def test_cles_independantes():
     horloge, limiteur = limiteur_factice(limite=1)
-    limiteur.acquerir("a")
-    limiteur.acquerir("b")
+    appeler(limiteur, "a")
+    appeler(limiteur, "b")
     assert horloge.attentes == []
 
 
@@ -95,9 +125,9 @@ def test_suspendre_retient_tous_les_appels_de_la_cle():
     horloge, limiteur = limiteur_factice()
     limiteur.suspendre("k", 130.0)
     limiteur.suspendre("k", 110.0)  # a shorter pause never cuts the longer one
-    limiteur.acquerir("autre")
+    appeler(limiteur, "autre")
     assert horloge.attentes == []
-    limiteur.acquerir("k")
+    appeler(limiteur, "k")
     assert horloge.maintenant == pytest.approx(130.0)
 
 
@@ -113,11 +143,11 @@ def test_patience_depassee():
 def test_les_cles_perimees_sont_oubliees():
     horloge, limiteur = limiteur_factice(limite=1)
     for numero in range(1100):
-        limiteur.acquerir(f"jeton-{numero}")
+        appeler(limiteur, f"jeton-{numero}")
     limiteur.suspendre("jeton-0", 101.0)
     horloge.maintenant += 5
-    limiteur.acquerir("nouveau")
-    limiteur.acquerir("encore")
+    appeler(limiteur, "nouveau")
+    appeler(limiteur, "encore")
     assert len(limiteur._octrois) <= 3
     assert limiteur._pauses == {}
 
@@ -161,12 +191,13 @@ def test_e5_lot_de_200_limiteur_local_horloge_reelle():
 
 def test_e5_lot_de_200_limiteur_redis_partage_par_deux_processus(redis_test):
     client, prefixe = redis_test
-    # Window scaled down to 0.25 s (same limit of 20) to keep the suite quick.
-    limiteurs = [LimiteurRedis(client, 20, 0.25, prefixe) for _ in range(2)]
+    # The real one-second window: scaled down, the limiter's fixed 50 ms margin is no longer
+    # the fraction of the window it is in production, and scheduling jitter made it flaky.
+    limiteurs = [LimiteurRedis(client, 20, 1.0, prefixe) for _ in range(2)]
     instants, duree = lot_d_appels(limiteurs)
     assert len(instants) == 200
-    assert plus_dense(instants, 0.25) <= 20
-    assert duree >= 9 * 0.25
+    assert plus_dense(instants, 1.0) <= 20
+    assert duree >= 9.0
 
 
 def test_redis_pause_partagee_entre_processus(redis_test):
