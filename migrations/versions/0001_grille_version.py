@@ -25,7 +25,7 @@ def upgrade():
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("auteur", sa.String(length=200), nullable=False),
         sa.Column("commentaire", sa.String(length=500), nullable=False),
-        sa.Column("cree_le", portail_famille.models.Horodatage(), nullable=False),
+        sa.Column("cree_le", portail_famille.models.base.Horodatage(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_grille_version")),
     )
     with op.batch_alter_table("grille_version", schema=None) as batch_op:

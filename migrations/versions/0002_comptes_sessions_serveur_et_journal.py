@@ -21,7 +21,7 @@ depends_on = None
 def upgrade():
     op.create_table('famille',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('cree_le', portail_famille.models.Horodatage(timezone=True), nullable=False),
+    sa.Column('cree_le', portail_famille.models.base.Horodatage(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_famille'))
     )
     op.create_table('compte',
@@ -41,8 +41,8 @@ def upgrade():
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('identifiant', sa.String(length=320), nullable=True),
     sa.Column('mot_de_passe', sa.String(length=300), nullable=True),
-    sa.Column('cree_le', portail_famille.models.Horodatage(timezone=True), nullable=False),
-    sa.Column('connecte_le', portail_famille.models.Horodatage(timezone=True), nullable=True),
+    sa.Column('cree_le', portail_famille.models.base.Horodatage(timezone=True), nullable=False),
+    sa.Column('connecte_le', portail_famille.models.base.Horodatage(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['famille_id'], ['famille.id'], name=op.f('fk_compte_famille_id_famille')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_compte')),
     sa.UniqueConstraint('fc_issuer', 'fc_sub', name='uq_compte_fc'),
@@ -53,7 +53,7 @@ def upgrade():
 
     op.create_table('evenement',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('quand', portail_famille.models.Horodatage(timezone=True), nullable=False),
+    sa.Column('quand', portail_famille.models.base.Horodatage(timezone=True), nullable=False),
     sa.Column('type', sa.String(length=40), nullable=False),
     sa.Column('compte_id', sa.Integer(), nullable=True),
     sa.Column('famille_id', sa.Integer(), nullable=True),
@@ -71,8 +71,8 @@ def upgrade():
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('compte_id', sa.Integer(), nullable=True),
     sa.Column('donnees', sa.Text(), nullable=False),
-    sa.Column('cree_le', portail_famille.models.Horodatage(timezone=True), nullable=False),
-    sa.Column('vu_le', portail_famille.models.Horodatage(timezone=True), nullable=False),
+    sa.Column('cree_le', portail_famille.models.base.Horodatage(timezone=True), nullable=False),
+    sa.Column('vu_le', portail_famille.models.base.Horodatage(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['compte_id'], ['compte.id'], name=op.f('fk_session_serveur_compte_id_compte'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_serveur'))
     )

@@ -1,74 +1,14 @@
-"""SQLAlchemy models. Models never commit and never touch the request: services and views do."""
+"""Households, the people who sign in, their sessions and the audit journal."""
 
-from datetime import UTC
 from datetime import datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from portail_famille.domaine.montants import CENTIME
 from portail_famille.extensions import db
-
-
-def maintenant() -> datetime:
-    """The current time, timezone-aware UTC (a callable, so defaults are computed per row)."""
-    return datetime.now(UTC)
-
-
-class Horodatage(sa.types.TypeDecorator):
-    """A UTC timestamp that comes back timezone-aware on SQLite as on PostgreSQL."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("horodatage sans fuseau horaire")
-        return value.astimezone(UTC) if value is not None else None
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
-
-class Montant(sa.types.TypeDecorator):
-    """An exact amount to the cent: NUMERIC on PostgreSQL, text on SQLite (a float there)."""
-
-    impl = sa.String(24)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect):
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(sa.Numeric(14, 2, asdecimal=True))
-        return dialect.type_descriptor(sa.String(24))
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if not isinstance(value, Decimal) or value != value.quantize(CENTIME):
-            raise TypeError("un montant est un Decimal au centime près")
-        value = value.quantize(CENTIME)
-        return value if dialect.name == "postgresql" else str(value)
-
-    def process_result_value(self, value, dialect):
-        return None if value is None else Decimal(value).quantize(CENTIME)
-
-
-class GrilleVersion(db.Model):
-    """One version of the tariff grid, its YAML text kept exactly as written (tarifs.md §6)."""
-
-    __tablename__ = "grille_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    texte: Mapped[str] = mapped_column(sa.Text)
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
-    source: Mapped[str] = mapped_column(sa.String(16))  # fichier, admin, import
-    auteur: Mapped[str] = mapped_column(sa.String(200))
-    commentaire: Mapped[str] = mapped_column(sa.String(500), default="")
-    cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+from portail_famille.models.base import Horodatage
+from portail_famille.models.base import maintenant
 
 
 class Famille(db.Model):
@@ -78,6 +18,15 @@ class Famille(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+    # The family declined to share its income: the grid's sans_quotient price applies, knowingly.
+    quotient_refuse_le: Mapped[datetime | None] = mapped_column(Horodatage)
+    # The household's address, declared by the family (prefilled from the CAF's when offered).
+    adresse_voie: Mapped[str] = mapped_column(sa.String(120), default="")
+    adresse_complement: Mapped[str] = mapped_column(sa.String(120), default="")
+    code_postal: Mapped[str] = mapped_column(sa.String(5), default="")
+    commune_residence: Mapped[str] = mapped_column(sa.String(80), default="")
+    # Decides the grid's hors_commune rule; None until the family has said (tarifs.md §3).
+    reside_dans_la_commune: Mapped[bool | None] = mapped_column()
 
 
 class Compte(db.Model):

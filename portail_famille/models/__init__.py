@@ -1,0 +1,22 @@
+"""SQLAlchemy models, one module per area. Models never commit and never touch the request:
+services and views do."""
+
+from portail_famille.models.base import Horodatage
+from portail_famille.models.base import Montant
+from portail_famille.models.base import maintenant
+from portail_famille.models.comptes import Compte
+from portail_famille.models.comptes import Evenement
+from portail_famille.models.comptes import Famille
+from portail_famille.models.comptes import SessionServeur
+from portail_famille.models.foyers import DemandeSuppression
+from portail_famille.models.foyers import Enfant
+from portail_famille.models.foyers import HistoriqueInscription
+from portail_famille.models.foyers import Inscription
+from portail_famille.models.foyers import SecondAdulte
+from portail_famille.models.grilles import GrilleVersion
+from portail_famille.models.revenus import Justificatif
+from portail_famille.models.revenus import QuotientFamilial
+
+__all__ = ["Compte", "DemandeSuppression", "Enfant", "Evenement", "Famille", "GrilleVersion",
+           "HistoriqueInscription", "Horodatage", "Inscription", "Justificatif", "Montant",
+           "QuotientFamilial", "SecondAdulte", "SessionServeur", "maintenant"]
