@@ -1,8 +1,10 @@
 """portail-famille: the application factory."""
 
+import logging
 from pathlib import Path
 
 import click
+import redis
 from flask import Flask
 from jinja2 import StrictUndefined
 
@@ -22,10 +24,11 @@ from portail_famille.extensions import csrf
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
 from portail_famille.extensions import migrate
-from portail_famille.familles.views import bp as familles
+from portail_famille.familles import bp as familles
 from portail_famille.mairie.views import bp as mairie
 from portail_famille.public.views import bp as public
 from portail_famille.services import grilles
+from portail_famille.services import revenus
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -55,6 +58,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     affichage.init_app(app)
     erreurs.init_app(app)
     grilles.init_app(app, config)
+    app.extensions["revenus"] = revenus.Clients(
+        config, redis.Redis.from_url(config.redis_url) if config.redis_url else None)
+    # urllib3 logs full URLs at DEBUG, query strings included: never personal data (E7).
+    logging.getLogger("urllib3").setLevel(logging.INFO)
     app.extensions["franceconnect"] = ClientFranceConnect(
         config.franceconnect_issuer, config.franceconnect_client_id,
         config.franceconnect_client_secret,

@@ -15,9 +15,11 @@ RACINE_PROJET = Path(__file__).resolve().parent.parent
 # The production FranceConnect hosts: the sandbox must never pretend to be one of them (O14).
 HOTES_FRANCECONNECT_PRODUCTION = ("oidc.franceconnect.gouv.fr", "app.franceconnect.gouv.fr")
 
-SCOPES_IDENTITE = "openid identite_pivot email"
+# The usage name is not in v2's identity pivot: it prefills the CAF lookup (nomUsage).
+SCOPES_IDENTITE = "openid identite_pivot preferred_username email"
 SCOPES_DONNEES = {
-    "caf": "cnaf_quotient_familial",
+    # Children and address are offered to the family for import, never stored unconfirmed.
+    "caf": "cnaf_quotient_familial cnaf_enfants cnaf_adresse",
     "dgfip": "dgfip_rfr dgfip_nbpart dgfip_annee_n_moins_1 dgfip_annee_n_moins_2",
 }
 
@@ -32,13 +34,24 @@ def _booleen(valeur: str | None) -> bool:
     return (valeur or "").strip().lower() in {"1", "true", "oui", "yes", "on"}
 
 
-def _entier(nom: str, valeur: str | None, defaut: int) -> int:
+def _entier(nom: str, valeur: str | None, defaut: int, problemes: list[str]) -> int:
+    """`valeur` as an integer; a wrong one is noted in `problemes`, to be listed with the rest."""
     if valeur in (None, ""):
         return defaut
     try:
         return int(valeur)
-    except ValueError as exc:
-        raise ConfigurationInvalide(f"{nom} doit être un entier (reçu « {valeur} »)") from exc
+    except ValueError:
+        problemes.append(f"{nom} doit être un entier (reçu « {valeur} »)")
+        return defaut
+
+
+def _cle_faible(cle: str) -> bool:
+    """A default, short or obviously non-random SECRET_KEY (securite.md C4).
+
+    Fewer than 8 distinct characters catches `aaaa…` or `changeme` repeated, and never a real
+    random key: 32 hex characters from `secrets` always hold more.
+    """
+    return cle.strip().lower() in CLES_FAIBLES or len(cle) < 32 or len(set(cle)) < 8
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ class Configuration:
             "portail_url", env.get("PORTAIL_URL", "http://127.0.0.1:5000")
         ).rstrip("/")
         issuer_defaut = f"{portail_url}/bac-a-sable/franceconnect/api/v2" if bac_a_sable else ""
+        problemes: list[str] = []
         simulateurs = f"{portail_url}/bac-a-sable"
 
         def lire(nom, defaut=""):
@@ -96,7 +110,8 @@ class Configuration:
             "tests": tests,
             "redis_url": env.get("REDIS_URL") or None,
             "tarifs_fichier": Path(env.get("TARIFS_FICHIER") or RACINE_PROJET / "tarifs.yaml"),
-            "proxy_fix_sauts": _entier("PROXY_FIX_SAUTS", env.get("PROXY_FIX_SAUTS"), 0),
+            "proxy_fix_sauts": _entier("PROXY_FIX_SAUTS", env.get("PROXY_FIX_SAUTS"), 0,
+                                       problemes),
             "franceconnect_issuer": lire("FRANCECONNECT_ISSUER", issuer_defaut).rstrip("/"),
             "franceconnect_client_id": lire("FRANCECONNECT_CLIENT_ID", "portail-famille-demo"),
             "franceconnect_client_secret": lire(
@@ -122,20 +137,22 @@ class Configuration:
                 "IMPOT_PARTICULIER_CLIENT_SECRET", "secret-dgfip-bac-a-sable"
             ),
             "justificatif_taille_max": _entier(
-                "JUSTIFICATIF_TAILLE_MAX", env.get("JUSTIFICATIF_TAILLE_MAX"), 5 * 1024 * 1024
+                "JUSTIFICATIF_TAILLE_MAX", env.get("JUSTIFICATIF_TAILLE_MAX"), 5 * 1024 * 1024,
+                problemes,
             ),
         }
         valeurs.update(surcharges)
         noms = {f.name for f in fields(cls)}
         extra = {k: v for k, v in valeurs.items() if k not in noms}
         config = cls(**{k: v for k, v in valeurs.items() if k in noms}, extra=extra)
-        return config.verifiee(pour_servir)
+        return config.verifiee(pour_servir, problemes)
 
-    def verifiee(self, pour_servir: bool = True) -> "Configuration":
-        """Fail at boot with every problem listed, rather than at the first request."""
-        problemes = []
+    def verifiee(self, pour_servir: bool = True,
+                 deja: list[str] | tuple[str, ...] = ()) -> "Configuration":
+        """Fail at boot with every problem listed (`deja`: those found while reading)."""
+        problemes = list(deja)
         if pour_servir and not (self.bac_a_sable or self.tests):
-            if self.secret_key.strip().lower() in CLES_FAIBLES or len(self.secret_key) < 32:
+            if _cle_faible(self.secret_key):
                 problemes.append(
                     "SECRET_KEY est obligatoire : au moins 32 caractères aléatoires "
                     "(par exemple `python -c 'import secrets; print(secrets.token_hex(32))'`)"

@@ -4,10 +4,24 @@ import re
 from decimal import Decimal
 
 from wtforms import Field
+from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 _ESPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class MessagesEnFrancais:
+    """Form `Meta` mixin: WTForms' own messages in French ("N'est pas un choix valide.").
+
+    Flask-WTF translates through Flask-Babel, which the portal does not use, so without this
+    a tampered choice would be refused in English.
+    """
+
+    locales = ("fr_FR", "fr")
+
+    def get_translations(self, form):
+        return DefaultMeta.get_translations(self, form)
 
 
 class ChampDecimal(Field):

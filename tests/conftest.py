@@ -96,7 +96,8 @@ def serveur(fabrique):
     relais = _Relais()
     httpd = make_server("127.0.0.1", 0, relais, threaded=True)
     url = f"http://127.0.0.1:{httpd.server_port}"
-    fil = threading.Thread(target=httpd.serve_forever, daemon=True)
+    fil = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                           daemon=True)
 
     def demarrer(**reglages):
         relais.app = fabrique(portail_url=url, **reglages)

@@ -118,8 +118,9 @@ class ClientFranceConnect:
                                           "decouverte")
                 if donnees.get("issuer") != self.issuer:
                     raise ErreurFranceConnect("issuer_decouverte")
+                # end_session_endpoint is optional: without it, logout stays local.
                 for cle in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint",
-                            "jwks_uri", "end_session_endpoint"):
+                            "jwks_uri"):
                     if not isinstance(donnees.get(cle), str):
                         raise FranceConnectIndisponible(f"decouverte_incomplete_{cle}")
                 self._metadonnees = donnees
@@ -279,7 +280,10 @@ class ClientFranceConnect:
             "state": state,
             "post_logout_redirect_uri": self.post_logout_redirect_uri,
         })
-        return f"{self.metadonnees()['end_session_endpoint']}?{parametres}"
+        fin_de_session = self.metadonnees().get("end_session_endpoint")
+        if not isinstance(fin_de_session, str):
+            raise ErreurFranceConnect("sans_fin_de_session")
+        return f"{fin_de_session}?{parametres}"
 
 
 def _texte(revendications: dict, cle: str) -> str:

@@ -2,6 +2,8 @@
 
 import hmac
 import logging
+import threading
+from datetime import date
 
 from flask import Blueprint
 from flask import current_app
@@ -18,12 +20,14 @@ from wtforms import PasswordField
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
+from portail_famille import recuperations
 from portail_famille.auth import franceconnect
 from portail_famille.auth.redirections import cible_sure
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
 from portail_famille.services import comptes
 from portail_famille.services import journal as journal_audit
+from portail_famille.services import revenus
 
 bp = Blueprint("auth", __name__)
 journal = logging.getLogger(__name__)
@@ -86,8 +90,22 @@ def connexion_franceconnect():
         "state": state,
         "nonce": nonce,
         "suivant": cible_sure(request.args.get("next"), url_for("familles.accueil")),
+        # The family chose on /connexion whether its income may be fetched (issue 4 consent).
+        "donnees": request.args.get("donnees", "1") != "0",
     }
+    _preparer_jeton_dgfip()
     return redirect(url)
+
+
+def _preparer_jeton_dgfip() -> None:
+    """Warm the DGFiP gateway token, so that the callback's 60 s go to the data call.
+
+    In the background: the family's redirect to FranceConnect never waits for the DGFiP.
+    """
+    if "dgfip" not in current_app.extensions["grille"].obtenir().grille.sources:
+        return
+    threading.Thread(target=revenus.preparer_jeton_dgfip, args=(current_app.extensions["revenus"],),
+                     name="jeton-dgfip", daemon=True).start()
 
 
 @bp.get("/connexion/franceconnect/retour")
@@ -114,9 +132,19 @@ def retour_franceconnect():
         return _echec(erreur.message, code_audit=erreur.code)
     compte, _ = comptes.rapprocher_franceconnect(client().issuer, resultat.identite)
     db.session.commit()
+    recuperation = None
+    if flux.get("donnees"):
+        # Inside the access token's 60 seconds; the token itself is never stored (O9).
+        recuperation = revenus.recuperer_apres_connexion(
+            compte.famille_id, resultat.jeton_acces, resultat.scope,
+            current_app.extensions["grille"].obtenir().grille.sources,
+            current_app.extensions["revenus"], date.today())
+        db.session.commit()
     ouvrir_session(compte)
     # Kept server-side only, as the hint FranceConnect's logout requires (§4).
     session["id_token"] = resultat.id_token
+    if recuperation is not None:
+        recuperations.retenir(recuperation)
     return redirect(flux["suivant"], 303)
 
 
@@ -154,11 +182,11 @@ def deconnexion():
 
 @bp.get("/deconnexion/retour")
 def deconnexion_retour():
+    # The local session already ended at POST /deconnexion: a GET here never signs anyone out.
     attendu = session.pop(CLE_DECONNEXION, None)
     recu = request.args.get("state")
     if recu is not None and not (attendu and hmac.compare_digest(recu, attendu)):
         journal.warning("retour de déconnexion avec un state inattendu")
-    session.clear()
     return render_template("auth/deconnecte.html")
 
 

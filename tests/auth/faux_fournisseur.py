@@ -21,6 +21,8 @@ CLIENT_ID = "portail-famille-test"
 CLIENT_SECRET = "secret-de-test-du-client"
 JETON_ACCES = "jeton-acces-opaque-de-test-0123456789abcdefghijklmnop"
 SUB = "b" * 64 + "v1"
+URL_JETON_DGFIP = "https://dgfip.exemple.test/token"
+JETON_PASSERELLE = "jeton-passerelle-dgfip-0123456789"
 
 
 def b64(donnees: bytes) -> str:
@@ -54,12 +56,17 @@ class FauxFournisseur:
         self.userinfo_modifs: dict = {}
         self.userinfo_force: tuple[str, str] | None = None
         self.requetes_jeton: list[dict] = []
+        self.id_token_emis: list[str] = []
         self.nonce: str | None = None
+        self.scope = "openid identite_pivot email"
         mock.add_callback(responses.GET, f"{ISSUER}/.well-known/openid-configuration",
                           callback=lambda r: (200, {}, json.dumps(self.decouverte)))
         mock.add_callback(responses.GET, f"{ISSUER}/jwks", callback=self._jwks)
         mock.add_callback(responses.POST, f"{ISSUER}/token", callback=self._jeton)
         mock.add_callback(responses.GET, f"{ISSUER}/userinfo", callback=self._userinfo)
+        # The portal warms the DGFiP gateway token before leaving for FranceConnect.
+        mock.add(responses.POST, URL_JETON_DGFIP, json={
+            "access_token": JETON_PASSERELLE, "token_type": "Bearer", "expires_in": 300})
 
     def _jwks(self, requete):
         self.appels_jwks += 1
@@ -86,8 +93,9 @@ class FauxFournisseur:
     def _jeton(self, requete):
         corps = {k: v[0] for k, v in parse_qs(requete.body).items()}
         self.requetes_jeton.append({"corps": corps, "entetes": dict(requete.headers)})
+        self.id_token_emis.append(self.id_token())
         reponse = {"access_token": JETON_ACCES, "token_type": "Bearer", "expires_in": 60,
-                   "id_token": self.id_token(), "scope": "openid identite_pivot email"}
+                   "id_token": self.id_token_emis[-1], "scope": self.scope}
         return 200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, \
             json.dumps(reponse)
 
@@ -119,4 +127,6 @@ REGLAGES = {
     "franceconnect_client_id": CLIENT_ID,
     "franceconnect_client_secret": CLIENT_SECRET,
     "portail_url": "https://portail.exemple.test",
+    "impot_particulier_url": "https://dgfip.exemple.test/impotparticulier/1.0",
+    "impot_particulier_token_url": URL_JETON_DGFIP,
 }

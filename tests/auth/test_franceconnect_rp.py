@@ -421,3 +421,26 @@ def test_o12_next_ne_quitte_jamais_le_site(client, fc, cible):
 def test_o12_next_interne_conserve(client, fc):
     demande = commencer(client, fc, suivant="/espace-famille/?onglet=1")
     assert revenir(client, demande).location == "/espace-famille/?onglet=1"
+
+
+def test_deconnexion_par_session_end_avec_id_token_hint(client, fc):
+    revenir(client, commencer(client, fc))
+    reponse = client.post("/deconnexion")
+    assert reponse.status_code == 303
+    fin = parametres(reponse.location)
+    assert reponse.location.startswith(f"{ISSUER}/session/end?")
+    assert HEX64.fullmatch(fin["state"])
+    assert fin["post_logout_redirect_uri"] == "https://portail.exemple.test/deconnexion/retour"
+    assert fin["id_token_hint"] == fc.id_token_emis[-1]
+    assert not connecte(client)
+    retour = client.get("/deconnexion/retour", query_string={"state": fin["state"]})
+    assert "Vous êtes déconnecté" in retour.text
+
+
+def test_fournisseur_sans_fin_de_session_deconnexion_locale(client, fc):
+    del fc.decouverte["end_session_endpoint"]
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    reponse = client.post("/deconnexion")
+    assert reponse.location.endswith("/deconnexion/retour")
+    assert "Vous êtes déconnecté" in client.get(reponse.location).text
+    assert not connecte(client)

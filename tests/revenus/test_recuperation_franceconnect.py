@@ -1,0 +1,262 @@
+"""Right after sign-in, the QF is fetched with the FranceConnect access token from data APIs
+that are not the sandbox (issue 4): every outside party is stubbed with `responses`."""
+
+import json
+import logging
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import responses
+import sqlalchemy as sa
+
+from portail_famille import affichage
+from portail_famille.config import RACINE_PROJET
+from portail_famille.extensions import db
+from portail_famille.models import QuotientFamilial
+from portail_famille.services import tarifs
+from tests.auth.faux_fournisseur import ISSUER
+from tests.auth.faux_fournisseur import JETON_ACCES
+from tests.auth.faux_fournisseur import JETON_PASSERELLE
+from tests.auth.faux_fournisseur import REGLAGES
+from tests.auth.faux_fournisseur import FauxFournisseur
+from tests.auth.faux_fournisseur import parametres
+
+API_PARTICULIER = "https://particulier.exemple.test"
+DGFIP = REGLAGES["impot_particulier_url"]
+RECIPIENT = "21690123100011"
+SCOPES_DONNEES = ("openid identite_pivot email cnaf_quotient_familial cnaf_enfants cnaf_adresse "
+                  "dgfip_rfr dgfip_nbpart dgfip_annee_n_moins_1 dgfip_annee_n_moins_2")
+REPONSE_CAF = {
+    "data": {
+        "allocataires": [{"nom_naissance": "VERDURIER", "nom_usage": None, "prenoms": "ODILE",
+                          "date_naissance": "1981-05-06", "sexe": "F"}],
+        "enfants": [{"nom_naissance": "VERDURIER", "nom_usage": None, "prenoms": "BASTIEN",
+                     "date_naissance": "2017-00-00", "sexe": "M"}],
+        "adresse": {"destinataire": "MADAME VERDURIER ODILE", "complement_information": None,
+                    "complement_information_geographique": None,
+                    "numero_libelle_voie": "9 RUE DES ACACIAS", "lieu_dit": None,
+                    "code_postal_ville": "69004 LYON", "pays": "FRANCE"},
+        "quotient_familial": {"fournisseur": "CNAF", "valeur": 1340, "annee": 2026, "mois": 11,
+                              "annee_calcul": 2026, "mois_calcul": 9},
+    },
+    "links": {}, "meta": {},
+}
+SITUATION = {"rfr": 37760, "nbPart": 2.5, "sitFam": "V", "pac": {"nbPac": 1},
+             "nmNaiDec1": "VERDURIER", "prnmDec1": "ODILE", "aft": "9 RUE DES ACACIAS 69004 LYON",
+             "revenuBrutGlobal": 39811, "dateNaisDec1": {"jour": "06", "mois": "05",
+                                                         "annee": "1981"}}
+
+
+class APIs:
+    """API Particulier and the DGFiP gateway, stubbed; each test sets their answers."""
+
+    def __init__(self, mock: responses.RequestsMock):
+        self.caf = (200, REPONSE_CAF)
+        self.dgfip = {date.today().year - 1: (200, SITUATION)}
+        self.appels: list[str] = []
+        mock.add_callback(responses.GET,
+                          f"{API_PARTICULIER}/v3/dss/quotient_familial/france_connect",
+                          callback=self._caf)
+        mock.add_callback(responses.GET, re.compile(
+            rf"{re.escape(DGFIP)}/situations/ir/assiettes/annrev/\d{{4}}"), callback=self._dgfip)
+
+    def _caf(self, requete):
+        self.appels.append("caf")
+        assert requete.headers["Authorization"] == f"Bearer {JETON_ACCES}"
+        assert parametres(requete.url)["recipient"] == RECIPIENT
+        statut, corps = self.caf
+        return statut, {"Content-Type": "application/vnd.api+json",
+                        "X-Request-ID": "3f1e2d4c-5b6a-4789-9abc-def012345678"}, json.dumps(corps)
+
+    def _dgfip(self, requete):
+        annee = int(requete.url.rsplit("/", 1)[1])
+        self.appels.append(f"dgfip-{annee}")
+        assert requete.headers["X-FranceConnect-OAuth"] == JETON_ACCES
+        assert requete.headers["Authorization"] == f"Bearer {JETON_PASSERELLE}"
+        statut, corps = self.dgfip.get(annee, (204, None))
+        entetes = {"Content-Type": "application/prs.dgfip.part.situations.ir.assiettes.v1+json"}
+        return statut, entetes, "" if corps is None else json.dumps(corps)
+
+
+@pytest.fixture
+def externes():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FauxFournisseur(mock), APIs(mock)
+
+
+REGLAGES_DONNEES = {
+    **REGLAGES,
+    "api_particulier_url": API_PARTICULIER,
+    "api_particulier_token": "jeton-api-particulier-de-test",
+    "api_particulier_recipient": RECIPIENT,
+    "impot_particulier_client_id": "client-dgfip",
+    "impot_particulier_client_secret": "secret-dgfip",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+}
+
+
+def client_de(app):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "portail.exemple.test"})
+    return client
+
+
+def se_connecter(client, fc, donnees="1"):
+    fc.scope = SCOPES_DONNEES
+    reponse = client.get("/connexion/franceconnect", query_string={"donnees": donnees})
+    demande = parametres(reponse.location)
+    fc.nonce = demande["nonce"]
+    retour = client.get("/connexion/franceconnect/retour",
+                        query_string={"code": "c", "state": demande["state"], "iss": ISSUER})
+    assert retour.location.endswith("/espace-famille/")
+    return client.get("/espace-famille/")
+
+
+def quotients(app) -> list[QuotientFamilial]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(QuotientFamilial)))
+
+
+def grille_caf_d_abord(tmp_path):
+    texte = ((RACINE_PROJET / "tarifs.yaml").read_text(encoding="utf-8")
+             .replace("sources: [dgfip, caf]", "sources: [caf, dgfip]"))
+    chemin = tmp_path / "caf-d-abord.yaml"
+    chemin.write_text(texte, encoding="utf-8")
+    return chemin
+
+
+
+
+def test_qf_municipal_dgfip_prefere_et_prix_de_la_grille(fabrique, externes):
+    fc, apis = externes
+    app = fabrique(**REGLAGES_DONNEES)
+    page = se_connecter(client_de(app), fc)
+    assert page.status_code == 200
+    assert apis.appels == [f"dgfip-{date.today().year - 1}"]
+    assert "1\u202f258,67\u00a0€" in page.text
+    assert "37\u202f760 € ÷ 12 ÷ 2,5 parts" in page.text
+    (enregistrement,) = quotients(app)
+    assert (enregistrement.source, enregistrement.mode, enregistrement.fournisseur) == \
+        ("dgfip", "france_connect", "DGFiP")
+    assert (enregistrement.valeur, enregistrement.rfr, enregistrement.parts) == \
+        (Decimal("1258.67"), 37760, Decimal("2.50"))
+    assert enregistrement.annrev == date.today().year - 1
+    # The prices shown are the grid's for that QF, as the CLI computes them.
+    with app.app_context():
+        grille = app.extensions["grille"].obtenir().grille
+        attendu = tarifs.simuler_json(grille, date.today(), tarifs.Situation(Decimal("1258.67")))
+    for service in attendu["services"].values():
+        assert affichage.euros(Decimal(service["prix"])) in page.text
+
+
+def test_annee_precedente_si_la_derniere_manque(fabrique, externes):
+    fc, apis = externes
+    apis.dgfip = {date.today().year - 2: (200, {**SITUATION, "rfr": 30000})}
+    app = fabrique(**REGLAGES_DONNEES)
+    se_connecter(client_de(app), fc)
+    assert apis.appels == [f"dgfip-{date.today().year - 1}", f"dgfip-{date.today().year - 2}"]
+    assert quotients(app)[0].valeur == Decimal("1000.00")
+
+
+def test_caf_quand_les_impots_ne_trouvent_rien(fabrique, externes):
+    fc, apis = externes
+    apis.dgfip = {}
+    app = fabrique(**REGLAGES_DONNEES)
+    page = se_connecter(client_de(app), fc)
+    assert apis.appels[-1] == "caf"
+    assert "1\u202f340,00\u00a0€" in page.text
+    assert "transmis par la CAF via FranceConnect" in page.text
+    (enregistrement,) = quotients(app)
+    assert (enregistrement.source, enregistrement.fournisseur, enregistrement.annee,
+            enregistrement.mois, enregistrement.reference) == \
+        ("caf", "CNAF", 2026, 11, "3f1e2d4c-5b6a-4789-9abc-def012345678")
+
+
+def test_ordre_de_preference_de_la_grille(fabrique, externes, tmp_path):
+    fc, apis = externes
+    app = fabrique(**REGLAGES_DONNEES, tarifs_fichier=grille_caf_d_abord(tmp_path))
+    se_connecter(client_de(app), fc)
+    assert apis.appels == ["caf"]
+    assert quotients(app)[0].source == "caf"
+
+
+def test_qf_caf_zero_non_calculable_puis_impots(fabrique, externes, tmp_path):
+    fc, apis = externes
+    corps = json.loads(json.dumps(REPONSE_CAF))
+    corps["data"]["quotient_familial"]["valeur"] = 0
+    apis.caf = (200, corps)
+    app = fabrique(**REGLAGES_DONNEES, tarifs_fichier=grille_caf_d_abord(tmp_path))
+    se_connecter(client_de(app), fc)
+    assert quotients(app)[0].source == "dgfip"
+
+
+@pytest.mark.parametrize("statut", [503, 502, 429, 500])
+def test_toutes_les_sources_en_panne_tarif_sans_quotient_annonce(fabrique, externes, statut):
+    fc, apis = externes
+    apis.caf = (statut, {"errors": [{"code": "35999", "title": "Erreur", "detail": "x"}]})
+    apis.dgfip = {annee: (statut, {}) for annee in (date.today().year - 1, date.today().year - 2)}
+    app = fabrique(**REGLAGES_DONNEES)
+    app.extensions["revenus"].api_particulier._transport._attendre = lambda s: None
+    app.extensions["revenus"].impot_particulier._transport._attendre = lambda s: None
+    page = se_connecter(client_de(app), fc)
+    assert quotients(app) == []
+    assert "n’a pas pu être obtenu automatiquement" in page.text
+    assert "tarif sans quotient familial (le plus élevé)" in page.text
+    with app.app_context():
+        periode = app.extensions["grille"].obtenir().grille.periode_a(date.today())
+    for service in periode.services.values():
+        assert affichage.euros(service.sans_quotient) in page.text
+
+
+def test_refus_du_partage_aucun_appel(fabrique, externes):
+    fc, apis = externes
+    app = fabrique(**REGLAGES_DONNEES)
+    page = se_connecter(client_de(app), fc, donnees="0")
+    assert apis.appels == []
+    assert quotients(app) == []
+    assert "Nous n’avons pas encore votre quotient familial" in page.text
+
+
+def test_scopes_de_donnees_non_accordes_aucun_appel(fabrique, externes):
+    fc, apis = externes
+    app = fabrique(**REGLAGES_DONNEES)
+    client = client_de(app)
+    reponse = client.get("/connexion/franceconnect")
+    demande = parametres(reponse.location)
+    fc.nonce = demande["nonce"]
+    fc.scope = "openid identite_pivot email"
+    client.get("/connexion/franceconnect/retour",
+               query_string={"code": "c", "state": demande["state"], "iss": ISSUER})
+    page = client.get("/espace-famille/")
+    assert apis.appels == []
+    assert "pas autorisé le partage" in page.text
+
+
+def test_rien_de_la_reponse_au_dela_de_la_provenance_en_base(fabrique, externes):
+    fc, apis = externes
+    apis.dgfip = {}
+    app = fabrique(**REGLAGES_DONNEES)
+    se_connecter(client_de(app), fc)
+    with app.app_context():
+        tables = [t for t in db.metadata.sorted_tables if t.name != "session_serveur"]
+        contenu = repr([tuple(ligne) for t in tables for ligne in db.session.execute(sa.select(t))])
+    for extrait in ("VERDURIER", "ODILE", "BASTIEN", "ACACIAS", "69004", "1981-05-06"):
+        assert extrait not in contenu
+
+
+def test_journaux_sans_identite_jeton_ni_revenu(fabrique, externes, caplog):
+    fc, apis = externes
+    caplog.set_level(logging.DEBUG)
+    app = fabrique(**REGLAGES_DONNEES)
+    se_connecter(client_de(app), fc)
+    apis.dgfip = {}
+    client = client_de(app)
+    se_connecter(client, fc)
+    for secret in (JETON_ACCES, JETON_PASSERELLE, "jeton-api-particulier-de-test",
+                   "secret-dgfip", "DUBOIS", "Angela", "1962-08-24", "75107",
+                   "wossewodda", "VERDURIER", "37760", "1258.67", "1340", "recipient=",
+                   fc.nonce):
+        assert secret not in caplog.text, secret
