@@ -1,5 +1,6 @@
 """French formatting for templates: amounts as `3,62 €`, dates as `1 septembre 2026`."""
 
+import re
 from datetime import date
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +23,25 @@ def nombre(valeur: Decimal | int, decimales: int = 2) -> str:
     entier, _, fraction = f"{valeur:,.{decimales}f}".partition(".")
     entier = entier.replace(",", ESPACE_FINE)
     return f"{entier},{fraction}" if decimales else entier
+
+
+def decimal_court(valeur: Decimal) -> str:
+    """`2.50` → `2,5`, `4.00` → `4`: a count such as tax shares, without useless zeros."""
+    texte = format(Decimal(valeur).normalize(), "f")
+    return texte.replace(".", ",")
+
+
+_NOMBRE = re.compile(r"(?<![\w.])(\d+)(?:\.(\d+))?")
+
+
+def nombres_fr(texte: str) -> str:
+    """The numbers of an engine explanation written the French way: `1258.67` → `1 258,67`."""
+
+    def francais(m: re.Match) -> str:
+        entier = f"{int(m.group(1)):,}".replace(",", ESPACE_FINE)
+        return f"{entier},{m.group(2)}" if m.group(2) else entier
+
+    return _NOMBRE.sub(francais, texte)
 
 
 def euros(valeur: Decimal | int | None) -> str:
@@ -53,4 +73,7 @@ def init_app(app) -> None:
     app.add_template_filter(nombre)
     app.add_template_filter(date_longue)
     app.add_template_filter(date_courte)
+    app.add_template_filter(decimal_court)
+    app.add_template_filter(nombres_fr)
     app.jinja_env.globals["JOURS"] = JOURS
+    app.jinja_env.globals["MOIS"] = MOIS

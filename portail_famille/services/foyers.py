@@ -1,0 +1,212 @@
+"""The household: its address and residence, its second adult, its children, and the CAF's
+proposals the family confirms one by one.
+
+Every lookup by id is scoped to a household (securite.md A2): an id from another household is
+`Introuvable`, exactly like an id that does not exist.
+"""
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from portail_famille.extensions import db
+from portail_famille.models import Enfant
+from portail_famille.models import Famille
+from portail_famille.models import SecondAdulte
+
+
+class Introuvable(LookupError):
+    """No such record in this household (whether it exists elsewhere is not said)."""
+
+
+class ConflitDeVersion(Exception):
+    """The record changed since the form was loaded: nothing is written (securite.md R1)."""
+
+
+class EnfantInscrit(Exception):
+    """A child with a current enrolment cannot be removed before it is cancelled."""
+
+
+@dataclass(frozen=True)
+class FicheEnfant:
+    """What the family types about a child: nothing else can reach the row (securite.md A3)."""
+
+    nom: str
+    prenoms: str
+    date_naissance: date
+    ecole: str
+    niveau: str
+
+
+@dataclass(frozen=True)
+class PropositionEnfant:
+    """A child the CAF knows, offered for import; `date_naissance` is None when the CAF gave
+    only part of it (« 2019-00-00 »), `annee` then says what it gave."""
+
+    cle: str
+    nom: str
+    prenoms: str
+    date_naissance: date | None
+    annee: int | None
+
+
+def verifier_version(objet, version: int | None) -> None:
+    """Raise ConflitDeVersion unless `version` is the one the record has now."""
+    if version != objet.version:
+        raise ConflitDeVersion
+
+
+def _normaliser(texte: str | None) -> str:
+    sans_accents = unicodedata.normalize("NFKD", texte or "").encode("ascii", "ignore").decode()
+    return " ".join(sans_accents.upper().replace("-", " ").replace("'", " ").split())
+
+
+# --- Address and residence -------------------------------------------------------------------
+
+def enregistrer_adresse(famille: Famille, *, voie: str, complement: str, code_postal: str,
+                        commune: str, reside_dans_la_commune: bool) -> None:
+    """Record the household's address and whether it lives in the commune of the grid."""
+    famille.adresse_voie = voie
+    famille.adresse_complement = complement
+    famille.code_postal = code_postal
+    famille.commune_residence = commune
+    famille.reside_dans_la_commune = reside_dans_la_commune
+    db.session.flush()
+
+
+def adresse_proposee(adresse: dict | None, commune_de_la_grille: str) -> dict | None:
+    """The household form's fields prefilled from the CAF's postal lines, or None.
+
+    Whether the family lives in the commune is only guessed when the city is the grid's own:
+    the family confirms it by saving the form.
+    """
+    if not adresse:
+        return None
+    ville = (adresse.get("code_postal_ville") or "").strip()
+    code_postal, _, commune = ville.partition(" ")
+    if not (len(code_postal) == 5 and code_postal.isascii() and code_postal.isdigit()):
+        code_postal, commune = "", ville
+    complements = [adresse.get("complement_information"),
+                   adresse.get("complement_information_geographique")]
+    voie = adresse.get("numero_libelle_voie") or adresse.get("lieu_dit") or ""
+    if adresse.get("numero_libelle_voie") and adresse.get("lieu_dit"):
+        complements.append(adresse["lieu_dit"])
+    meme_commune = _normaliser(commune) == _normaliser(commune_de_la_grille)
+    return {
+        "adresse_voie": voie.strip(),
+        "adresse_complement": " ".join(c.strip() for c in complements if c),
+        "code_postal": code_postal,
+        "commune_residence": commune.strip(),
+        "reside": "oui" if meme_commune else None,
+    }
+
+
+# --- Second adult ----------------------------------------------------------------------------
+
+def second_adulte(famille_id: int) -> SecondAdulte | None:
+    """The household's second adult, if declared."""
+    return db.session.scalars(
+        sa.select(SecondAdulte).where(SecondAdulte.famille_id == famille_id)).first()
+
+
+def enregistrer_second_adulte(famille_id: int, *, nom: str, prenoms: str, telephone: str,
+                              courriel: str) -> SecondAdulte:
+    """Declare or update the household's second adult (one at most)."""
+    adulte = second_adulte(famille_id)
+    if adulte is None:
+        adulte = SecondAdulte(famille_id=famille_id)
+        db.session.add(adulte)
+    adulte.nom, adulte.prenoms = nom, prenoms
+    adulte.telephone, adulte.courriel = telephone, courriel
+    db.session.flush()
+    return adulte
+
+
+def retirer_second_adulte(famille_id: int) -> None:
+    """Forget the household's second adult; nothing happens when there is none."""
+    adulte = second_adulte(famille_id)
+    if adulte is not None:
+        db.session.delete(adulte)
+        db.session.flush()
+
+
+# --- Children --------------------------------------------------------------------------------
+
+def enfants(famille_id: int) -> list[Enfant]:
+    """The household's children, eldest first."""
+    return list(db.session.scalars(
+        sa.select(Enfant).where(Enfant.famille_id == famille_id)
+        .order_by(Enfant.date_naissance, Enfant.id)))
+
+
+def enfant(famille_id: int, enfant_id: int) -> Enfant:
+    """One child of this household; raise Introuvable."""
+    trouve = db.session.scalars(
+        sa.select(Enfant).where(Enfant.id == enfant_id, Enfant.famille_id == famille_id)).first()
+    if trouve is None:
+        raise Introuvable
+    return trouve
+
+
+def ajouter_enfant(famille_id: int, fiche: FicheEnfant, origine: str = "famille") -> Enfant:
+    """Add a child typed by the family, or a CAF proposal it confirmed (`origine` "caf")."""
+    nouvel = Enfant(famille_id=famille_id, origine=origine, nom=fiche.nom, prenoms=fiche.prenoms,
+                    date_naissance=fiche.date_naissance, ecole=fiche.ecole, niveau=fiche.niveau)
+    db.session.add(nouvel)
+    db.session.flush()
+    return nouvel
+
+
+def modifier_enfant(existant: Enfant, version: int | None, fiche: FicheEnfant) -> None:
+    """Update a child from the form loaded at `version`; raise ConflitDeVersion."""
+    verifier_version(existant, version)
+    existant.nom, existant.prenoms = fiche.nom, fiche.prenoms
+    existant.date_naissance = fiche.date_naissance
+    existant.ecole, existant.niveau = fiche.ecole, fiche.niveau
+    db.session.flush()
+
+
+def retirer_enfant(existant: Enfant) -> None:
+    """Remove a child and its cancelled enrolments; raise EnfantInscrit while one is current."""
+    if any(inscription.active for inscription in existant.inscriptions):
+        raise EnfantInscrit
+    db.session.delete(existant)
+    db.session.flush()
+
+
+# --- CAF proposals ---------------------------------------------------------------------------
+
+def cle_de_proposition(brute: dict) -> str:
+    """A stable key for one proposed child: indices shift as proposals are handled, keys do not."""
+    texte = json.dumps([brute.get(c) for c in ("nom_naissance", "prenoms", "date_naissance",
+                                               "sexe")], ensure_ascii=False)
+    return hashlib.sha256(texte.encode()).hexdigest()[:16]
+
+
+def _date_caf(texte: str | None) -> tuple[date | None, int | None]:
+    """« 2016-02-14 » → the date; « 2019-00-00 » → (None, 2019); anything else → (None, None)."""
+    try:
+        return date.fromisoformat(texte or ""), None
+    except ValueError:
+        annee = (texte or "")[:4]
+        return None, int(annee) if annee.isascii() and annee.isdigit() and int(annee) else None
+
+
+def propositions_enfants(brutes: list[dict], famille_id: int) -> list[PropositionEnfant]:
+    """The CAF's children not yet in the household (same name, first name and birth date)."""
+    connus = {(_normaliser(e.nom), _normaliser(e.prenom), e.date_naissance)
+              for e in enfants(famille_id)}
+    propositions = []
+    for brute in brutes:
+        naissance, annee = _date_caf(brute.get("date_naissance"))
+        nom, prenoms = brute.get("nom_naissance") or "", brute.get("prenoms") or ""
+        premier = prenoms.split(" ")[0]
+        if (_normaliser(nom), _normaliser(premier), naissance) in connus:
+            continue
+        propositions.append(PropositionEnfant(cle_de_proposition(brute), nom, prenoms,
+                                              naissance, annee))
+    return propositions

@@ -1,0 +1,151 @@
+"""« Mes tarifs »: the price of each child in each service, for the period in force and the
+next one when the grid already holds it, with everything needed to explain it.
+
+The inputs are the ones `flask tarifs simuler` takes (tarifs.md §5): the QF that counts today
+(services.revenus), the household's residence, and the child's sibling rank.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from portail_famille.domaine import grille as grille_domaine
+from portail_famille.domaine import tarification
+from portail_famille.models import Enfant
+from portail_famille.models import Famille
+from portail_famille.models import Inscription
+from portail_famille.services import foyers
+from portail_famille.services import inscriptions
+from portail_famille.services import revenus
+
+# A typical month, for the estimate only: four weeks of the days the child attends.
+SEMAINES_PAR_MOIS = 4
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What the family can do to pay the right price, and the page where it does it."""
+
+    texte: str
+    lien: str
+    libelle: str
+
+
+@dataclass(frozen=True)
+class Liens:
+    """The pages the corrections point to, given by the view (services build no URL)."""
+
+    quotient: str
+    foyer: str
+
+
+@dataclass(frozen=True)
+class PrixService:
+    """One child's price in one service, and what it rests on."""
+
+    code: str
+    service: grille_domaine.Service
+    tarif: tarification.Tarif
+    rang: int
+    aines: tuple[Enfant, ...]  # the elder siblings enrolled in the same service and period
+    fratrie: bool  # whether the period grants a sibling reduction in this service
+    inscription: Inscription | None
+    estimation_mensuelle: Decimal | None  # price × days a week × 4, for a current enrolment
+
+
+@dataclass(frozen=True)
+class TarifsEnfant:
+    enfant: Enfant
+    prix: tuple[PrixService, ...]
+
+
+@dataclass(frozen=True)
+class TarifsPeriode:
+    periode: grille_domaine.Periode
+    en_vigueur: bool
+    enfants: tuple[TarifsEnfant, ...]
+
+
+@dataclass(frozen=True)
+class TarifsFoyer:
+    """Every price of the household, and the situation they all follow from."""
+
+    etat: revenus.EtatQuotient
+    hors_commune: bool
+    residence_declaree: bool
+    # Why the highest price may apply, and how to fix it: None when there is nothing to fix.
+    correction_quotient: Correction | None
+    correction_residence: Correction | None
+    periodes: tuple[TarifsPeriode, ...]
+
+
+def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:
+    """A typical month's cost: price × days a week × 4 (an estimate, not an invoice)."""
+    return prix * jours_par_semaine * SEMAINES_PAR_MOIS
+
+
+def _correction_quotient(etat: revenus.EtatQuotient, liens: Liens) -> Correction | None:
+    if etat.qf is not None:
+        return None
+    return Correction("Transmettez votre quotient familial (avec FranceConnect, votre numéro "
+                      "fiscal ou un justificatif) : vos tarifs seront calculés d’après vos "
+                      "revenus.", liens.quotient, "Transmettre mon quotient familial")
+
+
+def _correction_residence(famille: Famille, liens: Liens, commune: str) -> Correction | None:
+    if famille.reside_dans_la_commune is not None:
+        return None
+    return Correction(f"Indiquez votre adresse : tant que nous ne savons pas si vous habitez "
+                      f"{commune}, le tarif hors commune s’applique.", liens.foyer,
+                      "Indiquer mon adresse")
+
+
+def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
+             inscrites: list[Inscription], qf: Decimal | None,
+             hors_commune: bool) -> tuple[TarifsEnfant, ...]:
+    rangs = {code: inscriptions.rangs_dans_la_fratrie(enfants, inscrites, code, periode.debut)
+             for code in periode.services}
+    fratrie = periode.reduction_fratrie
+    resultat = []
+    for concerne in enfants:
+        prix = []
+        for code, service in periode.services.items():
+            rang, aines = rangs[code][concerne.id]
+            tarif = tarification.calculer_tarif(periode, code, qf, hors_commune=hors_commune,
+                                                rang=rang)
+            inscrite = next((i for i in inscrites if i.enfant_id == concerne.id
+                             and i.service == code and i.periode_debut == periode.debut
+                             and i.active), None)
+            estimation = None if inscrite is None else estimer_mois(
+                tarif.prix, len(inscrite.liste_jours))
+            prix.append(PrixService(code, service, tarif, rang, tuple(aines),
+                                    fratrie is not None and code in fratrie.services,
+                                    inscrite, estimation))
+        # The services the child attends first: they are what the family pays.
+        prix.sort(key=lambda p: p.inscription is None)
+        resultat.append(TarifsEnfant(concerne, tuple(prix)))
+    return tuple(resultat)
+
+
+def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
+                    etat: revenus.EtatQuotient, aujourd_hui: date, liens: Liens) -> TarifsFoyer:
+    """Price every child of the household in every service of the open periods.
+
+    Without a valid QF the grid's sans_quotient price applies (R2); until the family says
+    where it lives, the hors_commune rule applies: neither is ever quietly cheaper.
+    """
+    hors_commune = famille.reside_dans_la_commune is not True
+    enfants = foyers.enfants(famille.id)
+    inscrites = inscriptions.inscriptions(famille.id)
+    periodes = inscriptions.periodes_ouvertes(grille, aujourd_hui)
+    return TarifsFoyer(
+        etat=etat,
+        hors_commune=hors_commune,
+        residence_declaree=famille.reside_dans_la_commune is not None,
+        correction_quotient=_correction_quotient(etat, liens),
+        correction_residence=_correction_residence(famille, liens, grille.commune),
+        periodes=tuple(
+            TarifsPeriode(periode, periode.couvre(aujourd_hui),
+                          _tarifer(periode, enfants, inscrites, etat.qf, hors_commune))
+            for periode in periodes),
+    )

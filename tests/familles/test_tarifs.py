@@ -1,0 +1,179 @@
+"""« Mes tarifs » gives the price `flask tarifs simuler` gives for the same QF, sibling rank and
+residence, on a grid written for the test, for the period in force and the next one."""
+
+import html
+import json
+import re
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from portail_famille.extensions import db
+from portail_famille.models import Famille
+
+from .conftest import DEBUT
+from .conftest import DEBUT_SUIVANTE
+from .conftest import ajouter_enfant
+from .conftest import ajouter_qf_caf
+from .conftest import ajouter_qf_dgfip
+from .conftest import connecter
+from .conftest import creer_famille
+from .conftest import famille_de
+
+CELLULE = re.compile(
+    r'data-periode="([\d-]+)" data-enfant="(\d+)" data-service="(\w+)">\s*<h4>[^<]*</h4>\s*'
+    r'<p><span class="prix">([^<]+)</span>')
+
+
+def prix_affiches(page: str) -> dict[tuple[str, int, str], Decimal]:
+    """Every price of the page by (period start, child id, service code)."""
+    return {(periode, int(enfant), service): montant(texte)
+            for periode, enfant, service, texte in CELLULE.findall(page)}
+
+
+def montant(texte: str) -> Decimal:
+    """`1 258,67 €` (thin no-break spaces) → Decimal('1258.67'); the page formats the French way."""
+    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€", texte), texte
+    return Decimal(re.sub(r"[\u202f\u00a0€]", "", texte).replace(",", "."))
+
+
+def simuler(app, fichier, le: date, *, qf: str | None, rang: int = 1,
+            hors_commune: bool = False) -> dict:
+    """The stable command line of tarifs.md §5, on the same grid file."""
+    arguments = ["tarifs", "simuler", "--fichier", str(fichier), "--date", le.isoformat(),
+                 "--rang", str(rang), "--json"]
+    arguments += ["--qf", qf] if qf is not None else ["--sans-quotient"]
+    if hors_commune:
+        arguments.append("--hors-commune")
+    resultat = app.test_cli_runner().invoke(args=arguments)
+    assert resultat.exit_code == 0, resultat.output
+    return json.loads(resultat.output)
+
+
+def inscrire(client, enfants: list[int], periode: date, service: str, jours=("lundi",)):
+    reponse = client.post("/espace-famille/inscriptions/nouvelle", data={
+        "enfants": enfants, "service": f"{periode.isoformat()}:{service}", "jours": list(jours),
+        "date_debut": max(date.today(), periode).isoformat()})
+    assert reponse.status_code == 303, reponse.text
+
+
+def verifier_contre_le_simulateur(app, fichier, page, qf, rangs, hors_commune):
+    """Every price shown equals the command line's for the rank expected of that cell."""
+    affiches = prix_affiches(page)
+    assert affiches, "aucun prix sur la page"
+    for (periode, enfant, service), prix in affiches.items():
+        rang = rangs.get((periode, enfant, service), 1)
+        attendu = simuler(app, fichier, date.fromisoformat(periode), qf=qf, rang=rang,
+                          hors_commune=hors_commune)
+        assert prix == Decimal(attendu["services"][service]["prix"]), (periode, enfant, service)
+
+
+def test_rfr_rang_3_et_hors_commune_egaux_au_simulateur(app, client, fichier_grille):
+    compte = creer_famille(app, reside=False)
+    connecter(client, compte)
+    famille_id = famille_de(app, compte)
+    aine = ajouter_enfant(app, famille_id, "Hugo", date(2014, 9, 9))
+    cadette = ajouter_enfant(app, famille_id, "Lina", date(2017, 1, 15))
+    benjamin = ajouter_enfant(app, famille_id, "Noé", date(2020, 6, 30))
+    # RFR 37 760 € and 2.5 parts: QF 1 258.67 (tarifs.md §1).
+    ajouter_qf_dgfip(app, famille_id, 37760, "2.5", "1258.67")
+    inscrire(client, [aine, cadette, benjamin], DEBUT, "cantine", ("lundi", "mardi", "jeudi"))
+    inscrire(client, [benjamin, aine], DEBUT, "ateliers")
+    inscrire(client, [aine, cadette, benjamin], DEBUT_SUIVANTE, "cantine")
+
+    page = client.get("/espace-famille/tarifs").text
+    debut, suivante = DEBUT.isoformat(), DEBUT_SUIVANTE.isoformat()
+    rangs = {(debut, cadette, "cantine"): 2, (debut, benjamin, "cantine"): 3,
+             (suivante, cadette, "cantine"): 2, (suivante, benjamin, "cantine"): 3,
+             # Lina is not enrolled in the workshops: she would come after Hugo, and Noé too.
+             (debut, cadette, "ateliers"): 2, (debut, benjamin, "ateliers"): 2}
+    verifier_contre_le_simulateur(app, fichier_grille, page, "1258.67", rangs, True)
+    # Both periods, three children, every service of each period.
+    assert len(prix_affiches(page)) == 3 * 3 + 3 * 2
+    assert "Année suivante (à venir)" in page
+    assert "rang 3, après Hugo, Lina" in page
+    assert "37\u202f760 € ÷ 12 ÷ 2,5 parts" in page
+    assert "n° 2026/042 du 2 juillet 2026" in page
+
+
+def test_qf_caf_et_estimation_du_mois(app, client, famille, fichier_grille):
+    _, famille_id = famille
+    enfant = ajouter_enfant(app, famille_id, "Maël", date(2016, 2, 14))
+    ajouter_qf_caf(app, famille_id, 1120)
+    inscrire(client, [enfant], DEBUT, "garderie", ("lundi", "mardi", "jeudi", "vendredi"))
+
+    page = client.get("/espace-famille/tarifs").text
+    verifier_contre_le_simulateur(app, fichier_grille, page, "1120", {}, False)
+    prix = simuler(app, fichier_grille, DEBUT, qf="1120")["services"]["garderie"]["prix"]
+    # Price × 4 days a week × 4 weeks, labelled as an estimate.
+    estimation = Decimal(prix) * 16
+    assert f"<strong class=\"estimation\">{str(estimation).replace('.', ',')}\u00a0€</strong>" \
+        in page
+    assert "Une estimation, pas une facture." in page
+    assert "transmis par la CAF via FranceConnect, pour octobre 2026" in page
+
+
+def test_residence_non_declaree_tarif_hors_commune_et_lien(app, client, fichier_grille):
+    compte = creer_famille(app, reside=None)
+    connecter(client, compte)
+    famille_id = famille_de(app, compte)
+    ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
+    ajouter_qf_caf(app, famille_id, 640)
+
+    page = client.get("/espace-famille/tarifs").text
+    verifier_contre_le_simulateur(app, fichier_grille, page, "640", {}, True)
+    assert "le tarif hors commune s’applique" in page
+    assert '<a href="/espace-famille/foyer">Indiquer mon adresse</a>' in page
+
+
+def _sans_quotient(app, client, fichier_grille, raison: str):
+    page = client.get("/espace-famille/tarifs").text
+    verifier_contre_le_simulateur(app, fichier_grille, page, None, {}, False)
+    assert raison in page
+    assert "Pas de quotient familial valide : le tarif sans quotient s'applique" in \
+        html.unescape(page)
+    assert '<a href="/espace-famille/quotient">Transmettre mon quotient familial</a>' in page
+    return page
+
+
+def test_sans_quotient_quand_il_manque(app, client, famille, fichier_grille):
+    _, famille_id = famille
+    ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
+    _sans_quotient(app, client, fichier_grille,
+                   "Nous n’avons pas encore votre quotient familial")
+
+
+def test_sans_quotient_quand_il_a_expire(app, client, famille, fichier_grille):
+    _, famille_id = famille
+    ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
+    ajouter_qf_caf(app, famille_id, 640)
+    compte_id, _ = famille
+    # validite_mois is 6 in the test grid: a few days past it, still in the same period.
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=189), tick=False):
+        connecter(client, compte_id)
+        page = _sans_quotient(app, client, fichier_grille, "Votre quotient familial a expiré le")
+    assert "640,00" not in page.split("Ce qui fixe vos tarifs")[1].split("</section>")[0]
+
+
+def test_sans_quotient_quand_la_famille_refuse(app, client, famille, fichier_grille):
+    _, famille_id = famille
+    ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
+    ajouter_qf_caf(app, famille_id, 640, le=datetime.now(UTC) - timedelta(days=1))
+    with app.app_context():
+        db.session.get(Famille, famille_id).quotient_refuse_le = datetime.now(UTC)
+        db.session.commit()
+    _sans_quotient(app, client, fichier_grille,
+                   "Vous avez choisi de ne pas transmettre vos revenus")
+
+
+@pytest.mark.parametrize("reside", [True, False])
+def test_sans_enfant_la_page_invite_a_en_ajouter(app, client, reside):
+    connecter(client, creer_famille(app, reside=reside))
+    page = client.get("/espace-famille/tarifs").text
+    assert "Ajoutez vos enfants pour voir le tarif de chacun" in page
+    assert not prix_affiches(page)
