@@ -4,8 +4,8 @@
 contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every period).
 """
 
+import logging
 import sys
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +18,6 @@ from werkzeug.serving import run_simple
 from portail_famille.bac_a_sable import jeu_de_donnees
 from portail_famille.domaine.grille import GrilleInvalide
 from portail_famille.domaine.grille import PeriodeIntrouvable
-from portail_famille.domaine.quotient import QuotientIncalculable
 from portail_famille.extensions import db
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
@@ -79,10 +78,10 @@ def verifier(fichier: Path | None):
 def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_json):
     """Affiche le prix de chaque service de la période en vigueur à la date donnée."""
     try:
-        jour = _lire_date(le)
-        rang_entier = _lire_rang(rang)
+        jour = tarifs_service.lire_date(le)
+        rang_entier = tarifs_service.lire_rang(rang)
         quotient = tarifs_service.lire_qf(qf=qf, rfr=rfr, parts=parts, sans_quotient=sans_quotient)
-    except (ValueError, QuotientIncalculable) as exc:
+    except ValueError as exc:  # QuotientIncalculable included
         _echouer(f"Erreur : {exc}", 2)
     if fichier is not None:
         try:
@@ -109,21 +108,6 @@ def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_j
                    f" – {service['explication']}")
 
 
-def _lire_date(texte: str | None) -> date:
-    if not texte:
-        return date.today()
-    try:
-        return date.fromisoformat(texte)
-    except ValueError:
-        raise ValueError(f"date invalide « {texte} » (format attendu AAAA-MM-JJ)") from None
-
-
-def _lire_rang(texte: str) -> int:
-    if not texte.isdigit() or int(texte) < 1:
-        raise ValueError(f"rang invalide « {texte} » (un entier à partir de 1)")
-    return int(texte)
-
-
 @tarifs.command("importer")
 @click.argument("fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--commentaire", default="", help="Pourquoi cette version (délibération…).")
@@ -139,6 +123,8 @@ def importer(fichier: Path, commentaire: str):
         _afficher_erreurs(erreur, vers_erreur=True)
         sys.exit(1)
     db.session.commit()
+    # This process switches at once; the others within their refresh interval (tarifs.md §6).
+    current_app.extensions["grille"].oublier()
     click.echo(f"Version {version.id} importée ({version.sha256[:12]}) : elle est en vigueur.")
 
 
@@ -188,6 +174,8 @@ def demo(hote: str):
     for identifiant, role, mot_de_passe in personnel:
         click.echo(f"  - {role} : identifiant {identifiant}, mot de passe {mot_de_passe}")
     click.echo("")
+    # The development server logs every URL, query strings included (codes, states): not here.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     # Threaded: the portal calls its own sandbox provider while serving the callback (SB-5).
     run_simple(hote, port, current_app._get_current_object(), threaded=True)
 

@@ -8,23 +8,47 @@ from wtforms import RadioField
 from wtforms import SelectField
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
 from portail_famille.formulaires import ChampDecimal
+from portail_famille.formulaires import MessagesEnFrancais
 
 QUART = Decimal("0.25")
+# No household has this many tax shares; the bound also keeps `%` within Decimal's precision.
+PARTS_MAX = Decimal(99)
 
 
 def parts_fiscales(form, champ):
     """Tax shares are positive, in steps of a quarter (securite.md I2)."""
-    if champ.data is not None and (champ.data <= 0 or champ.data % QUART):
+    if champ.data is None:
+        return
+    if champ.data > PARTS_MAX:
+        raise ValidationError(f"Le nombre de parts ne peut pas dépasser {PARTS_MAX}.")
+    if champ.data <= 0 or champ.data % QUART:
         raise ValidationError("Le nombre de parts est positif, par quarts : 1 ; 1,5 ; 2,75…")
+
+
+class ObligatoireEnMode:
+    """The field is required when the form's `mode` is `mode`.
+
+    Placed before Optional(): Optional stops the chain on an empty field, so a `validate_<champ>`
+    method, which runs last, would never see the empty field it is meant to refuse.
+    """
+
+    def __init__(self, mode: str, message: str):
+        self.mode = mode
+        self.message = message
+
+    def __call__(self, form, champ):
+        if form.mode.data == self.mode and champ.data is None:
+            raise StopValidation(self.message)
 
 
 class SimulationForm(FlaskForm):
     """The simulator: a QF, or an RFR and a number of shares."""
 
-    class Meta:
+    class Meta(MessagesEnFrancais):
         csrf = False  # a GET form that writes nothing
 
     mode = RadioField(
@@ -36,19 +60,23 @@ class SimulationForm(FlaskForm):
     qf = ChampDecimal(
         "Quotient familial, en euros",
         description="Il figure sur votre attestation CAF ou MSA, par exemple 850.",
-        validators=[Optional(),
+        validators=[ObligatoireEnMode("qf", "Saisissez votre quotient familial, par exemple 850."),
+                    Optional(),
                     NumberRange(min=0, message="Le quotient ne peut pas être négatif.")],
     )
     rfr = ChampDecimal(
         "Revenu fiscal de référence, en euros",
         decimales=0,
         description="En première page de votre avis d’impôt, par exemple 37 760.",
-        validators=[Optional(), NumberRange(min=0, message="Le revenu ne peut pas être négatif.")],
+        validators=[ObligatoireEnMode("rfr", "Saisissez votre revenu fiscal de référence."),
+                    Optional(),
+                    NumberRange(min=0, message="Le revenu ne peut pas être négatif.")],
     )
     parts = ChampDecimal(
         "Nombre de parts fiscales",
         description="Sur votre avis d’impôt, par exemple 2,5.",
-        validators=[Optional(), parts_fiscales],
+        validators=[ObligatoireEnMode("rfr", "Saisissez le nombre de parts, par exemple 2,5."),
+                    Optional(), parts_fiscales],
     )
     hors_commune = BooleanField("Nous n’habitons pas la commune")
     rang = SelectField(
@@ -60,15 +88,3 @@ class SimulationForm(FlaskForm):
         validators=[Optional()],
     )
     periode = SelectField("Année scolaire", validators=[Optional()])
-
-    def validate_qf(self, champ):
-        if self.mode.data == "qf" and champ.data is None:
-            raise ValidationError("Saisissez votre quotient familial, par exemple 850.")
-
-    def validate_rfr(self, champ):
-        if self.mode.data == "rfr" and champ.data is None:
-            raise ValidationError("Saisissez votre revenu fiscal de référence.")
-
-    def validate_parts(self, champ):
-        if self.mode.data == "rfr" and champ.data is None:
-            raise ValidationError("Saisissez le nombre de parts, par exemple 2,5.")

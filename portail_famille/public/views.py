@@ -8,8 +8,6 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 
-from portail_famille.domaine.grille import PeriodeIntrouvable
-from portail_famille.domaine.quotient import QuotientIncalculable
 from portail_famille.extensions import limiter
 from portail_famille.public import graphiques
 from portail_famille.public.forms import SimulationForm
@@ -52,11 +50,13 @@ def simulateur():
     if request.args and form.validate() and periode is not None:
         try:
             situation = tarifs.Situation(_qf(form), form.hors_commune.data, form.rang.data or 1)
-        except QuotientIncalculable:
-            form.parts.errors.append("Ce nombre de parts ne permet pas de calculer un quotient.")
-        else:
             lignes = [(ligne, _graphique(ligne, situation.qf))
                       for ligne in tarifs.tarifer_periode(periode, situation)]
+        except tarifs.QuotientIncalculable:
+            # Only absurd magnitudes get here: the form has already refused the rest.
+            champ = form.rfr if form.mode.data == "rfr" else form.qf
+            champ.errors.append("Ce montant est trop grand pour calculer un tarif.")
+            lignes = situation = None
     return render_template(
         "public/simulateur.html", form=form, periode=periode, lignes=lignes,
         situation=situation, grille=grille, aujourd_hui=aujourd_hui,
@@ -75,7 +75,7 @@ def _periode_choisie(grille, choix: str | None, aujourd_hui: date):
             return periode
     try:
         return tarifs.periode_a(grille, aujourd_hui)
-    except PeriodeIntrouvable:
+    except tarifs.PeriodeIntrouvable:
         return grille.periodes[0] if grille.periodes else None
 
 
@@ -96,9 +96,9 @@ def api_simulation():
     try:
         situation, le = _situation_depuis_requete(request.args)
         resultat = tarifs.simuler_json(grille_en_vigueur().grille, le, situation)
-    except (ValueError, QuotientIncalculable) as erreur:
+    except ValueError as erreur:  # QuotientIncalculable included
         return jsonify({"erreur": str(erreur)}), 400
-    except PeriodeIntrouvable as erreur:
+    except tarifs.PeriodeIntrouvable as erreur:
         return jsonify({"erreur": str(erreur)}), 404
     return current_app.response_class(
         tarifs.en_json(resultat) + "\n", mimetype="application/json"
@@ -107,10 +107,8 @@ def api_simulation():
 
 def _situation_depuis_requete(args) -> tuple[tarifs.Situation, date]:
     """Read the query string of /api/simulation; raise ValueError with a French message."""
-    le = date.fromisoformat(args["date"]) if args.get("date") else date.today()
-    rang = int(args.get("rang", "1"))
-    if rang < 1:
-        raise ValueError("rang doit être un entier supérieur ou égal à 1")
+    le = tarifs.lire_date(args.get("date"))
+    rang = tarifs.lire_rang(args.get("rang", "1"))
     hors_commune = args.get("hors_commune", "0") in {"1", "true", "oui"}
     qf = tarifs.lire_qf(
         qf=args.get("qf"), rfr=args.get("rfr"), parts=args.get("parts"),

@@ -1,5 +1,6 @@
 """Rates for the pages: every service of a period priced for one situation, with its curve."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING
@@ -10,6 +11,10 @@ from portail_famille.domaine import grille as grille_domaine
 from portail_famille.domaine import quotient
 from portail_famille.domaine import simulation
 from portail_famille.domaine import tarification
+
+# Views and commands catch the service's errors without reaching into the tariff arithmetic.
+QuotientIncalculable = quotient.QuotientIncalculable
+PeriodeIntrouvable = grille_domaine.PeriodeIntrouvable
 
 # The charts run to at least this QF, so that families compare on one familiar scale.
 QF_MAX_GRAPHIQUE = Decimal("2500")
@@ -48,11 +53,33 @@ def lire_qf(*, qf: str | None = None, rfr: str | None = None, parts: str | None 
     if sans_quotient:
         return None
     if qf is not None:
-        return _decimal_positif("qf", qf)
+        # Rounded here, so that an absurd QF is refused with the arguments, not mid-computation.
+        return quotient.quotient_retenu(_decimal_positif("qf", qf))
     if rfr is None or parts is None:
         raise ValueError("rfr et parts vont ensemble")
-    return quotient.quotient_municipal(_decimal_positif("rfr", rfr),
-                                       _decimal_positif("parts", parts))
+    try:
+        return quotient.quotient_municipal(_decimal_positif("rfr", rfr),
+                                           _decimal_positif("parts", parts))
+    except ArithmeticError:  # decimal overflow: an RFR of 1e999999 for 1e-999999 parts
+        raise QuotientIncalculable("revenu fiscal de référence ou nombre de parts démesuré") \
+            from None
+
+
+def lire_date(texte: str | None) -> date:
+    """An ISO date (AAAA-MM-JJ), today when empty; raise ValueError with a French message."""
+    if not texte:
+        return date.today()
+    try:
+        return date.fromisoformat(texte)
+    except ValueError:
+        raise ValueError(f"date invalide « {texte} » (format attendu AAAA-MM-JJ)") from None
+
+
+def lire_rang(texte: str) -> int:
+    """A sibling rank from 1 (the eldest); raise ValueError with a French message."""
+    if not re.fullmatch(r"[0-9]{1,9}", texte) or int(texte) < 1:
+        raise ValueError(f"rang invalide « {texte} » (un entier à partir de 1)")
+    return int(texte)
 
 
 def _decimal_positif(nom: str, texte: str) -> Decimal:

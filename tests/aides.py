@@ -1,0 +1,201 @@
+"""Helpers shared by the web tests: accounts, planted sessions, routes and HTML reading.
+
+Families sign in through FranceConnect; the tests that are not about FranceConnect plant the
+session directly (`_user_id` and `role`), which the server-side session interface supports.
+"""
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from functools import partial
+from html.parser import HTMLParser
+from itertools import count
+
+from flask import url_for
+from werkzeug.security import generate_password_hash
+
+from portail_famille.extensions import db
+from portail_famille.models import Compte
+from portail_famille.models import Famille
+from portail_famille.services import comptes as services_comptes
+
+MOT_DE_PASSE = "mot-de-passe-de-test-assez-long"
+ISSUER_DE_TEST = "https://fc.exemple.test/api/v2"
+ROLES = ("famille", "agent", "admin")
+AUDIENCES = ("anonyme", *ROLES)
+
+_numeros = count(1)
+
+
+def creer_famille(app, **identite) -> int:
+    """A family adult account with its household; returns the account id."""
+    with app.app_context():
+        compte = Compte(role="famille", famille=Famille(), fc_issuer=ISSUER_DE_TEST,
+                        fc_sub=f"sub-de-test-{next(_numeros)}", **identite)
+        db.session.add(compte)
+        db.session.commit()
+        return compte.id
+
+
+def creer_personnel(app, role: str = "agent", identifiant: str | None = None,
+                    mot_de_passe: str = MOT_DE_PASSE, **champs) -> int:
+    """An agent or admin account (through the service); returns the account id."""
+    with app.app_context():
+        compte = services_comptes.creer_personnel(
+            identifiant or f"{role}.{next(_numeros)}", mot_de_passe, role)
+        for nom, valeur in champs.items():
+            setattr(compte, nom, valeur)
+        db.session.commit()
+        return compte.id
+
+
+def hachage_rapide(monkeypatch) -> None:
+    """Cheap password hashes for tests that are not about hashing (scrypt costs 0.1 s each)."""
+    monkeypatch.setattr(services_comptes, "generate_password_hash",
+                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
+def creer_compte(app, role: str, **champs) -> int:
+    return creer_famille(app, **champs) if role == "famille" else \
+        creer_personnel(app, role, **champs)
+
+
+def planter_session(client, compte_id: int, role: str, **autres) -> None:
+    """Sign `client` in as the account, without going through a sign-in page."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(compte_id)
+        session["role"] = role
+        session.update(autres)
+
+
+def connecter(app, client, audience: str, **champs) -> int | None:
+    """Sign `client` in as a new account of `audience` ("anonyme": nobody); its id or None."""
+    if audience == "anonyme":
+        return None
+    compte_id = creer_compte(app, audience, **champs)
+    planter_session(client, compte_id, audience)
+    return compte_id
+
+
+def connecter_personnel(client, identifiant: str, mot_de_passe: str = MOT_DE_PASSE,
+                        suivant: str | None = None):
+    """Sign in through the staff form (CSRF disabled in the app)."""
+    return client.post("/connexion/personnel",
+                       query_string={"next": suivant} if suivant else None,
+                       data={"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+
+
+def jeton_session(client, app) -> str | None:
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return cookie.value if cookie else None
+
+
+def routes_sans_parametre(app, methode: str = "GET") -> list[tuple[str, str]]:
+    """(endpoint, URL) of every rule answering `methode` that needs no argument; static aside.
+
+    Rules whose arguments all have defaults are built with those defaults.
+    """
+    routes = []
+    with app.test_request_context():
+        for regle in app.url_map.iter_rules():
+            if regle.endpoint == "static" or methode not in regle.methods:
+                continue
+            defauts = regle.defaults or {}
+            if set(regle.arguments) - set(defauts):
+                continue
+            url = url_for(regle.endpoint, **defauts)
+            if (regle.endpoint, url) not in routes:
+                routes.append((regle.endpoint, url))
+    return sorted(routes)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+_BLANCS = re.compile(r"[ \t\n\r\f]+")
+VIDES = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr", "circle", "line", "polyline", "path", "rect"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict
+    morceaux: list = field(default_factory=list)
+    enfants: list = field(default_factory=list)
+
+    @property
+    def texte(self) -> str:
+        """The text, ASCII whitespace collapsed (no-break spaces are kept: they are data)."""
+        return _BLANCS.sub(" ", "".join(self.morceaux)).strip()
+
+    def get(self, nom: str, defaut=None):
+        return self.attrs.get(nom, defaut)
+
+    def tous(self, tag: str) -> list["Element"]:
+        """Descendants with this tag, in document order."""
+        trouves = []
+        for enfant in self.enfants:
+            if enfant.tag == tag:
+                trouves.append(enfant)
+            trouves.extend(enfant.tous(tag))
+        return trouves
+
+
+class _Analyseur(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.racine = Element("#document", {})
+        self.pile = [self.racine]
+        self.elements: list[Element] = []
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {nom: ("" if valeur is None else valeur) for nom, valeur in attrs})
+        self.pile[-1].enfants.append(element)
+        self.elements.append(element)
+        if tag not in VIDES:
+            self.pile.append(element)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VIDES:
+            self.pile.pop()
+
+    def handle_endtag(self, tag):
+        for indice in range(len(self.pile) - 1, 0, -1):
+            if self.pile[indice].tag == tag:
+                del self.pile[indice:]
+                return
+
+    def handle_data(self, data):
+        for element in self.pile:
+            element.morceaux.append(data)
+
+
+class Page:
+    """A parsed HTML page: find elements by id, tag or attribute."""
+
+    def __init__(self, html: str):
+        analyseur = _Analyseur()
+        analyseur.feed(html)
+        analyseur.close()
+        self.racine = analyseur.racine
+        self.elements = analyseur.elements
+
+    def par_id(self, identifiant: str) -> Element:
+        trouves = [e for e in self.elements if e.get("id") == identifiant]
+        assert len(trouves) == 1, f"{len(trouves)} éléments d'id « {identifiant} »"
+        return trouves[0]
+
+    def tous(self, tag: str, **attrs) -> list[Element]:
+        return [e for e in self.elements if e.tag == tag
+                and all(e.get(nom.rstrip("_").replace("_", "-")) == valeur
+                        for nom, valeur in attrs.items())]
+
+    def formulaires_de_deconnexion(self) -> list[Element]:
+        return [f for f in self.tous("form") if f.get("action") == "/deconnexion"
+                and f.get("method", "").lower() == "post"
+                and any(i.get("name") == "csrf_token" and i.get("value")
+                        for i in f.tous("input"))
+                and f.tous("button")]

@@ -1,0 +1,92 @@
+"""The README's demonstration command really serves the portal, with working demo accounts."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from portail_famille.bac_a_sable import jeu_de_donnees
+from tests.aides import Page
+
+FLASK = Path(sys.executable).with_name("flask")
+DELAI_DEMARRAGE_S = 60
+
+
+def port_libre() -> int:
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return prise.getsockname()[1]
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """`PORTAIL_BAC_A_SABLE=1 flask --app portail_famille demo`, on a free port and a new base."""
+    url = f"http://127.0.0.1:{port_libre()}"
+    env = {cle: valeur for cle, valeur in os.environ.items()
+           if cle not in ("SECRET_KEY", "DATABASE_URL", "TARIFS_FICHIER", "FLASK_APP", "REDIS_URL")
+           and not cle.startswith(("FRANCECONNECT_", "API_PARTICULIER_", "IMPOT_PARTICULIER_"))}
+    env.update(PORTAIL_BAC_A_SABLE="1", PORTAIL_URL=url, PYTHONUNBUFFERED="1",
+               PYTHONIOENCODING="utf-8", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
+    sortie, erreurs = tmp_path / "sortie.txt", tmp_path / "erreurs.txt"
+    with sortie.open("w") as out, erreurs.open("w") as err:
+        processus = subprocess.Popen(  # noqa: S603 (our own executable, fixed arguments)
+            [str(FLASK), "--app", "portail_famille", "demo"], cwd=tmp_path, env=env,
+            stdout=out, stderr=err)
+    try:
+        limite = time.monotonic() + DELAI_DEMARRAGE_S
+        while True:
+            assert processus.poll() is None, erreurs.read_text(encoding="utf-8")
+            try:
+                requests.get(f"{url}/", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < limite, "la démonstration ne répond pas"
+                time.sleep(0.2)  # a real process starting: nothing to fake here
+        yield url, lambda: sortie.read_text(encoding="utf-8")
+    finally:
+        processus.terminate()
+        try:
+            processus.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            processus.kill()
+            processus.wait()
+
+
+def test_la_commande_de_demonstration_sert_le_portail(demo):
+    url, lire_sortie = demo
+    simulateur = requests.get(f"{url}/simulateur", timeout=10)
+    assert simulateur.status_code == 200
+    page = Page(simulateur.text)
+    assert page.tous("html")[0].get("lang") == "fr"
+    assert page.tous("h1")[0].texte == "Simulateur de tarifs"
+    assert "Bac à sable – données fictives." in simulateur.text
+
+    connexion = requests.get(f"{url}/connexion", timeout=10)
+    assert connexion.status_code == 200
+    [bouton] = [b for b in Page(connexion.text).tous("button")
+                if b.get("class") == "bouton-franceconnect"]
+    assert bouton.texte == "S’identifier avec FranceConnect"
+
+    sortie = lire_sortie()
+    assert f"Portail famille (démonstration) : {url}/" in sortie
+    for identite in jeu_de_donnees.IDENTITES:
+        personne = identite.personne
+        assert f"{' '.join(personne.prenoms)} {personne.nom_naissance}" in sortie
+    comptes = dict(re.findall(r"identifiant (\S+), mot de passe (\S+)", sortie))
+    assert set(comptes) == {"agent.demo", "admin.demo"}
+
+    # The printed accounts open the back office, through the real form and its CSRF token.
+    navigateur = requests.Session()
+    formulaire = navigateur.get(f"{url}/connexion/personnel", timeout=10)
+    [jeton] = [e.get("value") for e in Page(formulaire.text).tous("input", name="csrf_token")]
+    reponse = navigateur.post(f"{url}/connexion/personnel", timeout=10, data={
+        "identifiant": "agent.demo", "mot_de_passe": comptes["agent.demo"], "csrf_token": jeton})
+    assert reponse.status_code == 200
+    assert reponse.url == f"{url}/mairie/"
+    assert "Espace des agents" in reponse.text
