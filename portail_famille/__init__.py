@@ -40,7 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder="../static",
         instance_path=str(overrides.pop("instance_path", RACINE_PROJET / "instance")),
     )
-    config = Configuration.depuis_environnement(pour_servir=_pour_servir(), **overrides)
+    pour_servir = _pour_servir()
+    config = Configuration.depuis_environnement(pour_servir=pour_servir, **overrides)
     app.config.update(config.flask(Path(app.instance_path)))
     app.extensions["portail"] = config
     app.json.ensure_ascii = False
@@ -57,7 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     gardes.init_app(app)
     affichage.init_app(app)
     erreurs.init_app(app)
-    grilles.init_app(app, config)
+    grilles.init_app(app, config, pour_servir)
     app.extensions["revenus"] = revenus.Clients(
         config, redis.Redis.from_url(config.redis_url) if config.redis_url else None)
     # urllib3 logs full URLs at DEBUG, query strings included: never personal data (E7).

@@ -38,8 +38,20 @@ def _afficher_erreurs(erreur: GrilleInvalide, vers_erreur: bool) -> None:
     click.echo(f"{nombre} erreur{'s' if nombre > 1 else ''} : grille refusée.", err=vers_erreur)
 
 
-def _texte_en_vigueur() -> tuple[str, str]:
-    chargee = current_app.extensions["grille"].obtenir()
+def _en_vigueur(vers_erreur: bool = True) -> grilles.GrilleChargee:
+    """The grid in force; when the seed file is broken, its errors and the contract's exit code."""
+    try:
+        return current_app.extensions["grille"].obtenir()
+    except GrilleInvalide as erreur:
+        _afficher_erreurs(erreur, vers_erreur=vers_erreur)
+        sys.exit(1)
+    except (OSError, UnicodeDecodeError) as exc:
+        fichier = current_app.extensions["portail"].tarifs_fichier
+        _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
+
+
+def _texte_en_vigueur(vers_erreur: bool) -> tuple[str, str]:
+    chargee = _en_vigueur(vers_erreur)
     if chargee.version_id is None:
         return chargee.texte, current_app.extensions["portail"].tarifs_fichier.name
     return chargee.texte, f"version {chargee.version_id}"
@@ -50,7 +62,7 @@ def _texte_en_vigueur() -> tuple[str, str]:
 def verifier(fichier: Path | None):
     """Vérifie une grille (par défaut, celle en vigueur) : code 0 si valide, 1 sinon."""
     if fichier is None:
-        texte, nom = _texte_en_vigueur()
+        texte, nom = _texte_en_vigueur(vers_erreur=False)
     else:
         try:
             texte, nom = fichier.read_text(encoding="utf-8"), str(fichier)
@@ -92,7 +104,7 @@ def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_j
             _afficher_erreurs(erreur, vers_erreur=True)
             sys.exit(1)
     else:
-        grille = current_app.extensions["grille"].obtenir().grille
+        grille = _en_vigueur().grille
     situation = tarifs_service.Situation(quotient, hors_commune, rang_entier)
     try:
         resultat = tarifs_service.simuler_json(grille, jour, situation)
@@ -131,7 +143,7 @@ def importer(fichier: Path, commentaire: str):
 @tarifs.command("exporter")
 def exporter():
     """Affiche le texte de la version en vigueur, commentaires compris."""
-    texte, _ = _texte_en_vigueur()
+    texte, _ = _texte_en_vigueur(vers_erreur=True)
     click.echo(texte, nl=False)
 
 

@@ -389,3 +389,45 @@ def test_executable_verifier_grille_cassee_code_1(tmp_path):
     assert fini.returncode == 1, fini.stderr
     assert fini.stdout.splitlines()[:3] == [
         ligne.format(f=cassee) for ligne in ERREURS_GRILLE_CASSEE]
+
+
+def test_executable_semence_cassee_verifier_liste_ses_erreurs_code_1(tmp_path):
+    # The Procfile's release step: the file deployed with the code is broken.
+    cassee = ecrire(tmp_path, GRILLE_CASSEE, "cassee.yaml")
+    fini = flask_reel(tmp_path, "tarifs", "verifier", TARIFS_FICHIER=str(cassee))
+    assert fini.returncode == 1, fini.stderr
+    assert fini.stdout.splitlines() == [
+        *(ligne.format(f=cassee) for ligne in ERREURS_GRILLE_CASSEE),
+        "3 erreurs : grille refusée.",
+    ]
+    assert "Traceback" not in fini.stderr
+
+
+def test_executable_semence_cassee_n_empeche_pas_de_verifier_un_autre_fichier(tmp_path, grille):
+    cassee = ecrire(tmp_path, GRILLE_CASSEE, "cassee.yaml")
+    verifie = flask_reel(tmp_path, "tarifs", "verifier", str(grille), TARIFS_FICHIER=str(cassee))
+    simule = flask_reel(tmp_path, "tarifs", "simuler", "--fichier", str(grille), "--qf", "1001",
+                        "--date", RENTREE, "--json", TARIFS_FICHIER=str(cassee))
+    assert verifie.returncode == 0, verifie.stderr
+    assert (simule.returncode, simule.stdout) == (0, QF_1001)
+
+
+def test_executable_semence_cassee_simuler_en_vigueur_code_1_erreurs_sur_stderr(tmp_path):
+    cassee = ecrire(tmp_path, GRILLE_CASSEE, "cassee.yaml")
+    fini = flask_reel(tmp_path, "tarifs", "simuler", "--qf", "500", "--json",
+                      TARIFS_FICHIER=str(cassee))
+    assert (fini.returncode, fini.stdout) == (1, "")
+    assert fini.stderr.splitlines()[-1] == "3 erreurs : grille refusée."
+
+
+def test_executable_semence_absente_code_2(tmp_path):
+    absente = tmp_path / "absente.yaml"
+    fini = flask_reel(tmp_path, "tarifs", "verifier", TARIFS_FICHIER=str(absente))
+    assert fini.returncode == 2
+    assert fini.stderr == f"{absente} : lecture impossible (FileNotFoundError)\n"
+
+
+def test_executable_sans_base_migree_aucun_avertissement(tmp_path, grille):
+    # A read-only check says nothing of a database it does not need.
+    fini = flask_reel(tmp_path, "tarifs", "verifier", str(grille))
+    assert (fini.returncode, fini.stderr) == (0, "")

@@ -69,8 +69,10 @@ class GrilleEnVigueur:
     Until the database is migrated and holds a version, the file's grid is in force.
     """
 
-    def __init__(self, fichier: GrilleChargee, intervalle: float):
+    def __init__(self, fichier: GrilleChargee | None, intervalle: float,
+                 erreur_fichier: Exception | None = None):
         self._fichier = fichier
+        self._erreur_fichier = erreur_fichier
         self._intervalle = intervalle
         self._actuelle: GrilleChargee | None = None
         self._base_prete = False
@@ -78,7 +80,9 @@ class GrilleEnVigueur:
         self._verrou = threading.Lock()
 
     def obtenir(self) -> GrilleChargee:
-        """The grid in force."""
+        """The grid in force; raise the seed file's error when it could not be read."""
+        if self._erreur_fichier is not None:
+            raise self._erreur_fichier
         with self._verrou:
             if time.monotonic() - self._verifiee_a >= self._intervalle:
                 self._actuelle = self._relire()
@@ -125,14 +129,28 @@ def resumer(grille: grille_domaine.Grille) -> str:
             f"{'s' if len(services) > 1 else ''}")
 
 
-def init_app(app, config) -> None:
-    """Check the grid file at boot, import it when it changed, and install the per-process cache."""
-    texte = config.tarifs_fichier.read_text(encoding="utf-8")
-    fichier = GrilleChargee(lire(texte, str(config.tarifs_fichier)), texte, empreinte(texte), None)
+def init_app(app, config, pour_servir: bool = True) -> None:
+    """Check the grid file at boot, import it when it changed, and install the per-process cache.
+
+    Serving with an unreadable or invalid file is refused (GrilleInvalide, OSError). A command
+    line task starts anyway, so that `tarifs verifier` can list the file's errors and
+    `db upgrade` still runs: the grid in force then raises that error when asked for.
+    """
+    try:
+        texte = config.tarifs_fichier.read_text(encoding="utf-8")
+        fichier = GrilleChargee(lire(texte, str(config.tarifs_fichier)), texte, empreinte(texte),
+                                None)
+    except (grille_domaine.GrilleInvalide, OSError, UnicodeDecodeError) as erreur:
+        if pour_servir:
+            raise
+        app.extensions["grille"] = GrilleEnVigueur(None, config.grille_rafraichissement_s,
+                                                   erreur)
+        return
     app.extensions["grille"] = GrilleEnVigueur(fichier, config.grille_rafraichissement_s)
     with app.app_context():
         if not base_migree():
-            journal.warning("base de données non migrée : lancez `flask db upgrade`")
+            if pour_servir:
+                journal.warning("base de données non migrée : lancez `flask db upgrade`")
         elif synchroniser_fichier(texte, config.tarifs_fichier) is not None:
             db.session.commit()
 
