@@ -109,12 +109,24 @@ def _situation_depuis_requete(args) -> tuple[tarifs.Situation, date]:
     """Read the query string of /api/simulation; raise ValueError with a French message."""
     le = tarifs.lire_date(args.get("date"))
     rang = tarifs.lire_rang(args.get("rang", "1"))
-    hors_commune = args.get("hors_commune", "0") in {"1", "true", "oui"}
+    hors_commune = _booleen(args, "hors_commune")
     qf = tarifs.lire_qf(
         qf=args.get("qf"), rfr=args.get("rfr"), parts=args.get("parts"),
-        sans_quotient=args.get("sans_quotient", "0") in {"1", "true", "oui"},
+        sans_quotient=_booleen(args, "sans_quotient"),
     )
     return tarifs.Situation(qf, hors_commune, rang), le
+
+
+VRAI = {"1", "true", "oui", "y", "yes", "on"}
+FAUX = {"0", "false", "non", "n", "no", "off", ""}
+
+
+def _booleen(args, nom: str) -> bool:
+    # An unknown value is refused: read as false, it would quietly give the resident price.
+    valeur = args.get(nom, "0").strip().lower()
+    if valeur not in VRAI | FAUX:
+        raise ValueError(f"{nom} invalide « {args[nom]} » (attendu : 1 ou 0)")
+    return valeur in VRAI
 
 
 @bp.get("/accessibilite")

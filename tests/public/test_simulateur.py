@@ -248,6 +248,9 @@ API_ET_CLI = {
     "hors_commune_rang": ({"qf": "500", "hors_commune": "1", "rang": "3"},
                           ["--qf", "500", "--hors-commune", "--rang", "3"]),
     "autre_annee": ({"qf": "500", "date": "2031-09-01"}, ["--qf", "500", "--date", "2031-09-01"]),
+    # The simulator's own query string (`hors_commune=y`) gives the same answer through the API.
+    "case_cochee": ({"qf": "500", "hors_commune": "y"}, ["--qf", "500", "--hors-commune"]),
+    "case_non_cochee": ({"qf": "500", "hors_commune": "non"}, ["--qf", "500"]),
 }
 
 
@@ -274,6 +277,10 @@ ERREURS_API = {
                          "date invalide « 2030-02-30 » (format attendu AAAA-MM-JJ)"),
     "rang_zero": ({"qf": "1", "rang": "0"}, 400, "rang invalide « 0 » (un entier à partir de 1)"),
     "rang_lettres": ({"qf": "1", "rang": "deux"}, 400, "rang invalide « deux »"),
+    # Read as false, an unknown value would quietly give the cheaper resident price.
+    "hors_commune_inconnu": ({"qf": "1", "hors_commune": "peut-être"}, 400,
+                             "hors_commune invalide « peut-être » (attendu : 1 ou 0)"),
+    "sans_quotient_inconnu": ({"sans_quotient": "2"}, 400, "sans_quotient invalide « 2 »"),
     "hors_periode": ({"qf": "1", "date": "2029-12-31"}, 404,
                      "aucune période tarifaire ne couvre le 2029-12-31"),
 }
