@@ -893,11 +893,12 @@ class _Lecteur:
         taux = self.champ(entrees, "taux_pourcent", self.nombre, prefixe, decimales=4)
         plancher = self.champ(entrees, "plancher", self.nombre, prefixe)
         plafond = self.champ(entrees, "plafond", self.nombre, prefixe)
-        if None in (taux, plancher, plafond):
-            return None
-        if plafond.valeur < plancher.valeur:
+        # Checked whenever both bounds are readable, so a bad rate does not hide this error.
+        if plancher is not None and plafond is not None and plafond.valeur < plancher.valeur:
             self.signaler(plafond.ou, f"{prefixe}le plafond {plafond.texte} est inférieur "
                                       f"au plancher {plancher.texte}")
+            return None
+        if None in (taux, plancher, plafond):
             return None
         return BaremeTauxEffort(taux.valeur, plancher.valeur, plafond.valeur)
 

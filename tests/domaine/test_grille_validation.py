@@ -470,3 +470,13 @@ def test_erreurs_d_un_service_et_d_un_autre_toutes_rapportees():
         "tarifs.yaml:21:11: garderie : clé « unite » manquante dans le service",
         "tarifs.yaml:22:36: garderie : « points » : il faut au moins 2 points",
     ]
+
+
+def test_un_taux_invalide_ne_masque_pas_un_plafond_sous_le_plancher():
+    with pytest.raises(GrilleInvalide) as exc:
+        charger_grille(avec_bareme("mode: taux_effort\ntaux_pourcent: abc\nplancher: 4.50\n"
+                                   "plafond: 0.50"), "t.yaml")
+    assert [ligne.split(": ", 1)[0] for ligne in exc.value.lignes()] == ["t.yaml:16:11",
+                                                                         "t.yaml:18:11"]
+    assert exc.value.lignes()[1] == (
+        "t.yaml:18:11: cantine : le plafond 0.50 est inférieur au plancher 4.50")
