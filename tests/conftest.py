@@ -18,6 +18,11 @@ from portail_famille.extensions import db
 def url_base(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
+        # The suite drops every table of this database: never one that is not meant for tests.
+        nom = Path(sa.engine.make_url(url).database or "").name
+        if "test" not in nom.lower():
+            pytest.exit(f"DATABASE_URL désigne la base « {nom} », que les tests videraient : "
+                        "utilisez une base dont le nom contient « test ».", returncode=2)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('base') / 'tests.db'}"
 
