@@ -5,8 +5,13 @@ read; here the cookie holds only a random token and the data stays in the databa
 (securite.md S1–S5). The store writes through its own connection, outside the request's
 transaction, so that a view that rolls back still keeps its session and a GET never commits
 business data.
+
+The row is keyed on the token's SHA-256 and its data is encrypted with a key derived from the
+token, which only the browser holds: the database alone never reads what a session carries
+(the CAF's children and address offered for import, the id_token kept as a logout hint).
 """
 
+import base64
 import hashlib
 import json
 import secrets
@@ -15,6 +20,8 @@ from datetime import datetime
 from datetime import timedelta
 
 import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask.sessions import SessionInterface
 from flask.sessions import SessionMixin
 from werkzeug.datastructures import CallbackDict
@@ -37,6 +44,29 @@ TABLE = SessionServeur.__table__
 
 def _empreinte(jeton: str) -> str:
     return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def _cle(jeton: str) -> AESGCM:
+    # Domain-separated from the row id, which is the token's plain SHA-256.
+    return AESGCM(hashlib.sha256(b"portail-famille:session:" + jeton.encode()).digest())
+
+
+def chiffrer(donnees: dict, jeton: str) -> str:
+    """The session's data, encrypted for the row of `jeton` (AES-GCM, the row id as AAD)."""
+    nonce = secrets.token_bytes(12)
+    clair = json.dumps(donnees, separators=(",", ":")).encode()
+    chiffre = _cle(jeton).encrypt(nonce, clair, _empreinte(jeton).encode())
+    return base64.urlsafe_b64encode(nonce + chiffre).decode()
+
+
+def dechiffrer(texte: str, jeton: str) -> dict | None:
+    """The data `chiffrer` wrote, or None when it was not written for this token."""
+    try:
+        brut = base64.urlsafe_b64decode(texte.encode())
+        clair = _cle(jeton).decrypt(brut[:12], brut[12:], _empreinte(jeton).encode())
+    except (ValueError, InvalidTag):
+        return None
+    return json.loads(clair)
 
 
 def _maintenant() -> datetime:
@@ -89,9 +119,9 @@ class InterfaceSessionServeur(SessionInterface):
             ligne = connexion.execute(
                 sa.select(TABLE).where(TABLE.c.id == _empreinte(jeton))
             ).first()
-            if ligne is None:
+            donnees = None if ligne is None else dechiffrer(ligne.donnees, jeton)
+            if donnees is None:
                 return SessionPortail(cookie_perime=True)
-            donnees = json.loads(ligne.donnees)
             cree_le, vu_le = _utc(ligne.cree_le), _utc(ligne.vu_le)
             if expiree(donnees.get("role"), cree_le, vu_le, _maintenant()):
                 connexion.execute(sa.delete(TABLE).where(TABLE.c.id == ligne.id))
@@ -117,13 +147,15 @@ class InterfaceSessionServeur(SessionInterface):
                 if session.jeton or session.ancien_jeton or session.cookie_perime:
                     response.delete_cookie(nom, **reglages)
                 return
+            nouvelle = session.new
+            if nouvelle:
+                session.jeton = secrets.token_urlsafe(32)
             valeurs = {
-                "donnees": json.dumps(dict(session), separators=(",", ":")),
+                "donnees": chiffrer(dict(session), session.jeton),
                 "compte_id": _compte(session),
                 "vu_le": maintenant,
             }
-            if session.new:
-                session.jeton = secrets.token_urlsafe(32)
+            if nouvelle:
                 connexion.execute(sa.insert(TABLE).values(
                     id=_empreinte(session.jeton), cree_le=maintenant, **valeurs))
                 response.set_cookie(nom, session.jeton, **reglages)
