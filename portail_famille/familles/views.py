@@ -14,6 +14,7 @@ from portail_famille.auth import gardes
 from portail_famille.domaine.grille import PeriodeIntrouvable
 from portail_famille.services import revenus
 from portail_famille.services import tarifs
+from portail_famille.services import tarifs_famille
 
 bp = Blueprint("familles", __name__, url_prefix="/espace-famille")
 gardes.proteger(bp, "famille")
@@ -30,14 +31,17 @@ def etat_courant() -> revenus.EtatQuotient:
 def accueil():
     etat = etat_courant()
     grille = current_app.extensions["grille"].obtenir().grille
+    # The same residence rule as « Mes tarifs », for one child before any sibling reduction.
+    hors_commune = tarifs_famille.est_hors_commune(current_user.famille)
     try:
         periode = tarifs.periode_a(grille, date.today())
     except PeriodeIntrouvable:
         periode, lignes = None, []
     else:
-        lignes = tarifs.tarifer_periode(periode, tarifs.Situation(etat.qf))
+        lignes = tarifs.tarifer_periode(periode, tarifs.Situation(etat.qf, hors_commune))
     return render_template("familles/accueil.html", compte=current_user, etat=etat,
-                           echecs=recuperations.echecs(), periode=periode, lignes=lignes)
+                           echecs=recuperations.echecs(), periode=periode, lignes=lignes,
+                           hors_commune=hors_commune)
 
 
 @bp.app_context_processor

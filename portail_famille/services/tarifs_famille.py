@@ -79,6 +79,12 @@ class TarifsFoyer:
     periodes: tuple[TarifsPeriode, ...]
 
 
+def est_hors_commune(famille: Famille) -> bool:
+    """Whether the grid's hors_commune rule applies to the household: unless it said it lives
+    in the commune, it does, so that no price is ever quietly cheaper (securite.md R2)."""
+    return famille.reside_dans_la_commune is not True
+
+
 def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:
     """A typical month's cost: price × days a week × 4 (an estimate, not an invoice)."""
     return prix * jours_par_semaine * SEMAINES_PAR_MOIS
@@ -134,7 +140,7 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
     Without a valid QF the grid's sans_quotient price applies (R2); until the family says
     where it lives, the hors_commune rule applies: neither is ever quietly cheaper.
     """
-    hors_commune = famille.reside_dans_la_commune is not True
+    hors_commune = est_hors_commune(famille)
     enfants = foyers.enfants(famille.id)
     inscrites = inscriptions.inscriptions(famille.id)
     periodes = inscriptions.periodes_ouvertes(grille, aujourd_hui)
