@@ -176,8 +176,10 @@ def rangs_dans_la_fratrie(enfants: list[Enfant], inscrites: list[Inscription], s
     """Each child's sibling rank in a service and period, with the elder siblings it counts.
 
     Among the household's children enrolled there (not cancelled), by birth date, eldest = 1
-    (tarifs.md §3); twins are ordered by the order they were added. A child not enrolled gets
-    the rank it would have once enrolled.
+    (tarifs.md §3). Children born the same day (twins) have no elder: they are ranked in the
+    order their records were created (`Enfant.id`), so that the ranks never change from one
+    page to the next, and the household pays the same total whichever twin comes first. A
+    child not enrolled gets the rank it would have once enrolled.
     """
     inscrits = {i.enfant_id for i in inscrites
                 if i.active and i.service == service and i.periode_debut == periode_debut}

@@ -47,7 +47,8 @@ class PrixService:
     service: grille_domaine.Service
     tarif: tarification.Tarif
     rang: int
-    aines: tuple[Enfant, ...]  # the elder siblings enrolled in the same service and period
+    aines: tuple[Enfant, ...]  # the siblings ranked before, enrolled in the same service
+    jumeaux: tuple[Enfant, ...]  # those of `aines` born the same day, ranked before by record
     fratrie: bool  # whether the period grants a sibling reduction in this service
     inscription: Inscription | None
     estimation_mensuelle: Decimal | None  # price × days a week × 4, for a current enrolment
@@ -124,7 +125,8 @@ def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
                              and i.active), None)
             estimation = None if inscrite is None else estimer_mois(
                 tarif.prix, len(inscrite.liste_jours))
-            prix.append(PrixService(code, service, tarif, rang, tuple(aines),
+            jumeaux = tuple(a for a in aines if a.date_naissance == concerne.date_naissance)
+            prix.append(PrixService(code, service, tarif, rang, tuple(aines), jumeaux,
                                     fratrie is not None and code in fratrie.services,
                                     inscrite, estimation))
         # The services the child attends first: they are what the family pays.

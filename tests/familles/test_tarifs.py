@@ -2,8 +2,6 @@
 residence, on a grid written for the test, for the period in force and the next one."""
 
 import html
-import json
-import re
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -16,6 +14,10 @@ import time_machine
 from portail_famille.extensions import db
 from portail_famille.models import Famille
 
+from .aides_tarifs import inscrire
+from .aides_tarifs import prix_affiches
+from .aides_tarifs import simuler
+from .aides_tarifs import verifier_contre_le_simulateur
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
 from .conftest import ajouter_enfant
@@ -24,53 +26,6 @@ from .conftest import ajouter_qf_dgfip
 from .conftest import connecter
 from .conftest import creer_famille
 from .conftest import famille_de
-
-CELLULE = re.compile(
-    r'data-periode="([\d-]+)" data-enfant="(\d+)" data-service="(\w+)">\s*<h4>[^<]*</h4>\s*'
-    r'<p><span class="prix">([^<]+)</span>')
-
-
-def prix_affiches(page: str) -> dict[tuple[str, int, str], Decimal]:
-    """Every price of the page by (period start, child id, service code)."""
-    return {(periode, int(enfant), service): montant(texte)
-            for periode, enfant, service, texte in CELLULE.findall(page)}
-
-
-def montant(texte: str) -> Decimal:
-    """`1 258,67 €` (thin no-break spaces) → Decimal('1258.67'); the page formats the French way."""
-    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€", texte), texte
-    return Decimal(re.sub(r"[\u202f\u00a0€]", "", texte).replace(",", "."))
-
-
-def simuler(app, fichier, le: date, *, qf: str | None, rang: int = 1,
-            hors_commune: bool = False) -> dict:
-    """The stable command line of tarifs.md §5, on the same grid file."""
-    arguments = ["tarifs", "simuler", "--fichier", str(fichier), "--date", le.isoformat(),
-                 "--rang", str(rang), "--json"]
-    arguments += ["--qf", qf] if qf is not None else ["--sans-quotient"]
-    if hors_commune:
-        arguments.append("--hors-commune")
-    resultat = app.test_cli_runner().invoke(args=arguments)
-    assert resultat.exit_code == 0, resultat.output
-    return json.loads(resultat.output)
-
-
-def inscrire(client, enfants: list[int], periode: date, service: str, jours=("lundi",)):
-    reponse = client.post("/espace-famille/inscriptions/nouvelle", data={
-        "enfants": enfants, "service": f"{periode.isoformat()}:{service}", "jours": list(jours),
-        "date_debut": max(date.today(), periode).isoformat()})
-    assert reponse.status_code == 303, reponse.text
-
-
-def verifier_contre_le_simulateur(app, fichier, page, qf, rangs, hors_commune):
-    """Every price shown equals the command line's for the rank expected of that cell."""
-    affiches = prix_affiches(page)
-    assert affiches, "aucun prix sur la page"
-    for (periode, enfant, service), prix in affiches.items():
-        rang = rangs.get((periode, enfant, service), 1)
-        attendu = simuler(app, fichier, date.fromisoformat(periode), qf=qf, rang=rang,
-                          hors_commune=hors_commune)
-        assert prix == Decimal(attendu["services"][service]["prix"]), (periode, enfant, service)
 
 
 def test_rfr_rang_3_et_hors_commune_egaux_au_simulateur(app, client, fichier_grille):
