@@ -20,6 +20,7 @@ from portail_famille.auth.sessions import InterfaceSessionServeur
 from portail_famille.auth.views import bp as auth
 from portail_famille.config import RACINE_PROJET
 from portail_famille.config import Configuration
+from portail_famille.config import ConfigurationInvalide
 from portail_famille.extensions import csrf
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
@@ -59,6 +60,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     affichage.init_app(app)
     erreurs.init_app(app)
     grilles.init_app(app, config, pour_servir)
+    if pour_servir and not config.tests:
+        _verifier_sources(app, config)
     app.extensions["revenus"] = revenus.Clients(
         config, redis.Redis.from_url(config.redis_url) if config.redis_url else None)
     # urllib3 logs full URLs at DEBUG, query strings included: never personal data (E7).
@@ -76,6 +79,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         bac_a_sable.init_app(app, config)
     cli.init_app(app)
     return app
+
+
+def _verifier_sources(app: Flask, config: Configuration) -> None:
+    """Refuse to serve a grid whose income sources lack their settings: the sign-in callback
+    would fail for every family."""
+    with app.app_context():
+        sources = app.extensions["grille"].obtenir().grille.sources
+    manquants = revenus.reglages_manquants(config, sources)
+    if manquants:
+        raise ConfigurationInvalide("Configuration invalide :\n- " + "\n- ".join(manquants))
 
 
 def _pour_servir() -> bool:

@@ -5,6 +5,7 @@ import secrets
 
 import pytest
 
+from portail_famille.config import RACINE_PROJET
 from portail_famille.config import Configuration
 from portail_famille.config import ConfigurationInvalide
 from tests.aides import AUDIENCES
@@ -22,6 +23,11 @@ PRODUCTION = {
     "franceconnect_client_id": "client-de-la-commune",
     "franceconnect_client_secret": "secret-de-la-commune",
     "api_particulier_recipient": SIRET_DE_LYON,
+    "api_particulier_token": "jeton-api-particulier-de-la-commune",
+    "impot_particulier_url": "https://passerelle.exemple.fr/impotparticulier/1.0",
+    "impot_particulier_token_url": "https://passerelle.exemple.fr/token",
+    "impot_particulier_client_id": "client-dgfip-de-la-commune",
+    "impot_particulier_client_secret": "secret-dgfip-de-la-commune",
 }
 BANDEAU = "Bac à sable – données fictives."
 
@@ -31,7 +37,9 @@ def environnement_vierge(monkeypatch):
     """Only the overrides of each test count, whatever the developer's shell exports."""
     for nom in ("SECRET_KEY", "PORTAIL_URL", "PORTAIL_BAC_A_SABLE", "FRANCECONNECT_ISSUER",
                 "FRANCECONNECT_CLIENT_ID", "FRANCECONNECT_CLIENT_SECRET", "FRANCECONNECT_SCOPES",
-                "API_PARTICULIER_RECIPIENT", "API_PARTICULIER_TOKEN", "PROXY_FIX_SAUTS",
+                "API_PARTICULIER_RECIPIENT", "API_PARTICULIER_TOKEN", "API_PARTICULIER_URL",
+                "IMPOT_PARTICULIER_URL", "IMPOT_PARTICULIER_TOKEN_URL",
+                "IMPOT_PARTICULIER_CLIENT_ID", "IMPOT_PARTICULIER_CLIENT_SECRET", "PROXY_FIX_SAUTS",
                 "JUSTIFICATIF_TAILLE_MAX", "TARIFS_FICHIER", "REDIS_URL"):
         monkeypatch.delenv(nom, raising=False)
 
@@ -48,6 +56,25 @@ def test_une_configuration_de_production_complete_demarre(fabrique):
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["PREFERRED_URL_SCHEME"] == "https"
     assert not app.debug
+
+
+def test_e2_les_reglages_des_sources_de_la_grille_sont_obligatoires(fabrique):
+    # tarifs.yaml enables both sources: without their settings, every sign-in would fail.
+    sans = {k: v for k, v in PRODUCTION.items()
+            if k not in ("api_particulier_recipient", "impot_particulier_client_secret")}
+    message = refus(fabrique, **sans)
+    assert "API_PARTICULIER_RECIPIENT est obligatoire : la grille active la source « caf »" \
+        in message
+    assert "IMPOT_PARTICULIER_CLIENT_SECRET est obligatoire : la grille active la source " \
+        "« dgfip »" in message
+
+
+def test_e2_une_source_absente_de_la_grille_n_exige_rien(fabrique, tmp_path):
+    grille = tmp_path / "caf-seule.yaml"
+    grille.write_text((RACINE_PROJET / "tarifs.yaml").read_text(encoding="utf-8").replace(
+        "sources: [dgfip, caf]", "sources: [caf]"), encoding="utf-8")
+    reglages = {k: v for k, v in PRODUCTION.items() if not k.startswith("impot_particulier")}
+    assert fabrique(**reglages, tarifs_fichier=grille)
 
 
 def test_c4_secret_key_obligatoire_pour_servir(fabrique):

@@ -144,7 +144,7 @@ class APIEnMaintenance(ServiceIndisponible):
 class DelaiDepasse(ServiceIndisponible):
     """504: the provider did not answer the API in time."""
 
-    message = f"La CAF ou la MSA met trop de temps à répondre. {_AUTRE_CHEMIN}"
+    message = f"L’organisme interrogé met trop de temps à répondre. {_AUTRE_CHEMIN}"
 
 
 class APIInjoignable(ServiceIndisponible):

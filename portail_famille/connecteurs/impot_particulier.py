@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 
 import requests
 
+from portail_famille.connecteurs.erreurs import APIEnMaintenance
 from portail_famille.connecteurs.erreurs import AuthentificationRefusee
+from portail_famille.connecteurs.erreurs import DelaiDepasse
 from portail_famille.connecteurs.erreurs import ErreurAPI
 from portail_famille.connecteurs.erreurs import NumeroFiscalInvalide
+from portail_famille.connecteurs.erreurs import QuotaDepasse
 from portail_famille.connecteurs.erreurs import RequeteRefusee
-from portail_famille.connecteurs.erreurs import ServiceIndisponible
 from portail_famille.connecteurs.erreurs import SituationIntrouvable
 from portail_famille.connecteurs.limiteur import EnVol
 from portail_famille.connecteurs.limiteur import Limiteur
@@ -46,13 +48,16 @@ _CLASSES = {
     403: SituationIntrouvable,
     404: SituationIntrouvable,
     410: SituationIntrouvable,
-    429: ServiceIndisponible,
+    # Gateway statuses (not in the spec): each with its own message for the family.
+    429: QuotaDepasse,
+    503: APIEnMaintenance,
+    504: DelaiDepasse,
 }
 # The token endpoint (RFC 6749 §5.2): 400 and 401 mean refused credentials or grant: configuration.
 _CLASSES_JETON = {
     400: AuthentificationRefusee,
     401: AuthentificationRefusee,
-    429: ServiceIndisponible,
+    429: QuotaDepasse,
 }
 
 # §1: the smallest volume a habilitation may declare; the portal passes its own limiter otherwise.

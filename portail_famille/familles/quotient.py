@@ -114,7 +114,7 @@ def quotient_identite():
     form = IdentiteForm(data=_identite_depuis_compte())
     return _rechercher(
         form, "familles/quotient_identite.html",
-        lambda: revenus.recuperer_par_identite(current_user.famille_id, _identite_civile(form),
+        lambda: revenus.recuperer_par_identite(current_user, _identite_civile(form),
                                                _clients()),
         "auprès de la CAF ou de la MSA")
 

@@ -8,6 +8,8 @@ be offered to the family, never stored here. A failed call changes nothing that 
 import calendar
 import logging
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -49,6 +51,10 @@ SCOPE_CAF = "cnaf_quotient_familial"
 SCOPES_ANNEES_DGFIP = {1: ("dgfip_annee_n_moins_1", "dgfip_annee_n_moins_2_si_indispo_n_moins_1"),
                        2: ("dgfip_annee_n_moins_2", "dgfip_annee_n_moins_2_si_indispo_n_moins_1")}
 SCOPES_VALEURS_DGFIP = ("dgfip_rfr", "dgfip_nbpart")
+# Seconds the sign-in callback waits for the data APIs: the access token lives 60 s from its
+# issue, and code exchange and userinfo have used some (franceconnect.md §4). A source still
+# running then counts as too slow; its thread ends on its own timeouts.
+BUDGET_APRES_CONNEXION = 40.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,19 @@ class JustificatifRefuse(ValueError):
     """The uploaded file is not an accepted document; the message says why, in French."""
 
 
+class ReglagesIncomplets(erreurs.ErreurAPI):
+    """A source the grid enables lacks its settings: the call cannot even be made."""
+
+
+def reglages_manquants(config, sources: tuple[str, ...]) -> list[str]:
+    """The settings each enabled source needs and that are empty, as `NOM est obligatoire`."""
+    noms = {"caf": ("api_particulier_url", "api_particulier_token", "api_particulier_recipient"),
+            "dgfip": ("impot_particulier_url", "impot_particulier_token_url",
+                      "impot_particulier_client_id", "impot_particulier_client_secret")}
+    return [f"{nom.upper()} est obligatoire : la grille active la source « {source} »"
+            for source in sources for nom in noms[source] if not getattr(config, nom)]
+
+
 class Clients:
     """The two connectors, built on first use: a command-line task that reaches no API needs
     none of their settings. With a Redis client, their limits and in-flight locks are shared
@@ -98,8 +117,14 @@ class Clients:
             return LimiteurLocal(limite, fenetre)
         return LimiteurRedis(self._redis, limite, fenetre)
 
+    def _verifier(self, source: str) -> None:
+        manquants = reglages_manquants(self._config, (source,))
+        if manquants:
+            raise ReglagesIncomplets(cause=manquants[0].split(" ")[0])
+
     @cached_property
     def api_particulier(self) -> ClientAPIParticulier:
+        self._verifier("caf")
         config = self._config
         return ClientAPIParticulier(
             config.api_particulier_url, config.api_particulier_token or None,
@@ -108,6 +133,7 @@ class Clients:
 
     @cached_property
     def impot_particulier(self) -> ClientImpotParticulier:
+        self._verifier("dgfip")
         config = self._config
         return ClientImpotParticulier(
             config.impot_particulier_url, config.impot_particulier_token_url,
@@ -144,18 +170,29 @@ MESSAGES = {
     "non_calculable": "Votre quotient familial n’a pas pu être calculé : vos ressources ne sont "
                       "peut-être pas déclarées à cet organisme.",
     "non_accorde": "Vous n’avez pas autorisé le partage de ces informations lors de la connexion.",
-    "technique": "Un problème technique empêche d’interroger ce service. La mairie a été "
-                 "prévenue.",
+    "technique": "Un problème technique empêche d’interroger ce service. Il est signalé à "
+                 "l’équipe technique de la mairie.",
     "declarant_different": "Ce numéro fiscal ne correspond pas à la personne connectée. Par "
                            "sécurité, nous n’avons rien conservé.",
+    "allocataire_different": "Le dossier trouvé à la CAF ou à la MSA ne compte pas la personne "
+                             "connectée parmi ses allocataires. Par sécurité, nous n’avons rien "
+                             "conservé.",
 }
 
 
-def classer(exc: erreurs.ErreurAPI, source: str) -> Echec:
-    """The failure class of a connector exception; configuration errors are 'technique'."""
-    for type_, classe in _CLASSES:
-        if isinstance(exc, type_):
-            return Echec(source, classe, exc.message)
+def classer(exc: erreurs.ErreurAPI, source: str, jeton_de_la_famille: bool = False) -> Echec:
+    """The failure class of a connector exception.
+
+    A refused token is the family's to renew only when it is its FranceConnect token; the
+    portal's own refused credentials, like every other configuration error, are 'technique'
+    and logged as an error, which is how the technical team hears of them.
+    """
+    if not isinstance(exc, erreurs.AuthentificationRefusee) or jeton_de_la_famille:
+        for type_, classe in _CLASSES:
+            if isinstance(exc, type_):
+                return Echec(source, classe, exc.message)
+    journal_technique.error("source %s inutilisable, réglages du portail à vérifier : %s",
+                            source, exc)
     return Echec(source, "technique", MESSAGES["technique"])
 
 
@@ -217,56 +254,87 @@ def _situation_la_plus_recente(lire, annees: list[int]) -> SituationFiscale:
     return lire(annees[-1])
 
 
-def recuperer_apres_connexion(famille_id: int, jeton_fc: str, scope: str, sources: tuple[str, ...],
-                              clients: Clients, aujourd_hui: date) -> Recuperation:
-    """Ask the grid's sources in order of preference with the FranceConnect access token.
+def _appels_france_connect(jeton_fc: str, accordes: set[str], sources: tuple[str, ...],
+                           clients: Clients, aujourd_hui: date) -> dict:
+    """For each source the family granted, the call to make with its token."""
+    appels = {}
+    if "caf" in sources and SCOPE_CAF in accordes:
+        appels["caf"] = lambda: clients.api_particulier.quotient_familial_france_connect(jeton_fc)
+    annees = _annees_dgfip(aujourd_hui, accordes)
+    if "dgfip" in sources and annees and set(SCOPES_VALEURS_DGFIP) <= accordes:
+        appels["dgfip"] = lambda: _situation_la_plus_recente(
+            lambda annrev: clients.impot_particulier.situation_france_connect(jeton_fc, annrev),
+            annees)
+    return appels
 
-    Runs inside the sign-in callback, within the token's 60 seconds; stops at the first QF.
+
+def recuperer_apres_connexion(famille_id: int, jeton_fc: str, scope: str, sources: tuple[str, ...],
+                              clients: Clients, aujourd_hui: date,
+                              budget: float = BUDGET_APRES_CONNEXION) -> Recuperation:
+    """Ask the grid's sources with the FranceConnect access token; keep the preferred QF.
+
+    Runs inside the sign-in callback, within the token's 60 seconds: the sources are asked at
+    once (impot-particulier §2) and waited for `budget` seconds at most. Only the connector
+    calls run in threads; the record is written here, in the request's session.
     """
-    accordes = set(scope.split())
+    appels = _appels_france_connect(jeton_fc, set(scope.split()), sources, clients, aujourd_hui)
+    executeur = ThreadPoolExecutor(max_workers=max(len(appels), 1),
+                                   thread_name_prefix="recuperation")
+    taches = {source: executeur.submit(appel) for source, appel in appels.items()}
+    wait(taches.values(), timeout=budget)
+    executeur.shutdown(wait=False, cancel_futures=True)
     echecs: list[Echec] = []
+    retenu = None
     enfants, adresse = (), None
     for source in sources:
+        tache = taches.get(source)
+        if tache is None:
+            echecs.append(_echec(source, "non_accorde"))
+            continue
+        if not tache.done():
+            echecs.append(Echec(source, "delai", erreurs.DelaiDepasse.message))
+            continue
         try:
+            reponse = tache.result()
             if source == "caf":
-                if SCOPE_CAF not in accordes:
-                    echecs.append(_echec(source, "non_accorde"))
-                    continue
-                reponse = clients.api_particulier.quotient_familial_france_connect(jeton_fc)
                 enfants, adresse = reponse.enfants, reponse.adresse
                 if reponse.quotient is None:
-                    echecs.append(_echec(source, "non_calculable"))
-                    continue
+                    raise quotient_domaine.QuotientIncalculable("QF CAF non calculable")
                 quotient = _depuis_caf(famille_id, "france_connect", reponse)
             else:
-                annees = _annees_dgfip(aujourd_hui, accordes)
-                if not annees or not set(SCOPES_VALEURS_DGFIP) <= accordes:
-                    echecs.append(_echec(source, "non_accorde"))
-                    continue
-                situation = _situation_la_plus_recente(
-                    lambda annrev: clients.impot_particulier.situation_france_connect(
-                        jeton_fc, annrev), annees)
-                quotient = _depuis_dgfip(famille_id, "france_connect", situation)
+                quotient = _depuis_dgfip(famille_id, "france_connect", reponse)
         except erreurs.ErreurAPI as exc:
-            echecs.append(classer(exc, source))
-            continue
+            echecs.append(classer(exc, source, jeton_de_la_famille=True))
         except quotient_domaine.QuotientIncalculable:
             echecs.append(_echec(source, "non_calculable"))
-            continue
-        return Recuperation(_enregistrer(quotient), echecs, enfants, adresse)
+        else:
+            retenu = retenu or quotient
+    if retenu is not None:
+        # The failures of the sources preferred to the one that answered, as before.
+        echecs = [e for e in echecs if sources.index(e.source) < sources.index(retenu.source)]
+        return Recuperation(_enregistrer(retenu), echecs, enfants, adresse)
     return Recuperation(None, echecs, enfants, adresse)
 
 
-def recuperer_par_identite(famille_id: int, identite: IdentiteCivile,
+def recuperer_par_identite(compte: Compte, identite: IdentiteCivile,
                            clients: Clients) -> Recuperation:
-    """The CAF/MSA QF of the allocataire named by `identite`; raise RecuperationImpossible."""
+    """The CAF/MSA QF of the allocataire named by `identite`; raise RecuperationImpossible.
+
+    The answer is discarded unless the signed-in adult is one of the file's allocataires: the
+    form lets anyone type anyone's identity (securite.md A6).
+    """
     try:
         reponse = clients.api_particulier.quotient_familial_identite(identite)
     except erreurs.ErreurAPI as exc:
         raise RecuperationImpossible(classer(exc, "caf")) from None
+    allocataires = [(p.nom_naissance, p.prenoms, p.date_naissance) for p in reponse.allocataires]
+    if not _est_parmi(compte, allocataires):
+        journal.consigner("identite_refusee", compte_id=compte.id, famille_id=compte.famille_id,
+                          detail="allocataire différent")
+        raise RecuperationImpossible(_echec("caf", "allocataire_different"))
     if reponse.quotient is None:
         raise RecuperationImpossible(_echec("caf", "non_calculable"))
-    quotient = _enregistrer(_depuis_caf(famille_id, "identite", reponse))
+    quotient = _enregistrer(_depuis_caf(compte.famille_id, "identite", reponse))
     return Recuperation(quotient, [], reponse.enfants, reponse.adresse)
 
 
@@ -275,20 +343,27 @@ def _normaliser(texte: str | None) -> str:
     return " ".join(sans_accents.upper().replace("-", " ").split())
 
 
-def _est_declarant(compte: Compte, situation: SituationFiscale) -> bool:
-    """Whether the signed-in adult is declarant 1 or 2 (birth name, first first name, birth date).
+def _date_concorde(connue: str, autre: str | None) -> bool:
+    """Whether `autre` (AAAA-MM-JJ, zeros for an unknown part, as the CAF writes it) can be the
+    account's birth date."""
+    references, morceaux = connue.split("-"), (autre or "").split("-")
+    return len(references) == len(morceaux) == 3 and all(
+        morceau in (reference, "0" * len(morceau))
+        for reference, morceau in zip(references, morceaux, strict=True))
 
-    Numéro fiscal mode lets whoever knows a number read a household: its answer is kept only
-    for one of the household's own declarants (impot-particulier §6).
+
+def _est_parmi(compte: Compte, personnes: list[tuple[str | None, str | None, str | None]]) -> bool:
+    """Whether the signed-in adult is one of `personnes` (birth name, first names, birth date),
+    compared on birth name, first first name and birth date.
+
+    Lookups by numéro fiscal or by typed identity reach whichever household answers: their
+    result is kept only for one of that household's own adults (impot-particulier §6).
     """
     prenom = _normaliser(compte.prenoms).split(" ")[0:1]
-    for declarant in situation.declarants:
-        if (declarant.date_naissance is not None
-                and declarant.date_naissance.isoformat() == compte.date_naissance
-                and _normaliser(declarant.nom_naissance) == _normaliser(compte.nom_naissance)
-                and _normaliser(declarant.prenoms).split(" ")[0:1] == prenom):
-            return True
-    return False
+    return any(_date_concorde(compte.date_naissance, date_naissance)
+               and _normaliser(nom) == _normaliser(compte.nom_naissance)
+               and _normaliser(prenoms).split(" ")[0:1] == prenom
+               for nom, prenoms, date_naissance in personnes)
 
 
 def recuperer_par_numero_fiscal(compte: Compte, spi: str, clients: Clients,
@@ -303,7 +378,9 @@ def recuperer_par_numero_fiscal(compte: Compte, spi: str, clients: Clients,
             _annees_dgfip(aujourd_hui, None))
     except erreurs.ErreurAPI as exc:
         raise RecuperationImpossible(classer(exc, "dgfip")) from None
-    if not _est_declarant(compte, situation):
+    declarants = [(d.nom_naissance, d.prenoms, d.date_naissance and d.date_naissance.isoformat())
+                  for d in situation.declarants]
+    if not _est_parmi(compte, declarants):
         journal.consigner("numero_fiscal_refuse", compte_id=compte.id,
                           famille_id=compte.famille_id, detail="déclarant différent")
         raise RecuperationImpossible(_echec("dgfip", "declarant_different"))

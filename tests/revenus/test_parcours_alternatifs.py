@@ -75,6 +75,22 @@ def test_identite_preremplie_par_franceconnect_trouve_le_qf_msa(portail):
     assert (quotient.source, quotient.mode, quotient.fournisseur) == ("caf", "identite", "MSA")
 
 
+def test_a6_identite_d_un_autre_foyer_rien_n_est_garde(portail):
+    # Karim types Claire FAURE's identity: the CAF answers, but Karim is not on that file.
+    navigateur = connecter(portail, "karim")
+    reponse = rechercher_identite(portail, navigateur, nom_naissance="FAURE", nom_usage="ROUSSEAU",
+                                  prenom_1="Claire", sexe="F", date_naissance="1983-07-19",
+                                  lieu="france", code_commune="01053")
+    assert reponse.status_code == 422
+    assert "ne compte pas la personne connectée parmi ses allocataires" in reponse.text
+    assert "Rien n’a été modifié" in reponse.text
+    assert lignes(portail, QuotientFamilial) == []
+    assert "980,00" not in reponse.text
+    enfants = navigateur.get(url(portail, "/espace-famille/enfants"))
+    assert "Enfants connus de la CAF" not in enfants.text
+    assert "Hugo" not in enfants.text
+
+
 def test_identite_sans_consentement_refusee(portail):
     navigateur = connecter(portail, "claire")
     reponse = rechercher_identite(portail, navigateur, consentement="")
