@@ -155,6 +155,7 @@ def quotient_justificatif():
 def quotient_refus():
     revenus.refuser(current_user.famille)
     db.session.commit()
-    flash("C’est noté : sans quotient familial, le tarif le plus élevé de chaque service "
-          "s’applique. Vous pouvez changer d’avis à tout moment sur cette page.", "info")
+    flash("C’est noté : le tarif sans quotient familial fixé par la commune s’applique "
+          "désormais à chaque service. Vous pouvez changer d’avis à tout moment sur cette page.",
+          "info")
     return redirect(url_for("familles.quotient"), 303)

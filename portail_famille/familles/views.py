@@ -44,6 +44,14 @@ def accueil():
                            hors_commune=hors_commune)
 
 
+@bp.context_processor
+def regle_sans_quotient():
+    # Every page that says which price applies without a QF words it from the grid in force.
+    grille = current_app.extensions["grille"].obtenir().grille
+    return {"sans_quotient_le_plus_eleve": tarifs_famille.sans_quotient_le_plus_eleve(
+        grille, date.today())}
+
+
 @bp.app_context_processor
 def navigation():
     return {"navigation_famille": [

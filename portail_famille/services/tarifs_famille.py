@@ -86,6 +86,15 @@ def est_hors_commune(famille: Famille) -> bool:
     return famille.reside_dans_la_commune is not True
 
 
+def sans_quotient_le_plus_eleve(grille: grille_domaine.Grille, aujourd_hui: date) -> bool:
+    """Whether, in every open period, no family with a QF pays more than one without: only then
+    may the pages call the sans_quotient price « le plus élevé ». A grid may set it lower than
+    the top of the barème (tarifs.md §3)."""
+    return all(service.sans_quotient >= service.bareme.prix_maximal()
+               for periode in inscriptions.periodes_ouvertes(grille, aujourd_hui)
+               for service in periode.services.values())
+
+
 def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:
     """A typical month's cost: price × days a week × 4 (an estimate, not an invoice)."""
     return prix * jours_par_semaine * SEMAINES_PAR_MOIS

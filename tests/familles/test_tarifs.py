@@ -20,6 +20,7 @@ from .aides_tarifs import simuler
 from .aides_tarifs import verifier_contre_le_simulateur
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
+from .conftest import GRILLE
 from .conftest import ajouter_enfant
 from .conftest import ajouter_qf_caf
 from .conftest import ajouter_qf_dgfip
@@ -132,3 +133,36 @@ def test_sans_enfant_la_page_invite_a_en_ajouter(app, client, reside):
     page = client.get("/espace-famille/tarifs").text
     assert "Ajoutez vos enfants pour voir le tarif de chacun" in page
     assert not prix_affiches(page)
+
+
+PAGES_SANS_QUOTIENT = ("/espace-famille/", "/espace-famille/quotient", "/espace-famille/tarifs")
+
+
+@pytest.mark.parametrize("refus", [False, True])
+def test_b3_sans_quotient_sous_le_haut_du_bareme_n_est_pas_dit_le_plus_eleve(
+        fabrique, tmp_path, refus):
+    # The canteen's price without a QF (3.00) is below its top bracket (5.10).
+    fichier = tmp_path / "sans-quotient-bas.yaml"
+    fichier.write_text(GRILLE.replace("sans_quotient: 5.80", "sans_quotient: 3.00"),
+                       encoding="utf-8")
+    app = fabrique(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, tarifs_fichier=fichier)
+    client = app.test_client()
+    compte = creer_famille(app)
+    connecter(client, compte)
+    ajouter_enfant(app, famille_de(app, compte), "Léa", date(2018, 3, 3))
+    if refus:
+        assert client.post("/espace-famille/quotient/refus").status_code == 303
+    for url in PAGES_SANS_QUOTIENT:
+        page = html.unescape(client.get(url).text)
+        assert "le tarif sans quotient familial fixé par la commune s’applique" in page, url
+        assert "(le plus élevé)" not in page and "plus élevé de chaque" not in page, url
+    assert "3,00\u00a0€" in client.get("/espace-famille/tarifs").text
+
+
+def test_b3_sans_quotient_au_haut_du_bareme_dit_le_plus_eleve(app, client, famille):
+    # The test grid's prices without a QF are at or above the top of every barème.
+    for url in PAGES_SANS_QUOTIENT:
+        assert "le tarif sans quotient familial (le plus élevé) s’applique" in \
+            client.get(url).text, url
+    assert "Sans quotient familial, le tarif le plus élevé de chaque service s’applique." in \
+        client.get("/espace-famille/quotient").text
