@@ -81,31 +81,42 @@ def travailler(base: str, prefixe: str, taches, depart: float, file):
         en_vol=EnVol(client_redis, prefixe=f"{prefixe}en-vol:"), patience=30.0,
     )
     time.sleep(max(0.0, depart - time.time()))
-    for identite, annee, mois in taches:
-        # Each month is asked anew: the simulator's 24 h cache would otherwise answer.
-        client.quotient_familial_identite(identite, annee=annee, mois=mois, sans_cache=True)
-    file.put(session.statuts)
+    erreur = None
+    try:
+        for identite, annee, mois in taches:
+            # Each month is asked anew: the simulator's 24 h cache would otherwise answer.
+            client.quotient_familial_identite(identite, annee=annee, mois=mois, sans_cache=True)
+    except Exception as exc:  # reported by the parent, which would otherwise wait forever
+        erreur = repr(exc)
+    file.put((session.statuts, erreur))
 
 
 def mesurer(base: str, appels: int, processus: int) -> tuple[float, dict[int, int]]:
     prefixe = f"bench:{uuid.uuid4().hex}:"
     file = multiprocessing.Queue()
     depart = time.time() + 1.0
-    part = appels // processus
+    # The first workers take one call more when the count does not divide evenly.
+    parts = [appels // processus + (i < appels % processus) for i in range(processus)]
     travailleurs = [
-        multiprocessing.Process(target=travailler,
-                                args=(base, prefixe, demandes(part, i * part), depart, file))
-        for i in range(processus)
+        multiprocessing.Process(target=travailler, args=(
+            base, prefixe, demandes(part, sum(parts[:i])), depart, file))
+        for i, part in enumerate(parts)
     ]
     for travailleur in travailleurs:
         travailleur.start()
     statuts: dict[int, int] = {}
+    erreurs = []
     for _ in travailleurs:
-        for statut, nombre in file.get().items():
+        statuts_travailleur, erreur = file.get()
+        for statut, nombre in statuts_travailleur.items():
             statuts[statut] = statuts.get(statut, 0) + nombre
+        if erreur:
+            erreurs.append(erreur)
     for travailleur in travailleurs:
         travailleur.join()
     duree = time.time() - depart
+    if erreurs:
+        raise SystemExit(f"{len(erreurs)} processus en échec : {erreurs[0]}")
     return duree, statuts
 
 
