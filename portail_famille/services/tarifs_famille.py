@@ -6,7 +6,10 @@ The inputs are the ones `flask tarifs simuler` takes (tarifs.md §5): the QF tha
 """
 
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import date
+from datetime import datetime
+from datetime import time
 from decimal import Decimal
 
 from portail_famille.domaine import grille as grille_domaine
@@ -64,6 +67,10 @@ class TarifsEnfant:
 class TarifsPeriode:
     periode: grille_domaine.Periode
     en_vigueur: bool
+    # The QF as it counts for this period: today for the one in force, on its first day for
+    # one to come (a QF valid today may have expired by then).
+    etat: revenus.EtatQuotient
+    expire_avant_le_debut: bool  # valid today, expired on the period's first day
     enfants: tuple[TarifsEnfant, ...]
 
 
@@ -149,20 +156,28 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
     """Price every child of the household in every service of the open periods.
 
     Without a valid QF the grid's sans_quotient price applies (R2); until the family says
-    where it lives, the hors_commune rule applies: neither is ever quietly cheaper.
+    where it lives, the hors_commune rule applies: neither is ever quietly cheaper. A period
+    to come is priced with the QF that will count on its first day.
     """
     hors_commune = est_hors_commune(famille)
     enfants = foyers.enfants(famille.id)
     inscrites = inscriptions.inscriptions(famille.id)
-    periodes = inscriptions.periodes_ouvertes(grille, aujourd_hui)
+
+    def bloc(periode: grille_domaine.Periode) -> TarifsPeriode:
+        en_vigueur = periode.couvre(aujourd_hui)
+        etat_periode = etat if en_vigueur else revenus.etat_quotient(
+            famille, grille.sources, grille.validite_mois,
+            datetime.combine(periode.debut, time(), UTC))
+        return TarifsPeriode(
+            periode, en_vigueur, etat_periode,
+            etat.qf is not None and etat_periode.raison == "perime",
+            _tarifer(periode, enfants, inscrites, etat_periode.qf, hors_commune))
+
     return TarifsFoyer(
         etat=etat,
         hors_commune=hors_commune,
         residence_declaree=famille.reside_dans_la_commune is not None,
         correction_quotient=_correction_quotient(etat, liens),
         correction_residence=_correction_residence(famille, liens, grille.commune),
-        periodes=tuple(
-            TarifsPeriode(periode, periode.couvre(aujourd_hui),
-                          _tarifer(periode, enfants, inscrites, etat.qf, hors_commune))
-            for periode in periodes),
+        periodes=tuple(map(bloc, inscriptions.periodes_ouvertes(grille, aujourd_hui))),
     )

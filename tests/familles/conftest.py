@@ -30,7 +30,7 @@ commune: Villeneuve-sur-Test
 code_insee: "35238"
 quotient_familial:
   sources: [caf, dgfip]
-  validite_mois: 6
+  validite_mois: 12
 periodes:
   - libelle: Année en cours
     debut: {DEBUT.isoformat()}

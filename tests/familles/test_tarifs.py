@@ -9,12 +9,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 
+from portail_famille import affichage
 from portail_famille.extensions import db
 from portail_famille.models import Famille
 
 from .aides_tarifs import inscrire
+from .aides_tarifs import pourquoi
 from .aides_tarifs import prix_affiches
 from .aides_tarifs import simuler
 from .aides_tarifs import verifier_contre_le_simulateur
@@ -107,13 +108,46 @@ def test_sans_quotient_quand_il_manque(app, client, famille, fichier_grille):
 def test_sans_quotient_quand_il_a_expire(app, client, famille, fichier_grille):
     _, famille_id = famille
     ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
-    ajouter_qf_caf(app, famille_id, 640)
-    compte_id, _ = famille
-    # validite_mois is 6 in the test grid: a few days past it, still in the same period.
-    with time_machine.travel(datetime.now(UTC) + timedelta(days=189), tick=False):
-        connecter(client, compte_id)
-        page = _sans_quotient(app, client, fichier_grille, "Votre quotient familial a expiré le")
+    # validite_mois is 12 in the test grid: obtained 13 months ago, expired last month.
+    ajouter_qf_caf(app, famille_id, 640, le=datetime.now(UTC) - timedelta(days=396))
+    page = _sans_quotient(app, client, fichier_grille, "Votre quotient familial a expiré le")
     assert "640,00" not in page.split("Ce qui fixe vos tarifs")[1].split("</section>")[0]
+
+
+def test_g3_qf_expire_avant_l_annee_suivante_tarifs_sans_quotient(app, client, famille,
+                                                                  fichier_grille):
+    _, famille_id = famille
+    enfant = ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
+    # Obtained 300 days ago: valid today (12 months), expired when next year starts, in
+    # FIN + 1 - today = 201 days.
+    obtenu = datetime.now(UTC) - timedelta(days=300)
+    ajouter_qf_caf(app, famille_id, 640, le=obtenu)
+
+    page = client.get("/espace-famille/tarifs").text
+    verifier_contre_le_simulateur(app, fichier_grille, page, "640", {}, False,
+                                  qfs={DEBUT_SUIVANTE.isoformat(): None})
+    jour = obtenu.date()
+    expire = affichage.date_longue(date(jour.year + 1, jour.month,
+                                        min(jour.day, 28 if jour.month == 2 else 31)))
+    assert (f"Votre quotient familial expire le {expire}, avant le début de cette année : les "
+            "tarifs ci-dessous sont ceux sans quotient familial.") in page
+    assert pourquoi(page, DEBUT_SUIVANTE, enfant, "cantine")[0].startswith(
+        f"Quotient familial : 640,00 € aujourd’hui, mais il expire le {expire}, avant le "
+        "début de cette année")
+    # This year is still priced with it.
+    assert pourquoi(page, DEBUT, enfant, "cantine")[0].startswith(
+        "Quotient familial : 640,00 €, transmis par la CAF")
+    assert "Renouveler mon quotient familial" in page
+
+
+def test_g3_qf_valable_au_debut_de_l_annee_suivante(app, client, famille, fichier_grille):
+    _, famille_id = famille
+    ajouter_enfant(app, famille_id, "Léa", date(2018, 3, 3))
+    ajouter_qf_caf(app, famille_id, 640, le=datetime.now(UTC) - timedelta(days=100))
+
+    page = client.get("/espace-famille/tarifs").text
+    verifier_contre_le_simulateur(app, fichier_grille, page, "640", {}, False)
+    assert "avant le début de cette année" not in page
 
 
 def test_sans_quotient_quand_la_famille_refuse(app, client, famille, fichier_grille):
