@@ -242,3 +242,26 @@ def test_o14_pas_de_bandeau_sans_bac_a_sable(fabrique, audience):
         assert BANDEAU not in reponse.text, endpoint
         vues += 1
     assert vues >= 6
+
+
+def test_les_api_de_donnees_se_reglent_par_l_environnement(fabrique, monkeypatch):
+    # The documented variables, read at boot: nothing points to the sandbox once they are set.
+    environnement = {
+        "API_PARTICULIER_URL": "https://particulier.exemple.fr/",
+        "API_PARTICULIER_TOKEN": "jeton-de-la-commune",
+        "API_PARTICULIER_RECIPIENT": SIRET_DE_LYON,
+        "IMPOT_PARTICULIER_URL": "https://passerelle.exemple.fr/impotparticulier/1.0",
+        "IMPOT_PARTICULIER_TOKEN_URL": "https://passerelle.exemple.fr/token",
+        "IMPOT_PARTICULIER_CLIENT_ID": "client-dgfip",
+        "IMPOT_PARTICULIER_CLIENT_SECRET": "secret-dgfip",
+    }
+    for nom, valeur in environnement.items():
+        monkeypatch.setenv(nom, valeur)
+    config = fabrique(bac_a_sable=True).extensions["portail"]
+    assert (config.api_particulier_url, config.api_particulier_token,
+            config.api_particulier_recipient) == (
+        "https://particulier.exemple.fr", "jeton-de-la-commune", SIRET_DE_LYON)
+    assert (config.impot_particulier_url, config.impot_particulier_token_url,
+            config.impot_particulier_client_id, config.impot_particulier_client_secret) == (
+        "https://passerelle.exemple.fr/impotparticulier/1.0",
+        "https://passerelle.exemple.fr/token", "client-dgfip", "secret-dgfip")
