@@ -241,7 +241,9 @@ class EnVol:
         self,
         client=None,
         *,
-        expiration: float = 30.0,
+        # Longer than a call with all its retries (3 × (5 + 12) s plus backoff, about 55 s):
+        # a lock that expired earlier would let the identical request out and earn a 409.
+        expiration: float = TENUE,
         intervalle: float = 0.05,
         prefixe: str = "portail:en-vol:",
         attendre: Callable[[float], None] = time.sleep,
