@@ -112,15 +112,18 @@ def enfant(enfant_id: int):
 @bp.route(f"/enfants/<{IDENTIFIANT}:enfant_id>/retirer", methods=["GET", "POST"])
 def enfant_retirer(enfant_id: int):
     existant = _enfant_ou_404(enfant_id)
+    archive = foyers.sera_archive(existant)
     if request.method == "POST":
         prenom = existant.prenom
         try:
             foyers.retirer_enfant(existant)
         except foyers.EnfantInscrit:
             return render_template("familles/enfant_retirer.html", enfant=existant,
-                                   inscrit=True), 409
+                                   inscrit=True, archive=archive), 409
         db.session.commit()
-        flash(f"{prenom} a été retiré de votre foyer.", "info")
+        flash(f"{prenom} a été retiré de votre foyer."
+              + (" L’historique de ses inscriptions est conservé." if archive else ""), "info")
         return redirect(url_for("familles.enfants"), 303)
     inscrit = any(inscription.active for inscription in existant.inscriptions)
-    return render_template("familles/enfant_retirer.html", enfant=existant, inscrit=inscrit)
+    return render_template("familles/enfant_retirer.html", enfant=existant, inscrit=inscrit,
+                           archive=archive)

@@ -49,7 +49,11 @@ class SecondAdulte(db.Model):
 
 class Enfant(db.Model):
     """A child of the household; `origine` says whether the family typed it or confirmed the
-    CAF's proposal."""
+    CAF's proposal.
+
+    A child removed after it was enrolled is archived (`archive_le`), never deleted: its
+    enrolments and their history stay, for the town hall and the family's data export.
+    """
 
     __tablename__ = "enfant"
 
@@ -63,6 +67,7 @@ class Enfant(db.Model):
     niveau: Mapped[str] = mapped_column(sa.String(16))
     origine: Mapped[str] = mapped_column(sa.String(8), default="famille")  # famille, caf
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+    archive_le: Mapped[datetime | None] = mapped_column(Horodatage)  # removed by the family
     # Edited by the family and, later, by agents: a stale form gets a 409 (securite.md R1).
     version: Mapped[int] = mapped_column(default=1)
 

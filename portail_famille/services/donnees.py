@@ -28,7 +28,8 @@ TABLES = {
                "revenus",
     "compte": "Les adultes qui se connectent : identité et courriel transmis par FranceConnect",
     "second_adulte": "Le second adulte du foyer que vous avez déclaré",
-    "enfant": "Vos enfants",
+    "enfant": "Vos enfants, y compris ceux retirés du foyer après une inscription, gardés "
+              "avec l’historique de leurs inscriptions",
     "inscription": "Les inscriptions de vos enfants aux services",
     "historique_inscription": "Chaque changement de ces inscriptions : qui, quand, quoi",
     "quotient_familial": "Vos quotients familiaux et leur provenance : organisme, mode, période, "

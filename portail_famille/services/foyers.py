@@ -17,6 +17,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import SecondAdulte
+from portail_famille.models import maintenant
 
 
 class Introuvable(LookupError):
@@ -136,17 +137,22 @@ def retirer_second_adulte(famille_id: int) -> None:
 
 # --- Children --------------------------------------------------------------------------------
 
+def presents(famille_id: int) -> sa.ColumnElement[bool]:
+    """The condition on `Enfant` of the household's children not removed (archived)."""
+    return sa.and_(Enfant.famille_id == famille_id, Enfant.archive_le.is_(None))
+
+
 def enfants(famille_id: int) -> list[Enfant]:
-    """The household's children, eldest first."""
+    """The household's children, eldest first; removed (archived) ones left out."""
     return list(db.session.scalars(
-        sa.select(Enfant).where(Enfant.famille_id == famille_id)
+        sa.select(Enfant).where(presents(famille_id))
         .order_by(Enfant.date_naissance, Enfant.id)))
 
 
 def enfant(famille_id: int, enfant_id: int) -> Enfant:
-    """One child of this household; raise Introuvable."""
+    """One child of this household, not removed; raise Introuvable."""
     trouve = db.session.scalars(
-        sa.select(Enfant).where(Enfant.id == enfant_id, Enfant.famille_id == famille_id)).first()
+        sa.select(Enfant).where(Enfant.id == enfant_id, presents(famille_id))).first()
     if trouve is None:
         raise Introuvable
     return trouve
@@ -170,11 +176,25 @@ def modifier_enfant(existant: Enfant, version: int | None, fiche: FicheEnfant) -
     db.session.flush()
 
 
+def sera_archive(existant: Enfant) -> bool:
+    """Whether removing the child keeps it archived: it has enrolments, whose history must
+    stay (issue 5: every change is kept), even once they are all cancelled."""
+    return bool(existant.inscriptions)
+
+
 def retirer_enfant(existant: Enfant) -> None:
-    """Remove a child and its cancelled enrolments; raise EnfantInscrit while one is current."""
+    """Remove a child from the household; raise EnfantInscrit while an enrolment is current.
+
+    A child ever enrolled is archived: gone from the lists, the prices and new enrolments, but
+    kept with its enrolments and their history for the town hall and the data export. A child
+    never enrolled is deleted.
+    """
     if any(inscription.active for inscription in existant.inscriptions):
         raise EnfantInscrit
-    db.session.delete(existant)
+    if sera_archive(existant):
+        existant.archive_le = maintenant()
+    else:
+        db.session.delete(existant)
     db.session.flush()
 
 

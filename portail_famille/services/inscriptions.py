@@ -58,18 +58,18 @@ def periode_ouverte(grille: grille_domaine.Grille, debut: date,
 
 
 def inscriptions(famille_id: int) -> list[Inscription]:
-    """Every enrolment of the household: by period, then eldest child first."""
+    """Every enrolment of the household's children not removed: by period, then eldest first."""
     return list(db.session.scalars(
-        sa.select(Inscription).join(Enfant).where(Enfant.famille_id == famille_id)
+        sa.select(Inscription).join(Enfant).where(foyers.presents(famille_id))
         .order_by(Inscription.periode_debut, Enfant.date_naissance, Enfant.id,
                   Inscription.service)))
 
 
 def inscription(famille_id: int, inscription_id: int) -> Inscription:
-    """One enrolment of this household; raise foyers.Introuvable."""
+    """One enrolment of this household's children not removed; raise foyers.Introuvable."""
     trouvee = db.session.scalars(
         sa.select(Inscription).join(Enfant)
-        .where(Inscription.id == inscription_id, Enfant.famille_id == famille_id)).first()
+        .where(Inscription.id == inscription_id, foyers.presents(famille_id))).first()
     if trouvee is None:
         raise foyers.Introuvable
     return trouvee

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from portail_famille.extensions import db
 from portail_famille.models import Enfant
-from portail_famille.models import Inscription
 from portail_famille.services import foyers
 
 from .conftest import DEBUT
@@ -139,20 +138,58 @@ def test_modifier_avec_une_version_perimee_409(app, client, famille):
     assert enfants_en_base(app)[0][3] == "ce2"
 
 
-def test_retirer_un_enfant(app, client, famille):
+def test_retirer_un_enfant_jamais_inscrit_le_supprime(app, client, famille):
     _, famille_id = famille
     enfant_id = ajouter_enfant(app, famille_id, "Léo", date(2017, 5, 3))
+    assert "Sa fiche sera supprimée." in client.get(
+        f"/espace-famille/enfants/{enfant_id}/retirer").text
+    assert client.post(f"/espace-famille/enfants/{enfant_id}/retirer").status_code == 303
+    assert enfants_en_base(app) == []
+
+
+def test_g4_retirer_un_enfant_inscrit_l_archive_avec_son_historique(app, client, famille):
+    _, famille_id = famille
+    enfant_id = ajouter_enfant(app, famille_id, "Léo", date(2017, 5, 3))
+    ajouter_enfant(app, famille_id, "Jade", date(2019, 11, 20))
     client.post("/espace-famille/inscriptions/nouvelle", data={
         "enfants": [enfant_id], "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
         "date_debut": date.today().isoformat()})
+    inscription = adresse_de_la_derniere_inscription(app)
     assert "a une inscription en cours" in client.get(
         f"/espace-famille/enfants/{enfant_id}/retirer").text
     assert client.post(f"/espace-famille/enfants/{enfant_id}/retirer").status_code == 409
-    assert len(enfants_en_base(app)) == 1
+    client.post(f"{inscription}/annuler", data={"annulation-version": "1"})
+    page = client.get(f"/espace-famille/enfants/{enfant_id}/retirer").text
+    assert "L’historique de ses inscriptions est conservé par la mairie" in page
 
-    client.post(f"{adresse_de_la_derniere_inscription(app)}/annuler",
-                data={"annulation-version": "1"})
-    assert client.post(f"/espace-famille/enfants/{enfant_id}/retirer").status_code == 303
-    assert enfants_en_base(app) == []
+    reponse = client.post(f"/espace-famille/enfants/{enfant_id}/retirer",
+                          follow_redirects=True)
+    assert "Léo a été retiré de votre foyer. L’historique de ses inscriptions est conservé." \
+        in reponse.text
+    # Kept, with its enrolment and every change of it.
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Inscription)) == 0
+        archive = db.session.get(Enfant, enfant_id)
+        assert archive.archive_le is not None
+        (gardee,) = archive.inscriptions
+        assert [h.action for h in gardee.historique] == ["demande", "annulation"]
+    # Gone from the lists, the prices and new enrolments; its pages are not found.
+    for url in ("/espace-famille/enfants", "/espace-famille/inscriptions",
+                "/espace-famille/tarifs", "/espace-famille/inscriptions/nouvelle"):
+        page = client.get(url).text
+        assert "Léo" not in page, url
+        assert "Jade" in page or url.endswith("/inscriptions"), url
+    for url in (f"/espace-famille/enfants/{enfant_id}",
+                f"/espace-famille/enfants/{enfant_id}/retirer", inscription):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{inscription}/annuler",
+                       data={"annulation-version": "2"}).status_code == 404
+    refus = client.post("/espace-famille/inscriptions/nouvelle", data={
+        "enfants": [enfant_id], "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
+        "date_debut": date.today().isoformat()})
+    assert refus.status_code == 422
+    # In the data export, with its enrolment history.
+    tables = client.get("/espace-famille/donnees.json").json["tables"]
+    (leo,) = [e for e in tables["enfant"]["lignes"] if e["id"] == enfant_id]
+    assert leo["archive_le"] is not None
+    assert [h["action"] for h in tables["historique_inscription"]["lignes"]] == [
+        "demande", "annulation"]

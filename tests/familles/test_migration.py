@@ -1,4 +1,4 @@
-"""Revision 0006 builds exactly the household tables the models describe, on SQLite as on
+"""Revisions 0006 and 0007 build exactly the household tables the models describe, on SQLite as on
 PostgreSQL (the suite's schema comes from the migrations, see tests/conftest.py)."""
 
 from alembic.autogenerate import compare_metadata
