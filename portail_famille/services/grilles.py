@@ -75,6 +75,7 @@ class GrilleEnVigueur:
         self._erreur_fichier = erreur_fichier
         self._intervalle = intervalle
         self._actuelle: GrilleChargee | None = None
+        self._illisible: int | None = None  # the id of a newest version this code cannot read
         self._base_prete = False
         self._verifiee_a = float("-inf")
         self._verrou = threading.Lock()
@@ -104,11 +105,24 @@ class GrilleEnVigueur:
         ).first()
         if derniere is None:
             return None
-        if self._actuelle is not None and self._actuelle.version_id == derniere.id:
+        if derniere.id in (self._illisible, self._actuelle and self._actuelle.version_id):
             return self._actuelle
-        version = db.session.get(GrilleVersion, derniere.id)
-        journal.info("grille en vigueur : version %s (%s)", version.id, version.sha256[:12])
-        return GrilleChargee(lire(version.texte), version.texte, version.sha256, version.id)
+        versions = db.session.scalars(sa.select(GrilleVersion).order_by(GrilleVersion.id.desc()))
+        for version in versions:
+            if self._actuelle is not None and version.id == self._actuelle.version_id:
+                break
+            try:
+                grille = lire(version.texte)
+            except grille_domaine.GrilleInvalide:
+                # Saved versions were valid when saved, but this code may be older than the
+                # code that saved one (a rolling deploy): serve the newest it can read.
+                journal.error("version %s de la grille illisible par ce processus : la "
+                              "précédente reste en vigueur", version.id)
+                self._illisible = derniere.id
+                continue
+            journal.info("grille en vigueur : version %s (%s)", version.id, version.sha256[:12])
+            return GrilleChargee(grille, version.texte, version.sha256, version.id)
+        return self._actuelle
 
 
 def base_migree() -> bool:

@@ -171,3 +171,19 @@ def test_l_historique_garde_chaque_version_avec_auteur_empreinte_et_commentaire(
         assert [v.sha256 for v in lignes] == [
             grilles.empreinte(t) for t in (GRILLE_ESSAI, GRILLE_ADMIN, GRILLE_DELIBEREE)]
         assert all(v.cree_le is not None and v.cree_le.tzinfo is not None for v in lignes)
+
+
+def test_une_version_illisible_par_ce_processus_laisse_la_precedente_en_vigueur(
+        fabrique, tmp_path, caplog):
+    # During a rolling deploy, newer code may have saved a version that this code cannot read.
+    app = fabrique(tarifs_fichier=ecrire(tmp_path))
+    ajouter(app, GRILLE_ADMIN)
+    with app.app_context():
+        db.session.add(GrilleVersion(texte=GRILLE_CASSEE, sha256=grilles.empreinte(GRILLE_CASSEE),
+                                     source="admin", auteur="code plus récent"))
+        db.session.commit()
+    app.extensions["grille"].oublier()
+    assert en_vigueur(app).texte == GRILLE_ADMIN
+    app.extensions["grille"].oublier()
+    assert en_vigueur(app).texte == GRILLE_ADMIN
+    assert caplog.text.count("illisible par ce processus") == 1
