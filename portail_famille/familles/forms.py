@@ -7,7 +7,6 @@ a status, a role or a household id posted alongside is simply not read (A3).
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import IntegerField
@@ -16,7 +15,6 @@ from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
@@ -30,6 +28,7 @@ from wtforms.widgets import ListWidget
 
 from portail_famille.familles.forms_revenus import MESSAGE_NOM
 from portail_famille.familles.forms_revenus import NOM
+from portail_famille.familles.forms_revenus import Formulaire
 from portail_famille.models.foyers import JOURS_OUVRES
 from portail_famille.models.foyers import NIVEAUX
 
@@ -39,17 +38,6 @@ MESSAGE_TEXTE = "Lettres, chiffres, espaces et ponctuation courante ( . , ' - / 
 TELEPHONE = re.compile(r"^(?:\+33|0)[1-9][0-9]{8}$")
 COURRIEL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 AGE_MAXIMAL = 20  # years: the services are for school children
-
-
-class Formulaire(FlaskForm):
-    """WTForms' own messages in French, for the few cases our validators do not word."""
-
-    class Meta:
-        locales = ("fr",)
-
-        def get_translations(self, form):
-            # Flask-WTF looks for Flask-Babel, which the portal does not use.
-            return DefaultMeta.get_translations(self, form)
 
 
 def avec_une_lettre(form, champ):

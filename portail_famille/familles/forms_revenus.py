@@ -19,6 +19,7 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from portail_famille.domaine import identifiants
+from portail_famille.formulaires import MessagesEnFrancais
 
 # Letters (accents, Æ, Œ included), spaces, hyphens and apostrophes (securite.md I2).
 NOM = r"^[A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’-]+$"
@@ -36,13 +37,21 @@ CONSENTEMENT_DGFIP = ("J’accepte que la mairie interroge les impôts (DGFiP) a
                       "obtenir mon revenu fiscal de référence et mon nombre de parts.")
 
 
+class Formulaire(FlaskForm):
+    """Every family form: WTForms' own messages (a tampered choice, a date that is not one) in
+    French, for the few cases our validators do not word."""
+
+    class Meta(MessagesEnFrancais):
+        pass
+
+
 def _nom(obligatoire: bool, libelle: str, **kwargs):
     validateurs = [InputRequired(f"Indiquez {libelle.lower()}.")] if obligatoire else [Optional()]
     return StringField(libelle, validators=[*validateurs, Length(max=80),
                                             Regexp(NOM, message=MESSAGE_NOM)], **kwargs)
 
 
-class IdentiteForm(FlaskForm):
+class IdentiteForm(Formulaire):
     """The allocataire's birth identity, as on the civil-status record (api-particulier §6)."""
 
     nom_naissance = _nom(True, "Nom de naissance",
@@ -101,7 +110,7 @@ class IdentiteForm(FlaskForm):
             self.code_pays.data.strip()
 
 
-class NumeroFiscalForm(FlaskForm):
+class NumeroFiscalForm(Formulaire):
     numero = StringField(
         "Numéro fiscal",
         description="13 chiffres, en haut à gauche de la première page de votre avis d’impôt.",
@@ -117,7 +126,7 @@ class NumeroFiscalForm(FlaskForm):
             raise ValidationError("Le numéro fiscal compte exactement 13 chiffres.")
 
 
-class JustificatifForm(FlaskForm):
+class JustificatifForm(Formulaire):
     nature = RadioField("Document", choices=[
         ("attestation_caf", "Attestation de quotient familial (CAF ou MSA)"),
         ("avis_impot", "Avis d’impôt sur le revenu (toutes les pages)"),

@@ -1,10 +1,17 @@
 """Random input posted to every family form never gives a 500 (securite.md I2): valid input
-is saved, invalid input gets a 422 with French messages next to the fields."""
+is saved, invalid input gets a 422 with French messages next to the fields. The income forms
+reach API Particulier or the DGFiP once valid: both are stubbed with `responses`, so no test
+goes out on the network."""
 
+import io
+import json
+import re
 from datetime import date
 
 import pytest
+import responses
 import sqlalchemy as sa
+from flask import url_for
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -20,9 +27,6 @@ from .conftest import ajouter_enfant
 
 PROPOSITION = {"nom_naissance": "LEROY", "prenoms": "Timéo", "date_naissance": "2019-00-00",
                "sexe": "M"}
-# The income forms (issue 4) reach outside APIs when valid: their own tests cover them.
-HORS_DE_CE_FICHIER = {"familles.quotient_identite", "familles.quotient_numero_fiscal",
-                      "familles.quotient_justificatif", "familles.quotient_refus"}
 
 INTERESSANTS = ["", " ", "\t", "0", "-1", "1", "2", "99999999999999999999", "1e999", "NaN", "None",
                 "null", "oui", "non", "y", "lundi", "samedi", "cantine", "ms", "non_scolarise",
@@ -81,7 +85,15 @@ MOTS_ANGLAIS = ("This field", "Not a valid", "Invalid", "is required", "must be"
 def test_chaque_formulaire_de_la_famille_est_couvert(app):
     postes = {r.endpoint for r in app.url_map.iter_rules()
               if r.endpoint.startswith("familles.") and "POST" in r.methods}
-    assert postes == FORMULAIRES.keys() | HORS_DE_CE_FICHIER
+    assert postes == FORMULAIRES.keys() | REVENUS.keys()
+
+
+def verifier_422(reponse) -> None:
+    """A refused form: the summary and the messages next to the fields, in French."""
+    assert "Le formulaire contient" in reponse.text
+    assert 'class="champ__erreur"' in reponse.text
+    erreurs = reponse.text.split('id="resume-erreurs"')[1].split("</div>")[0]
+    assert not any(mot in erreurs for mot in MOTS_ANGLAIS), erreurs
 
 
 @pytest.fixture
@@ -123,9 +135,107 @@ def test_i2_saisies_au_hasard_jamais_de_500(app, client, cibles, endpoint):
         reponse = client.post(urls[endpoint], data=donnees)
         assert reponse.status_code in (303, 404, 409, 422), (reponse.status_code, donnees)
         if reponse.status_code == 422:
-            assert "Le formulaire contient" in reponse.text
-            assert 'class="champ__erreur"' in reponse.text
-            erreurs = reponse.text.split('id="resume-erreurs"')[1].split("</div>")[0]
-            assert not any(mot in erreurs for mot in MOTS_ANGLAIS), erreurs
+            verifier_422(reponse)
 
     poster()
+
+
+# --- Income forms: valid input reaches API Particulier or the DGFiP --------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+# The signed-in adult of the `famille` fixture, as the APIs name their allocataire or declarant.
+IDENTITE = {"nom_naissance": "MARTIN", "nom_usage": "", "prenom_1": "Camille", "prenom_2": "",
+            "prenom_3": "", "sexe": "F", "date_naissance": "1985-04-02", "lieu": "france",
+            "code_commune": "75107", "commune": "", "departement": "", "pays": "99350",
+            "code_pays": "", "consentement": "y"}
+# Each form's fields filled in validly; the test changes or drops some of them at random, and
+# draws the document's content from CONTENUS or random bytes.
+REVENUS = {
+    "familles.quotient_identite": IDENTITE,
+    "familles.quotient_numero_fiscal": {"numero": "3999 123 456 789", "consentement": "y"},
+    "familles.quotient_justificatif": {"nature": "avis_impot", "fichier": PDF},
+    "familles.quotient_refus": {},
+}
+CONTENUS = [PDF, b"\x89PNG\r\n\x1a\n" + bytes(32), b"\xff\xd8\xff\xe0" + bytes(32), b"",
+            b"GIF89a", b"%PDF", b"MZ\x90\x00"]
+REPONSE_CAF = {"data": {
+    "allocataires": [{"nom_naissance": "MARTIN", "nom_usage": None, "prenoms": "CAMILLE",
+                      "date_naissance": "1985-04-02", "sexe": "F"}],
+    "enfants": [], "adresse": None,
+    "quotient_familial": {"fournisseur": "CNAF", "valeur": 812, "annee": 2026, "mois": 11,
+                          "annee_calcul": 2026, "mois_calcul": 9}}, "links": {}, "meta": {}}
+SITUATION = {"rfr": 30517, "nbPart": 1.75, "sitFam": "C", "pac": {"nbPac": 1},
+             "nmNaiDec1": "MARTIN", "prnmDec1": "CAMILLE",
+             "dateNaisDec1": {"jour": "02", "mois": "04", "annee": "1985"}}
+INTROUVABLE = {"errors": [{"code": "37003", "title": "Dossier allocataire absent",
+                           "detail": "Le dossier allocataire n'a pas été trouvé."}]}
+
+
+class APIsBouchonnees:
+    """API Particulier's identity lookup and the DGFiP gateway stubbed with `responses`, which
+    refuses any other outside call; `reponse` says whether they find the household."""
+
+    def __init__(self, mock, config):
+        self.reponse = "trouve"
+        self.appels = 0
+        mock.add_callback(responses.GET, re.compile(
+            re.escape(config.api_particulier_url) + "/v3/dss/quotient_familial/identite"),
+            callback=self._caf)
+        mock.add(responses.POST, config.impot_particulier_token_url, json={
+            "access_token": "jeton-passerelle", "token_type": "Bearer", "expires_in": 300})
+        mock.add_callback(responses.GET, re.compile(
+            re.escape(config.impot_particulier_url)
+            + r"/spi/\d{13}/situations/ir/assiettes/annrev/\d{4}"), callback=self._dgfip)
+
+    def _caf(self, requete):
+        self.appels += 1
+        statut, corps = (200, REPONSE_CAF) if self.reponse == "trouve" else (404, INTROUVABLE)
+        return statut, {"Content-Type": "application/json"}, json.dumps(corps)
+
+    def _dgfip(self, requete):
+        self.appels += 1
+        if self.reponse != "trouve":
+            return 404, {}, ""
+        return 200, {"Content-Type": "application/json"}, json.dumps(SITUATION)
+
+
+@pytest.fixture
+def apis(app):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield APIsBouchonnees(mock, app.extensions["portail"])
+
+
+@pytest.mark.parametrize("endpoint", sorted(REVENUS))
+def test_i2_formulaires_de_revenus_au_hasard_jamais_de_500(app, client, famille, apis,
+                                                           endpoint):
+    with app.test_request_context():
+        url = url_for(endpoint)
+    if endpoint != "familles.quotient_refus":
+        assert client.get(url).status_code == 200
+    valides = REVENUS[endpoint]
+    textes = sorted(valides.keys() - {"fichier"})
+
+    @settings(max_examples=75, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(changes=st.dictionaries(st.sampled_from(textes), texte, max_size=3) if textes
+           else st.just({}),
+           retires=st.sets(st.sampled_from(sorted(valides)), max_size=2) if valides
+           else st.just(set()),
+           contenu=st.sampled_from(CONTENUS) | st.binary(max_size=64),
+           reponse=st.sampled_from(["trouve", "introuvable"]))
+    def poster(changes, retires, contenu, reponse):
+        apis.reponse = reponse
+        donnees = {k: v for k, v in {**valides, **changes}.items() if k not in retires}
+        if "fichier" in donnees:
+            donnees["fichier"] = (io.BytesIO(contenu), "document.pdf")
+        reponse_http = client.post(url, data=donnees, content_type="multipart/form-data")
+        assert reponse_http.status_code in (303, 422), (reponse_http.status_code, donnees)
+        if reponse_http.status_code == 422 and "Le formulaire contient" not in reponse_http.text:
+            # Valid, but the API found nobody: why, what next, and nothing changed.
+            assert "Rien n’a été modifié dans votre dossier" in reponse_http.text, donnees
+        elif reponse_http.status_code == 422:
+            verifier_422(reponse_http)
+
+    poster()
+    assert apis.appels or endpoint in ("familles.quotient_justificatif", "familles.quotient_refus")
+
