@@ -7,6 +7,8 @@ keyboard alone goes from the sign-in to the rates with a visible focus (X3).
 import json
 import os
 import re
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,10 +44,54 @@ def navigateur():
         chromium.close()
 
 
+# A grid written for the journey, whose period follows today's date (tarifs.yaml's periods run
+# out). Prices for the sandbox's QF 480, computed by hand: canteen bracket 351–600, 1.65 for
+# the eldest and 1.65 − 20 % = 1.32 for the second child; evening care 480 × 0.30 % = 1.44.
+GRILLE = f"""\
+commune: Lyon
+code_insee: "69123"
+quotient_familial:
+  sources: [dgfip, caf]
+  validite_mois: 12
+periodes:
+  - libelle: Année scolaire du parcours
+    debut: {(date.today() - timedelta(days=60)).isoformat()}
+    fin: {(date.today() + timedelta(days=200)).isoformat()}
+    deliberation: "n° 2026/0042 du 29 juin 2026 (essai)"
+    services:
+      restauration_scolaire:
+        libelle: Restauration scolaire
+        unite: repas
+        bareme:
+          mode: tranches
+          tranches:
+            - jusqu_a: 350
+              prix: 0.80
+            - jusqu_a: 600
+              prix: 1.65
+            - jusqu_a: 900
+              prix: 2.70
+            - prix: 4.10
+      accueil_soir:
+        libelle: Accueil du soir
+        unite: soir
+        bareme:
+          mode: taux_effort
+          taux_pourcent: 0.30
+          plancher: 0.50
+          plafond: 3.20
+    reduction_fratrie:
+      services: [restauration_scolaire]
+      rangs: {{2: 20}}
+"""
+
+
 @pytest.fixture
-def portail(serveur):
+def portail(serveur, tmp_path):
     """The portal with its sandbox (FranceConnect and both APIs), CSRF on as in production."""
-    return serveur(RATELIMIT_ENABLED=False)
+    grille = tmp_path / "grille-parcours.yaml"
+    grille.write_text(GRILLE, encoding="utf-8")
+    return serveur(RATELIMIT_ENABLED=False, tarifs_fichier=grille)
 
 
 class Auditeur:
@@ -156,7 +202,9 @@ def test_parcours_de_demonstration(portail, navigateur):
     expect(principal).to_contain_text("YASMINE GODIN")
     texte = principal.inner_text()
     assert PRIX.search(texte), texte
-    assert "1,65\u00a0€" in texte  # QF 480: canteen bracket 351–600 of tarifs.yaml 2026-2027
+    # QF 480 on the journey's grid: YASMINE first, Nour second (−20 %), four days a week.
+    for prix in ("1,65\u00a0€", "1,32\u00a0€", "1,44\u00a0€", "26,40\u00a0€", "21,12\u00a0€"):
+        assert prix in texte, prix
     assert DATE_FRANCAISE.search(texte), texte
     assert "Estimation pour un mois type" in texte
     carte = page.locator('li.tarif[data-service="restauration_scolaire"]').first
