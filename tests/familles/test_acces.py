@@ -1,7 +1,11 @@
 """A family never reaches another household's data (A2): every family route is walked with a
-second household's identifiers and answers 403 or 404, never 200."""
+second household's identifiers and answers 403 or 404, never 200; none of the second
+household's rows, in any table linked to a household, changes, and none of its values shows
+on the first one's pages or in its data export."""
 
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -13,16 +17,21 @@ from hypothesis import strategies as st
 
 from portail_famille.extensions import db
 from portail_famille.models import Compte
+from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
+from portail_famille.models import Justificatif
 from portail_famille.models import SecondAdulte
+from portail_famille.services import donnees
 from portail_famille.services import foyers
 
 from .conftest import DEBUT
 from .conftest import ajouter_enfant
+from .conftest import ajouter_qf_dgfip
 from .conftest import connecter
+from .conftest import consigner_consultation
 from .conftest import creer_famille
 from .conftest import famille_de
 
@@ -40,14 +49,25 @@ SANS_IDENTIFIANT = {
 }
 
 
+# Household B's values, chosen so that nothing else on A's pages can contain them.
+QF_DE_B, RFR_DE_B = "7319.46", 98765
+TRACES_DE_B = ("Zébulon", "Béatrice", "Bernard", QF_DE_B, "7\u202f319,46", "98765",
+               "98\u202f765", "Nous partons à Brest", "motif-consultation-beta",
+               "justificatif-de-beatrice", "agent.beta")
+
+
 @pytest.fixture
 def deux_familles(app, client):
-    """Family A signed in on `client`; family B with a child, an enrolment, a second adult."""
+    """Family A signed in on `client`; family B with a row in every table linked to a
+    household: a child, an enrolment and its history, a second adult, a QF record, a document,
+    a deletion request and an agent's consultation."""
     compte_a = creer_famille(app, prenom="Alice", nom="ALPHA")
     famille_a = famille_de(app, compte_a)
     ajouter_enfant(app, famille_a, "Arthur", date(2016, 1, 1), nom="ALPHA")
-    famille_b = famille_de(app, creer_famille(app, prenom="Béatrice", nom="BETA"))
+    compte_b = creer_famille(app, prenom="Béatrice", nom="BETA")
+    famille_b = famille_de(app, compte_b)
     enfant_b = ajouter_enfant(app, famille_b, "Zébulon", date(2018, 1, 1), nom="BETA")
+    ajouter_qf_dgfip(app, famille_b, RFR_DE_B, "1.12", QF_DE_B)
     with app.app_context():
         inscription = Inscription(enfant_id=enfant_b, service="cantine", periode_debut=DEBUT,
                                   periode_libelle="Année en cours", jours="lundi",
@@ -55,29 +75,38 @@ def deux_familles(app, client):
         inscription.historique.append(HistoriqueInscription(
             role="famille", action="demande", statut="demandee", jours="lundi",
             date_debut=DEBUT))
-        db.session.add_all([inscription, SecondAdulte(famille_id=famille_b, nom="BETA",
-                                                      prenoms="Bernard")])
+        agent = Compte(role="agent", identifiant="agent.beta")
+        contenu = b"%PDF-1.7 justificatif-de-beatrice"
+        db.session.add_all([
+            inscription, SecondAdulte(famille_id=famille_b, nom="BETA", prenoms="Bernard"),
+            Justificatif(famille_id=famille_b, nature="avis_impot", type_mime="application/pdf",
+                         taille=len(contenu), contenu=contenu),
+            DemandeSuppression(famille_id=famille_b, compte_id=compte_b,
+                               precisions="Nous partons à Brest."), agent])
         db.session.commit()
-        inscription_b = inscription.id
+        inscription_b, agent_id = inscription.id, agent.id
+    consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
     connecter(client, compte_a)
     return {"enfant_id": enfant_b, "inscription_id": inscription_b,
             "cle": foyers.cle_de_proposition(PROPOSITION_DE_B)}, famille_b
 
 
 def etat_de_b(app, famille_b: int):
-    """Every row of household B (A's own rows may change along the walk)."""
+    """Every row of household B in every table linked to a household, found from the schema
+    as the data export finds them (G2), and the documents' bytes the export leaves out."""
     with app.app_context():
-        enfants = sa.select(Enfant.id).where(Enfant.famille_id == famille_b)
-        inscriptions = sa.select(Inscription.id).where(Inscription.enfant_id.in_(enfants))
-        requetes = [
-            sa.select(Famille.__table__).where(Famille.id == famille_b),
-            sa.select(Enfant.__table__).where(Enfant.famille_id == famille_b),
-            sa.select(Inscription.__table__).where(Inscription.id.in_(inscriptions)),
-            sa.select(HistoriqueInscription.__table__).where(
-                HistoriqueInscription.inscription_id.in_(inscriptions)),
-            sa.select(SecondAdulte.__table__).where(SecondAdulte.famille_id == famille_b),
-        ]
-        return [[tuple(r) for r in db.session.execute(requete)] for requete in requetes]
+        tables = donnees.exporter(famille_b, datetime(2000, 1, 1, tzinfo=UTC))["tables"]
+        contenus = list(db.session.scalars(sa.select(Justificatif.contenu).where(
+            Justificatif.famille_id == famille_b)))
+    assert set(tables) == set(donnees.tables_liees(db.metadata)) - donnees.EXCLUES.keys()
+    vides = [nom for nom, table in tables.items() if not table["lignes"]]
+    assert not vides, f"B n'a aucune ligne dans {vides}"
+    return tables, contenus
+
+
+def sans_trace_de_b(texte: str, ou: str) -> None:
+    for trace in TRACES_DE_B:
+        assert trace not in texte, (ou, trace)
 
 
 def regles_famille(app):
@@ -117,11 +146,13 @@ def test_a2_chaque_route_avec_les_identifiants_d_une_autre_famille(app, client, 
         if "GET" in regle.methods:
             page = client.get(url)
             assert page.status_code == 200, url
-            assert "Zébulon" not in page.text and "Béatrice" not in page.text, url
-            assert "Bernard" not in page.text, url
+            sans_trace_de_b(page.text, url)
         if "POST" in regle.methods:
             assert client.post(url, data=champs_de_b).status_code != 500, url
     assert etat_de_b(app, famille_b) == avant
+    export = client.get("/espace-famille/donnees.json")
+    assert export.status_code == 200
+    sans_trace_de_b(export.text, "donnees.json")
 
 
 @settings(max_examples=60, deadline=None,
