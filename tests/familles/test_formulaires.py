@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from portail_famille.extensions import db
 from portail_famille.models import Inscription
 from portail_famille.services import foyers
+from tests.aides import Page
 
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
@@ -89,11 +90,37 @@ def test_chaque_formulaire_de_la_famille_est_couvert(app):
 
 
 def verifier_422(reponse) -> None:
-    """A refused form: the summary and the messages next to the fields, in French."""
+    """A refused form: the summary and the messages next to the fields, in French; each link
+    of the summary leads to the field, or to the group of a radio or checkbox field (X3)."""
     assert "Le formulaire contient" in reponse.text
     assert 'class="champ__erreur"' in reponse.text
     erreurs = reponse.text.split('id="resume-erreurs"')[1].split("</div>")[0]
     assert not any(mot in erreurs for mot in MOTS_ANGLAIS), erreurs
+    page = Page(reponse.text)
+    for lien in page.par_id("resume-erreurs").tous("a"):
+        page.par_id(lien.get("href").removeprefix("#"))
+
+
+@pytest.mark.parametrize(("url", "donnees", "groupes"), [
+    ("/espace-famille/foyer", {"adresse_voie": "1 rue Haute", "code_postal": "35000",
+                               "commune_residence": "Rennes"}, ["reside"]),
+    ("/espace-famille/inscriptions/nouvelle", {"service": f"{DEBUT.isoformat()}:cantine",
+                                               "date_debut": date.today().isoformat()},
+     ["enfants", "jours"]),
+    ("/espace-famille/quotient/justificatif", {}, ["nature"]),
+    ("/espace-famille/quotient/identite", {"lieu": "", "sexe": ""}, ["sexe", "lieu"]),
+])
+def test_x3_le_resume_mene_au_groupe_de_cases(app, client, famille, url, donnees, groupes):
+    _, famille_id = famille
+    ajouter_enfant(app, famille_id, "Léo", date(2016, 5, 3))
+    reponse = client.post(url, data=donnees)
+    assert reponse.status_code == 422
+    verifier_422(reponse)
+    page = Page(reponse.text)
+    liens = [a.get("href") for a in page.par_id("resume-erreurs").tous("a")]
+    for groupe in groupes:
+        assert f"#{groupe}" in liens
+        assert page.par_id(groupe).tag == "fieldset"
 
 
 @pytest.fixture
