@@ -112,7 +112,8 @@ class Configuration:
             "tarifs_fichier": Path(env.get("TARIFS_FICHIER") or RACINE_PROJET / "tarifs.yaml"),
             "proxy_fix_sauts": _entier("PROXY_FIX_SAUTS", env.get("PROXY_FIX_SAUTS"), 0,
                                        problemes),
-            "franceconnect_issuer": lire("FRANCECONNECT_ISSUER", issuer_defaut).rstrip("/"),
+            # Kept exactly as given: tokens and discovery must name this very string (O1).
+            "franceconnect_issuer": lire("FRANCECONNECT_ISSUER", issuer_defaut),
             "franceconnect_client_id": lire("FRANCECONNECT_CLIENT_ID", "portail-famille-demo"),
             "franceconnect_client_secret": lire(
                 "FRANCECONNECT_CLIENT_SECRET", "secret-du-bac-a-sable-portail-famille"

@@ -34,6 +34,8 @@ NIVEAU = "eidas1"
 TOLERANCE_S = 30
 # An id_token issued longer ago than this is refused even if `exp` says otherwise.
 AGE_MAXIMAL_S = 300
+# What each allowed algorithm needs of a key (RFC 7518 §3.3, §3.4).
+TYPES_DE_CLE = {"ES256": ("EC", "P-256"), "RS256": ("RSA", None)}
 
 
 class ErreurFranceConnect(Exception):
@@ -114,8 +116,10 @@ class ClientFranceConnect:
         """Discovery, fetched once; raise unless its issuer is exactly the pinned one (O1)."""
         with self._verrou:
             if self._metadonnees is None:
-                donnees = self._lire_json(f"{self.issuer}/.well-known/openid-configuration",
-                                          "decouverte")
+                # OpenID Connect Discovery §4: a terminating "/" of the issuer is dropped
+                # before the suffix; the issuer itself is still compared as configured.
+                url = f"{self.issuer.rstrip('/')}/.well-known/openid-configuration"
+                donnees = self._lire_json(url, "decouverte")
                 if donnees.get("issuer") != self.issuer:
                     raise ErreurFranceConnect("issuer_decouverte")
                 # end_session_endpoint is optional: without it, logout stays local.
@@ -136,13 +140,25 @@ class ClientFranceConnect:
                     raise FranceConnectIndisponible("jwks_illisible") from None
             return self._cles
 
-    def _cle(self, kid: str | None):
-        """The key named `kid` in the pinned JWKS; one forced re-fetch when unknown (O8)."""
+    def _cle(self, kid: str | None, alg: str, jeton: str):
+        """The pinned JWKS key of a token; one forced re-fetch when none is found (O8).
+
+        With a `kid`, the key of that name. Without one (FranceConnect always sends it, other
+        providers may not), the one key usable for `alg`: several candidates are refused
+        rather than tried in turn, so that the JWKS decides, never the token.
+        """
         for forcer in (False, True):
-            for cle in self._jeu_de_cles(forcer):
-                if kid is not None and cle.kid == kid:
-                    return cle
-        raise ErreurFranceConnect("kid_inconnu")
+            cles = self._jeu_de_cles(forcer)
+            if kid is not None:
+                trouvees = [cle for cle in cles if cle.kid == kid]
+            else:
+                trouvees = [cle for cle in cles if _convient(cle, alg)]
+                if len(trouvees) > 1:
+                    raise ErreurFranceConnect(f"{jeton}_sans_kid_plusieurs_cles")
+            if trouvees:
+                return trouvees[0]
+        raise ErreurFranceConnect(f"{jeton}_kid_inconnu" if kid is not None
+                                  else f"{jeton}_sans_kid_aucune_cle")
 
     def _lire_json(self, url: str, quoi: str) -> dict:
         try:
@@ -196,7 +212,10 @@ class ClientFranceConnect:
 
     # Token checks -------------------------------------------------------------------------
 
-    def verifier_jws(self, valeur: str) -> dict:
+    # Each refusal's code starts with the token it concerns ("id_token_", "userinfo_"), so that
+    # the audit journal and the tests tell which check of which token refused the sign-in.
+
+    def verifier_jws(self, valeur: str, jeton: str) -> dict:
         """Verify a compact JWS against the pinned JWKS and algorithms; return its claims.
 
         The header is read only for `alg` and `kid`: key material it carries (`jwk`, `jku`,
@@ -205,52 +224,59 @@ class ClientFranceConnect:
         try:
             entete = jws.extract_compact(valeur.encode()).headers()
         except (JoseError, ValueError, UnicodeError):
-            raise ErreurFranceConnect("jws_illisible") from None
-        if entete.get("alg") not in ALGORITHMES:
-            raise ErreurFranceConnect("algorithme_refuse")
-        cle = self._cle(entete.get("kid"))
+            raise ErreurFranceConnect(f"{jeton}_illisible") from None
+        alg = entete.get("alg")
+        if alg not in ALGORITHMES:
+            raise ErreurFranceConnect(f"{jeton}_algorithme_refuse")
+        cle = self._cle(entete.get("kid"), alg, jeton)
         try:
-            return dict(jwt.decode(valeur, cle, algorithms=list(ALGORITHMES)).claims)
+            return dict(jwt.decode(valeur, cle, algorithms=[alg]).claims)
         except (JoseError, ValueError):
-            raise ErreurFranceConnect("signature_invalide") from None
+            raise ErreurFranceConnect(f"{jeton}_signature_invalide") from None
 
-    def _verifier_commun(self, revendications: dict, exiger_temps: bool) -> None:
+    def _verifier_commun(self, revendications: dict, jeton: str, exiger_temps: bool) -> None:
+        def refus(regle: str) -> ErreurFranceConnect:
+            return ErreurFranceConnect(f"{jeton}_{regle}")
+
         if revendications.get("iss") != self.issuer:
-            raise ErreurFranceConnect("iss_invalide")
+            raise refus("iss_invalide")
         aud = revendications.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         if self.client_id not in audiences:
-            raise ErreurFranceConnect("aud_invalide")
+            raise refus("aud_invalide")
         if len(audiences) > 1 and revendications.get("azp") != self.client_id:
-            raise ErreurFranceConnect("azp_invalide")
-        maintenant = self._horloge()
+            raise refus("azp_invalide")
         # Userinfo may omit exp and iat (checked when present); the id_token must carry both.
         exp, iat = revendications.get("exp"), revendications.get("iat")
-        if (exiger_temps or exp is not None) and (
-                not isinstance(exp, int | float) or exp + TOLERANCE_S < maintenant):
-            raise ErreurFranceConnect("jeton_expire")
-        if (exiger_temps or iat is not None) and (
-                not isinstance(iat, int | float) or iat > maintenant + TOLERANCE_S):
-            raise ErreurFranceConnect("iat_futur")
+        for nom, valeur in (("exp", exp), ("iat", iat)):
+            if valeur is None and exiger_temps:
+                raise refus(f"{nom}_absent")
+            if valeur is not None and not isinstance(valeur, int | float):
+                raise refus(f"{nom}_invalide")
+        maintenant = self._horloge()
+        if exp is not None and exp + TOLERANCE_S < maintenant:
+            raise refus("expire")
+        if iat is not None and iat > maintenant + TOLERANCE_S:
+            raise refus("iat_futur")
         if iat is not None and iat < maintenant - AGE_MAXIMAL_S:
-            raise ErreurFranceConnect("iat_ancien")
+            raise refus("iat_ancien")
 
     def valider_id_token(self, id_token: str, nonce: str, jeton_acces: str) -> dict:
         """Every rule of franceconnect.md §5; return the claims or raise ErreurFranceConnect."""
-        revendications = self.verifier_jws(id_token)
-        self._verifier_commun(revendications, exiger_temps=True)
+        revendications = self.verifier_jws(id_token, "id_token")
+        self._verifier_commun(revendications, "id_token", exiger_temps=True)
         recu = revendications.get("nonce")
-        if not isinstance(recu, str) or not hmac.compare_digest(recu, nonce):
-            raise ErreurFranceConnect("nonce_invalide")
+        if not isinstance(recu, str) or not hmac.compare_digest(recu.encode(), nonce.encode()):
+            raise ErreurFranceConnect("id_token_nonce_invalide")
         if revendications.get("acr") != NIVEAU:
-            raise ErreurFranceConnect("acr_invalide")
+            raise ErreurFranceConnect("id_token_acr_invalide")
         if not isinstance(revendications.get("sub"), str) or not revendications["sub"]:
-            raise ErreurFranceConnect("sub_absent")
+            raise ErreurFranceConnect("id_token_sub_absent")
         at_hash = revendications.get("at_hash")
         if at_hash is not None:
             attendu = _b64(hashlib.sha256(jeton_acces.encode()).digest()[:16])
-            if not hmac.compare_digest(str(at_hash), attendu):
-                raise ErreurFranceConnect("at_hash_invalide")
+            if not hmac.compare_digest(str(at_hash).encode(), attendu.encode()):
+                raise ErreurFranceConnect("id_token_at_hash_invalide")
         return revendications
 
     def lire_userinfo(self, jeton_acces: str, sub: str) -> Identite:
@@ -267,8 +293,8 @@ class ClientFranceConnect:
         type_contenu = reponse.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if type_contenu != "application/jwt":
             raise ErreurFranceConnect("userinfo_non_signe")
-        revendications = self.verifier_jws(reponse.text.strip())
-        self._verifier_commun(revendications, exiger_temps=False)
+        revendications = self.verifier_jws(reponse.text.strip(), "userinfo")
+        self._verifier_commun(revendications, "userinfo", exiger_temps=False)
         if revendications.get("sub") != sub:
             raise ErreurFranceConnect("userinfo_sub_different")
         return _identite(revendications)
@@ -284,6 +310,13 @@ class ClientFranceConnect:
         if not isinstance(fin_de_session, str):
             raise ErreurFranceConnect("sans_fin_de_session")
         return f"{fin_de_session}?{parametres}"
+
+
+def _convient(cle, alg: str) -> bool:
+    """Whether a JWKS key can verify `alg`: its type and curve, and its own `alg` and `use`."""
+    type_de_cle, courbe = TYPES_DE_CLE[alg]
+    return (cle.key_type == type_de_cle and (courbe is None or cle.curve_name == courbe)
+            and cle.get("alg") in (None, alg) and cle.get("use") in (None, "sig"))
 
 
 def _texte(revendications: dict, cle: str) -> str:

@@ -62,6 +62,15 @@ def _scopes() -> str:
     return current_app.extensions["portail"].scopes_franceconnect(sources)
 
 
+def _meme_valeur(recu: str, attendu: str) -> bool:
+    """Constant-time comparison of a value sent back by the browser with the stored one.
+
+    On bytes: `hmac.compare_digest` raises TypeError on non-ASCII text, and a crafted state
+    must be refused, never answered with a 500.
+    """
+    return hmac.compare_digest(recu.encode(), attendu.encode())
+
+
 def ouvrir_session(compte) -> None:
     """A new session identifier at sign-in: nothing planted before it survives (S2)."""
     session.renouveler()
@@ -84,8 +93,9 @@ def connexion_franceconnect():
     try:
         url = client().url_autorisation(state, nonce, _scopes())
     except franceconnect.ErreurFranceConnect as erreur:
-        journal.warning("franceconnect refusé avant redirection : %s", erreur.code)
-        return _echec(erreur.message)
+        # Discovery failed or named another issuer (O1): no redirect, and a trace for the
+        # town hall, since every family is then stuck at this step.
+        return _echec(erreur.message, code_audit=erreur.code)
     session[CLE_FLUX] = {
         "state": state,
         "nonce": nonce,
@@ -114,7 +124,7 @@ def retour_franceconnect():
     # The state is consumed whatever happens next: a callback can be used once only (O4).
     flux = session.pop(CLE_FLUX, None) or {}
     state_recu = request.args.get("state", "")
-    state_valide = bool(flux) and hmac.compare_digest(state_recu, flux.get("state", ""))
+    state_valide = bool(flux) and _meme_valeur(state_recu, flux.get("state", ""))
     if "error" in request.args:
         code = request.args["error"][:64]
         journal.warning("franceconnect a renvoyé une erreur : %s", journal_audit.neutraliser(code))

@@ -36,16 +36,19 @@ def at_hash(jeton: str) -> str:
 class FauxFournisseur:
     """Discovery, JWKS, token and userinfo endpoints whose answers each test can bend."""
 
-    def __init__(self, mock: responses.RequestsMock):
+    def __init__(self, mock: responses.RequestsMock, issuer: str = ISSUER):
         self.mock = mock
+        self.issuer = issuer
+        # Endpoints hang under the issuer without its terminating "/", if any.
+        base = issuer.rstrip("/")
         self.cle = ECKey.generate_key("P-256", parameters={"kid": "cle-1", "use": "sig"})
         self.decouverte = {
-            "issuer": ISSUER,
-            "authorization_endpoint": f"{ISSUER}/authorize",
-            "token_endpoint": f"{ISSUER}/token",
-            "userinfo_endpoint": f"{ISSUER}/userinfo",
-            "jwks_uri": f"{ISSUER}/jwks",
-            "end_session_endpoint": f"{ISSUER}/session/end",
+            "issuer": issuer,
+            "authorization_endpoint": f"{base}/authorize",
+            "token_endpoint": f"{base}/token",
+            "userinfo_endpoint": f"{base}/userinfo",
+            "jwks_uri": f"{base}/jwks",
+            "end_session_endpoint": f"{base}/session/end",
             # As FranceConnect lists them: the portal must ignore HS256 anyway.
             "id_token_signing_alg_values_supported": ["ES256", "RS256", "HS256"],
         }
@@ -59,11 +62,11 @@ class FauxFournisseur:
         self.id_token_emis: list[str] = []
         self.nonce: str | None = None
         self.scope = "openid identite_pivot email"
-        mock.add_callback(responses.GET, f"{ISSUER}/.well-known/openid-configuration",
+        mock.add_callback(responses.GET, f"{base}/.well-known/openid-configuration",
                           callback=lambda r: (200, {}, json.dumps(self.decouverte)))
-        mock.add_callback(responses.GET, f"{ISSUER}/jwks", callback=self._jwks)
-        mock.add_callback(responses.POST, f"{ISSUER}/token", callback=self._jeton)
-        mock.add_callback(responses.GET, f"{ISSUER}/userinfo", callback=self._userinfo)
+        mock.add_callback(responses.GET, f"{base}/jwks", callback=self._jwks)
+        mock.add_callback(responses.POST, f"{base}/token", callback=self._jeton)
+        mock.add_callback(responses.GET, f"{base}/userinfo", callback=self._userinfo)
         # The portal warms the DGFiP gateway token before leaving for FranceConnect.
         mock.add(responses.POST, URL_JETON_DGFIP, json={
             "access_token": JETON_PASSERELLE, "token_type": "Bearer", "expires_in": 300})
@@ -75,7 +78,7 @@ class FauxFournisseur:
 
     def revendications_id_token(self) -> dict:
         maintenant = int(time.time())
-        return {"iss": ISSUER, "sub": SUB, "aud": CLIENT_ID, "exp": maintenant + 60,
+        return {"iss": self.issuer, "sub": SUB, "aud": CLIENT_ID, "exp": maintenant + 60,
                 "iat": maintenant, "auth_time": maintenant, "nonce": self.nonce, "acr": "eidas1",
                 "at_hash": at_hash(JETON_ACCES)}
 
@@ -101,7 +104,7 @@ class FauxFournisseur:
 
     def revendications_userinfo(self) -> dict:
         maintenant = int(time.time())
-        return {"iss": ISSUER, "aud": CLIENT_ID, "sub": SUB, "iat": maintenant,
+        return {"iss": self.issuer, "aud": CLIENT_ID, "sub": SUB, "iat": maintenant,
                 "exp": maintenant + 60, "given_name": "Angela Claire Louise",
                 "given_name_array": ["Angela", "Claire", "Louise"], "family_name": "DUBOIS",
                 "birthdate": "1962-08-24", "gender": "female", "birthplace": "75107",

@@ -8,6 +8,7 @@ import hmac
 import logging
 import re
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import responses
@@ -17,10 +18,13 @@ from joserfc.jwk import ECKey
 from joserfc.jwk import OctKey
 from joserfc.jwk import RSAKey
 
+from portail_famille.auth.views import CLE_FLUX
+from portail_famille.config import Configuration
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Evenement
 from portail_famille.models import SessionServeur
+from tests.aides import jeton_session
 from tests.auth.faux_fournisseur import CLIENT_ID
 from tests.auth.faux_fournisseur import CLIENT_SECRET
 from tests.auth.faux_fournisseur import ISSUER
@@ -45,11 +49,16 @@ def app(fabrique):
     return fabrique(**REGLAGES, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
 
 
-@pytest.fixture
-def client(app):
+def client_pour(app):
+    """A browser on the portal's HTTPS host."""
     client = app.test_client()
     client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "portail.exemple.test"})
     return client
+
+
+@pytest.fixture
+def client(app):
+    return client_pour(app)
 
 
 def commencer(client, fc, suivant=None) -> dict:
@@ -57,7 +66,7 @@ def commencer(client, fc, suivant=None) -> dict:
     reponse = client.get("/connexion/franceconnect",
                          query_string={"next": suivant} if suivant else None)
     assert reponse.status_code == 302, reponse.data
-    assert reponse.location.startswith(f"{ISSUER}/authorize?")
+    assert reponse.location.startswith(f"{fc.decouverte['authorization_endpoint']}?")
     demande = parametres(reponse.location)
     fc.nonce = demande["nonce"]
     return demande
@@ -70,7 +79,17 @@ def revenir(client, demande, **extra):
 
 def connecte(client) -> bool:
     reponse = client.get("/espace-famille/")
-    return reponse.status_code == 200
+    if reponse.status_code == 200:
+        return True
+    assert reponse.status_code == 302
+    assert urlsplit(reponse.location).path == "/connexion"
+    return False
+
+
+def lignes_de_session(app, jeton: str) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(SessionServeur).where(
+            SessionServeur.id == hashlib.sha256(jeton.encode()).hexdigest()))
 
 
 def comptes(app) -> int:
@@ -78,7 +97,16 @@ def comptes(app) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(Compte))
 
 
-def assert_refuse(app, client, reponse, fc=None):
+def codes_de_refus(app) -> list[str]:
+    """The codes of the refused sign-ins in the audit journal, oldest first."""
+    with app.app_context():
+        return list(db.session.scalars(
+            sa.select(Evenement.detail).where(Evenement.type == "echec_connexion")
+            .order_by(Evenement.id)))
+
+
+def assert_refuse(app, client, reponse, code: str):
+    """Refused for the rule `code` names, and for no other: the journal holds that code only."""
     assert reponse.status_code == 303
     assert reponse.location.endswith("/connexion/echec")
     page = client.get(reponse.location)
@@ -87,6 +115,7 @@ def assert_refuse(app, client, reponse, fc=None):
     assert "Réessayer" in page.text
     assert not connecte(client)
     assert comptes(app) == 0
+    assert codes_de_refus(app) == [code]
 
 
 def test_connexion_valide_cree_le_compte_et_la_session(app, client, fc):
@@ -103,6 +132,23 @@ def test_connexion_valide_cree_le_compte_et_la_session(app, client, fc):
         assert compte.date_naissance == "1962-08-24"
         assert compte.code_commune_naissance == "75107"
         assert compte.sexe == "F"
+
+
+def test_s2_nouvel_identifiant_au_retour_franceconnect_et_cle_plantee_effacee(app, client, fc):
+    with client.session_transaction() as session:
+        session["cle_plantee"] = "valeur de l'attaquant"
+    avant = jeton_session(client, app)
+    demande = commencer(client, fc)
+    assert jeton_session(client, app) == avant  # the flow rides the pre-login session
+    assert revenir(client, demande).location.endswith("/espace-famille/")
+    apres = jeton_session(client, app)
+    assert apres and apres != avant
+    assert lignes_de_session(app, avant) == 0  # the planted session is gone, not just left
+    with client.session_transaction() as session:
+        assert "cle_plantee" not in session and CLE_FLUX not in session
+        assert session["role"] == "famille"
+    with rejouer(app, avant).session_transaction() as session:
+        assert dict(session) == {}
 
 
 def test_o4_state_et_nonce_de_64_hex_nouveaux_a_chaque_fois(client, fc):
@@ -128,9 +174,7 @@ def test_o10_url_autorisation_conforme_a_franceconnect(app, client, fc):
 
 def test_o10_scopes_configures_envoyes_tels_quels(fabrique, fc):
     app = fabrique(**REGLAGES, franceconnect_scopes="openid identite_pivot email dgfip_rfr")
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "portail.exemple.test"})
-    assert commencer(client, fc)["scope"] == "openid identite_pivot email dgfip_rfr"
+    assert commencer(client_pour(app), fc)["scope"] == "openid identite_pivot email dgfip_rfr"
 
 
 def test_jeton_demande_en_client_secret_post(client, fc):
@@ -145,7 +189,7 @@ def test_jeton_demande_en_client_secret_post(client, fc):
 def test_o4_state_falsifie_refuse(app, client, fc):
     demande = commencer(client, fc)
     demande["state"] = "0" * 64
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "state_invalide")
     assert fc.requetes_jeton == []
 
 
@@ -156,13 +200,19 @@ def test_o4_state_rejoue_refuse(app, client, fc):
     reponse = revenir(client, demande)
     assert reponse.location.endswith("/connexion/echec")
     assert len(fc.requetes_jeton) == 1
+    assert codes_de_refus(app) == ["state_invalide"]
+
+
+def test_o4_state_non_ascii_refuse_sans_erreur_500(app, client, fc):
+    demande = commencer(client, fc)
+    demande["state"] = "é" * 64
+    assert_refuse(app, client, revenir(client, demande), "state_invalide")
 
 
 def test_o4_state_d_une_autre_session_refuse(app, client, fc):
     demande = commencer(client, fc)
-    autre = app.test_client()
-    autre.environ_base.update(client.environ_base)
-    assert_refuse(app, autre, revenir(autre, demande))
+    autre = client_pour(app)
+    assert_refuse(app, autre, revenir(autre, demande), "state_invalide")
 
 
 def test_o1_issuer_de_la_decouverte_different_refuse(app, client, fc):
@@ -171,37 +221,85 @@ def test_o1_issuer_de_la_decouverte_different_refuse(app, client, fc):
     assert reponse.status_code == 303
     assert reponse.location.endswith("/connexion/echec")
     assert ISSUER not in reponse.location
+    # Recorded for the town hall: a code, nothing of the discovery document.
+    assert codes_de_refus(app) == ["issuer_decouverte"]
 
 
-def test_o1_decouverte_sans_issuer_refusee(client, fc):
+def test_o1_decouverte_sans_issuer_refusee(app, client, fc):
     del fc.decouverte["issuer"]
     assert client.get("/connexion/franceconnect").location.endswith("/connexion/echec")
+    assert codes_de_refus(app) == ["issuer_decouverte"]
+
+
+def test_o1_decouverte_injoignable_consignee(app, client, fc):
+    fc.mock.replace(responses.GET, f"{ISSUER}/.well-known/openid-configuration", status=503)
+    assert client.get("/connexion/franceconnect").location.endswith("/connexion/echec")
+    assert codes_de_refus(app) == ["decouverte_http_503"]
+
+
+ISSUER_BARRE = "https://fc-barre.exemple.test/api/v2/"
+
+
+def test_o1_issuer_configure_garde_sa_barre_finale():
+    config = Configuration.depuis_environnement({"FRANCECONNECT_ISSUER": ISSUER_BARRE},
+                                                tests=True, pour_servir=False)
+    assert config.franceconnect_issuer == ISSUER_BARRE
+
+
+@pytest.fixture
+def fc_barre():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FauxFournisseur(mock, issuer=ISSUER_BARRE)
+
+
+def test_o1_issuer_avec_barre_finale_utilisable(fabrique, fc_barre):
+    # Discovery is fetched without the doubled "/", and the issuer compared as configured.
+    app = fabrique(**{**REGLAGES, "franceconnect_issuer": ISSUER_BARRE},
+                   WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    client = client_pour(app)
+    demande = commencer(client, fc_barre)
+    assert revenir(client, demande, iss=ISSUER_BARRE).location.endswith("/espace-famille/")
+    with app.app_context():
+        assert db.session.scalars(sa.select(Compte.fc_issuer)).one() == ISSUER_BARRE
+
+
+def test_o1_issuer_compare_a_la_lettre_barre_finale_comprise(fabrique, fc_barre):
+    app = fabrique(**{**REGLAGES, "franceconnect_issuer": ISSUER_BARRE},
+                   WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    fc_barre.decouverte["issuer"] = ISSUER_BARRE.rstrip("/")
+    assert client_pour(app).get("/connexion/franceconnect").location.endswith("/connexion/echec")
+    assert codes_de_refus(app) == ["issuer_decouverte"]
 
 
 def test_iss_du_retour_different_refuse(app, client, fc):
     demande = commencer(client, fc)
-    assert_refuse(app, client, revenir(client, demande, iss="https://autre.exemple.test"))
+    assert_refuse(app, client, revenir(client, demande, iss="https://autre.exemple.test"),
+                  "iss_retour")
 
 
 def test_o3_iss_faux_refuse(app, client, fc):
     fc.id_token_modifs["iss"] = "https://autre.exemple.test/api/v2"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_iss_invalide")
 
 
 def test_o3_aud_d_un_autre_client_refuse(app, client, fc):
     fc.id_token_modifs["aud"] = "un-autre-client"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_aud_invalide")
 
 
 def test_o3_azp_du_portail_mais_aud_d_un_autre_client_refuse(app, client, fc):
     # Authlib's default claims validation accepts this one: aud names another client.
     fc.id_token_modifs.update({"aud": ["un-autre-client"], "azp": CLIENT_ID})
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_aud_invalide")
 
 
 def test_o3_plusieurs_audiences_sans_azp_refuse(app, client, fc):
     fc.id_token_modifs["aud"] = [CLIENT_ID, "un-autre-client"]
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_azp_invalide")
 
 
 def test_o3_plusieurs_audiences_avec_azp_du_portail_accepte(client, fc):
@@ -212,44 +310,51 @@ def test_o3_plusieurs_audiences_avec_azp_du_portail_accepte(client, fc):
 def test_o3_jeton_expire_refuse(app, client, fc):
     maintenant = int(time.time())
     fc.id_token_modifs.update({"iat": maintenant - 200, "exp": maintenant - 140})
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_expire")
 
 
 def test_o3_iat_dans_le_futur_refuse(app, client, fc):
     fc.id_token_modifs["iat"] = int(time.time()) + 3600
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_iat_futur")
 
 
 def test_o3_iat_absent_refuse(app, client, fc):
     fc.id_token_modifs["iat"] = None
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_iat_absent")
 
 
 def test_o3_nonce_different_refuse(app, client, fc):
     fc.id_token_modifs["nonce"] = "f" * 64
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_nonce_invalide")
 
 
 def test_o3_nonce_absent_refuse(app, client, fc):
     demande = commencer(client, fc)
     fc.nonce = None
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_nonce_invalide")
 
 
 @pytest.mark.parametrize("acr", ["eidas2", "eidas3", "", None])
 def test_o3_acr_autre_qu_eidas1_refuse(app, client, fc, acr):
     fc.id_token_modifs["acr"] = acr
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_acr_invalide")
 
 
 def test_o3_sub_vide_refuse(app, client, fc):
     fc.id_token_modifs["sub"] = ""
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_sub_absent")
 
 
 def test_o3_at_hash_faux_refuse(app, client, fc):
     fc.id_token_modifs["at_hash"] = b64(b"x" * 16)
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "id_token_at_hash_invalide")
 
 
 def test_o2_alg_none_refuse(app, client, fc):
@@ -257,7 +362,7 @@ def test_o2_alg_none_refuse(app, client, fc):
     charge = b64(jwt.json.dumps(fc.revendications_id_token()).encode())
     entete = b64(b'{"alg":"none","typ":"JWT"}')
     fc.id_token_force = f"{entete}.{charge}."
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_algorithme_refuse")
 
 
 def test_o2_hs256_signe_avec_la_cle_publique_refuse(app, client, fc):
@@ -268,7 +373,7 @@ def test_o2_hs256_signe_avec_la_cle_publique_refuse(app, client, fc):
     signature = hmac.new(fc.cle.as_pem(private=False), f"{entete}.{charge}".encode(),
                          hashlib.sha256).digest()
     fc.id_token_force = f"{entete}.{charge}.{b64(signature)}"
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_algorithme_refuse")
 
 
 def test_o2_hs256_signe_avec_le_secret_client_refuse(app, client, fc):
@@ -276,14 +381,14 @@ def test_o2_hs256_signe_avec_le_secret_client_refuse(app, client, fc):
     cle_hmac = OctKey.import_key(CLIENT_SECRET.encode())
     fc.id_token_force = jwt.encode({"alg": "HS256"}, fc.revendications_id_token(), cle_hmac,
                                    algorithms=["HS256"])
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_algorithme_refuse")
 
 
 def test_o2_cle_etrangere_refusee(app, client, fc):
     demande = commencer(client, fc)
     etrangere = ECKey.generate_key("P-256", parameters={"kid": fc.cle.kid})
     fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=etrangere)
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_signature_invalide")
 
 
 def test_o2_jwk_embarque_dans_l_entete_ignore(app, client, fc):
@@ -291,7 +396,35 @@ def test_o2_jwk_embarque_dans_l_entete_ignore(app, client, fc):
     etrangere = ECKey.generate_key("P-256", parameters={"kid": "cle-pirate"})
     entete = {"alg": "ES256", "kid": "cle-pirate", "jwk": etrangere.as_dict(private=False)}
     fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=etrangere, entete=entete)
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_kid_inconnu")
+
+
+def test_o2_sans_kid_la_seule_cle_utilisable_est_prise(client, fc):
+    # An RSA key beside the EC one: only the EC key can verify ES256, so it is the one.
+    fc.cles_publiees.append(RSAKey.generate_key(2048, parameters={"kid": "cle-rsa"}))
+    demande = commencer(client, fc)
+    sans_kid = {"alg": "ES256"}
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), entete=sans_kid)
+    fc.userinfo_force = ("application/jwt",
+                         fc.signer(fc.revendications_userinfo(), entete=sans_kid))
+    assert revenir(client, demande).location.endswith("/espace-famille/")
+
+
+def test_o2_sans_kid_plusieurs_cles_utilisables_refuse(app, client, fc):
+    fc.cles_publiees.append(ECKey.generate_key("P-256", parameters={"kid": "cle-2"}))
+    demande = commencer(client, fc)
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), entete={"alg": "ES256"})
+    assert_refuse(app, client, revenir(client, demande), "id_token_sans_kid_plusieurs_cles")
+
+
+def test_o2_sans_kid_aucune_cle_utilisable_refuse(app, client, fc):
+    rsa = RSAKey.generate_key(2048, parameters={"kid": "cle-rsa"})
+    fc.cles_publiees = [rsa]
+    demande = commencer(client, fc)
+    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=fc.cle,
+                                  entete={"alg": "ES256"})
+    assert_refuse(app, client, revenir(client, demande), "id_token_sans_kid_aucune_cle")
+    assert fc.appels_jwks == 2  # the cached set, then one forced re-fetch (O8)
 
 
 def test_o2_rs256_accepte(client, fc):
@@ -324,30 +457,34 @@ def test_o8_kid_inconnu_un_rechargement_puis_echec(app, client, fc):
     demande = commencer(client, fc)
     inconnue = ECKey.generate_key("P-256", parameters={"kid": "cle-inconnue"})
     fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=inconnue)
-    assert_refuse(app, client, revenir(client, demande))
+    assert_refuse(app, client, revenir(client, demande), "id_token_kid_inconnu")
     assert fc.appels_jwks == appels + 1
 
 
 def test_o7_userinfo_json_non_signe_refuse(app, client, fc):
     fc.userinfo_force = ("application/json", jwt.json.dumps(fc.revendications_userinfo()))
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "userinfo_non_signe")
 
 
 def test_o7_userinfo_signature_invalide_refusee(app, client, fc):
     etrangere = ECKey.generate_key("P-256", parameters={"kid": fc.cle.kid})
     fc.userinfo_force = ("application/jwt",
                          fc.signer(fc.revendications_userinfo(), cle=etrangere))
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "userinfo_signature_invalide")
 
 
 def test_o7_userinfo_sub_different_refuse(app, client, fc):
     fc.userinfo_modifs["sub"] = "c" * 64 + "v1"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "userinfo_sub_different")
 
 
 def test_o7_userinfo_aud_different_refuse(app, client, fc):
     fc.userinfo_modifs["aud"] = "un-autre-client"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)))
+    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+                  "userinfo_aud_invalide")
 
 
 @pytest.mark.parametrize("erreur", ["access_denied", "invalid_scope", "invalid_request",
@@ -357,7 +494,7 @@ def test_o6_erreur_sur_le_retour_page_francaise_sans_session(app, client, fc, ca
     caplog.set_level(logging.INFO)
     reponse = revenir(client, demande, error=erreur,
                       error_description="User auth aborted pour Angela DUBOIS")
-    assert_refuse(app, client, reponse)
+    assert_refuse(app, client, reponse, f"erreur_{erreur}")
     assert fc.requetes_jeton == []
     assert erreur in caplog.text
     assert "DUBOIS" not in caplog.text
@@ -421,6 +558,14 @@ def test_o12_next_ne_quitte_jamais_le_site(client, fc, cible):
 def test_o12_next_interne_conserve(client, fc):
     demande = commencer(client, fc, suivant="/espace-famille/?onglet=1")
     assert revenir(client, demande).location == "/espace-famille/?onglet=1"
+
+
+def rejouer(app, jeton: str):
+    """Another browser presenting a copied session cookie."""
+    autre = client_pour(app)
+    # Where Werkzeug's test client files the cookies it receives, whatever HTTP_HOST says.
+    autre.set_cookie(app.config["SESSION_COOKIE_NAME"], jeton, domain="localhost")
+    return autre
 
 
 def test_deconnexion_par_session_end_avec_id_token_hint(client, fc):
