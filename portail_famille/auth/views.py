@@ -182,22 +182,34 @@ def deconnexion():
     if not id_token:
         return redirect(url_for("auth.deconnexion_retour"), 303)
     state = franceconnect.aleatoire()
-    session[CLE_DECONNEXION] = state
     try:
         url = client().url_deconnexion(id_token, state)
     except franceconnect.ErreurFranceConnect:
+        # A provider without end_session: the logout stays local, no state to wait for.
         return redirect(url_for("auth.deconnexion_retour"), 303)
+    session[CLE_DECONNEXION] = state
     return redirect(url, 303)
 
 
 @bp.get("/deconnexion/retour")
 def deconnexion_retour():
-    # The local session already ended at POST /deconnexion: a GET here never signs anyone out.
-    attendu = session.pop(CLE_DECONNEXION, None)
+    # POST /deconnexion already ended the local session and left only the logout state: that
+    # session goes entirely here, whatever comes back (franceconnect.md §10.3). Without a
+    # pending logout nothing is cleared: logout is a CSRF-checked POST, a GET never signs
+    # anyone out (O13).
+    attendu = session.get(CLE_DECONNEXION)
     recu = request.args.get("state")
-    if recu is not None and not (attendu and hmac.compare_digest(recu, attendu)):
-        journal.warning("retour de déconnexion avec un state inattendu")
-    return render_template("auth/deconnecte.html")
+    if attendu is not None:
+        session.renouveler()
+        verifie = recu is not None and _meme_valeur(recu, attendu)
+    else:
+        # Only the local logout (no FranceConnect) lands here with nothing sent, nothing back.
+        verifie = recu is None and not current_user.is_authenticated
+    if not verifie:
+        journal.warning("retour de déconnexion refusé : state %s",
+                        "absent" if recu is None else "inattendu")
+    return render_template("auth/deconnecte.html", verifie=verifie,
+                           connecte=current_user.is_authenticated)
 
 
 class ConnexionPersonnelForm(FlaskForm):

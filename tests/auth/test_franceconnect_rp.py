@@ -18,6 +18,7 @@ from joserfc.jwk import ECKey
 from joserfc.jwk import OctKey
 from joserfc.jwk import RSAKey
 
+from portail_famille.auth.views import CLE_DECONNEXION
 from portail_famille.auth.views import CLE_FLUX
 from portail_famille.config import Configuration
 from portail_famille.extensions import db
@@ -568,18 +569,68 @@ def rejouer(app, jeton: str):
     return autre
 
 
-def test_deconnexion_par_session_end_avec_id_token_hint(client, fc):
-    revenir(client, commencer(client, fc))
+def deconnecter_par_franceconnect(client, fc) -> dict:
+    """Sign in, then POST /deconnexion; return the session/end parameters."""
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
     reponse = client.post("/deconnexion")
     assert reponse.status_code == 303
-    fin = parametres(reponse.location)
     assert reponse.location.startswith(f"{ISSUER}/session/end?")
+    return parametres(reponse.location)
+
+
+def test_deconnexion_par_session_end_avec_id_token_hint(app, client, fc):
+    fin = deconnecter_par_franceconnect(client, fc)
     assert HEX64.fullmatch(fin["state"])
     assert fin["post_logout_redirect_uri"] == "https://portail.exemple.test/deconnexion/retour"
     assert fin["id_token_hint"] == fc.id_token_emis[-1]
     assert not connecte(client)
+    jeton = jeton_session(client, app)
     retour = client.get("/deconnexion/retour", query_string={"state": fin["state"]})
     assert "Vous êtes déconnecté" in retour.text
+    assert lignes_de_session(app, jeton) == 0
+    assert jeton_session(client, app) is None
+
+
+def test_o13_cookie_copie_avant_deconnexion_franceconnect_inutilisable(app, client, fc):
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    copie = jeton_session(client, app)
+    assert connecte(rejouer(app, copie))
+    assert client.post("/deconnexion").location.startswith(f"{ISSUER}/session/end?")
+    assert lignes_de_session(app, copie) == 0
+    assert not connecte(rejouer(app, copie))
+
+
+@pytest.mark.parametrize("state", ["0" * 64, None, "é" * 64],
+                         ids=["state_faux", "state_absent", "state_non_ascii"])
+def test_o13_retour_de_deconnexion_sans_le_bon_state_page_neutre_session_effacee(
+        app, client, fc, caplog, state):
+    fin = deconnecter_par_franceconnect(client, fc)
+    with client.session_transaction() as session:
+        assert session[CLE_DECONNEXION] == fin["state"]
+        session["cle_plantee"] = "valeur"
+    jeton = jeton_session(client, app)
+    retour = client.get("/deconnexion/retour",
+                        query_string={"state": state} if state is not None else None)
+    assert retour.status_code == 200
+    assert "<h1>Déconnexion</h1>" in retour.text
+    assert "Vous êtes déconnecté" not in retour.text
+    assert "n’a pas pu être vérifié" in retour.text
+    assert "retour de déconnexion refusé" in caplog.text
+    # The whole session is gone, state and planted key with it.
+    assert lignes_de_session(app, jeton) == 0
+    assert jeton_session(client, app) is None
+    # The right state, now too late, is refused as well: it was consumed.
+    assert "<h1>Déconnexion</h1>" in client.get(
+        "/deconnexion/retour", query_string={"state": fin["state"]}).text
+
+
+def test_o13_retour_de_deconnexion_ne_deconnecte_pas_sur_un_simple_get(app, client, fc, caplog):
+    # Logout is a CSRF-checked POST: a link to the return page signs nobody out.
+    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    retour = client.get("/deconnexion/retour", query_string={"state": "0" * 64})
+    assert "<h1>Déconnexion</h1>" in retour.text
+    assert "retour de déconnexion refusé" in caplog.text
+    assert connecte(client)
 
 
 def test_fournisseur_sans_fin_de_session_deconnexion_locale(client, fc):
