@@ -528,9 +528,10 @@ class ServeurFC(AuthorizationServer):
 
     def decouverte(self) -> dict:
         """The discovery document of SB-6, every URL built from the configured issuer."""
-        i = self.issuer
+        # The routes are fixed: an issuer configured with a terminating "/" names the same ones.
+        i = self.issuer.rstrip("/")
         return {
-            "issuer": i,
+            "issuer": self.issuer,
             "authorization_endpoint": f"{i}/authorize",
             "token_endpoint": f"{i}/token",
             "userinfo_endpoint": f"{i}/userinfo",
@@ -594,8 +595,19 @@ def _serveur() -> ServeurFC:
 
 
 def init_app(app, config) -> None:
-    """Build the provider of this app from its configuration (issuer never from the Host header)."""
-    issuer = f"{config.portail_url}{PREFIXE}{bp.url_prefix}"
+    """Build the provider of this app from its configuration (issuer never from the Host header).
+
+    Its issuer is FRANCECONNECT_ISSUER when that names the sandbox's own address (SB-1). When it
+    names another provider, the portal signs in there, and the sandbox keeps its address as its
+    issuer: it still answers the simulators and the tests, but no sign-in of the portal ends here.
+    """
+    adresse = f"{config.portail_url}{PREFIXE}{bp.url_prefix}"
+    if config.franceconnect_issuer.rstrip("/") == adresse:
+        issuer = config.franceconnect_issuer
+    else:
+        issuer = adresse
+        journal.info("bac à sable franceconnect : servi à %s, mais le portail utilise le "
+                     "fournisseur de FRANCECONNECT_ISSUER", adresse)
     client = ClientFC(
         config.franceconnect_client_id, config.franceconnect_client_secret,
         redirect_uri=f"{config.portail_url}/connexion/franceconnect/retour",

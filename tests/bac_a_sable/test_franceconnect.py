@@ -105,6 +105,42 @@ def test_sb6_decouverte_comme_franceconnect(app, client):
         metadata_classes=[rpinitiated.OpenIDProviderMetadata])
 
 
+def decouverte(client) -> dict:
+    return client.get(f"{CHEMIN_FC}/.well-known/openid-configuration").json
+
+
+def test_sb1_issuer_de_la_configuration(app, client):
+    # The demo's and the tests' setting: FRANCECONNECT_ISSUER names the sandbox itself.
+    configure = app.extensions["portail"].franceconnect_issuer
+    assert decouverte(client)["issuer"] == configure == app.extensions["franceconnect"].issuer
+
+
+def test_sb1_issuer_configure_avec_barre_finale_garde_tel_quel(fabrique):
+    app = fabrique(franceconnect_issuer=f"http://127.0.0.1:5000{CHEMIN_FC}/",
+                   WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    meta = decouverte(client)
+    assert meta["issuer"] == f"http://127.0.0.1:5000{CHEMIN_FC}/"
+    assert meta["token_endpoint"] == f"http://127.0.0.1:5000{CHEMIN_FC}/token"
+    _, revendications = verifier(connecter(client, app)["id_token"], cles_publiees(client))
+    assert revendications["iss"] == meta["issuer"]
+
+
+def test_sb1_autre_fournisseur_configure_le_bac_a_sable_garde_son_adresse(fabrique, caplog):
+    # The portal signs in with the provider of FRANCECONNECT_ISSUER; the sandbox still works at
+    # its own address, as its own issuer, for the simulators and the tests.
+    externe = "http://127.0.0.1:5999/fournisseur-externe"
+    caplog.set_level("INFO")
+    app = fabrique(franceconnect_issuer=externe, WTF_CSRF_ENABLED=False,
+                   RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    assert app.extensions["franceconnect"].issuer == externe
+    assert decouverte(client)["issuer"] == issuer(app)
+    _, revendications = verifier(connecter(client, app)["id_token"], cles_publiees(client))
+    assert revendications["iss"] == issuer(app)
+    assert "le portail utilise le fournisseur de FRANCECONNECT_ISSUER" in caplog.text
+
+
 def test_sb7_jwks_une_cle_es256_publique(client):
     (cle,) = client.get(f"{CHEMIN_FC}/jwks").json["keys"]
     assert cle["kty"] == "EC" and cle["crv"] == "P-256"
