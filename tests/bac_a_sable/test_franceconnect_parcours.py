@@ -6,6 +6,7 @@ and JWKS endpoints while the browser, played by `requests`, waits for the answer
 
 import re
 from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -84,6 +85,7 @@ def test_parcours_complet_connexion_puis_deconnexion(portail):
     assert "Vous êtes déconnecté" in navigateur.get(retour).text
     apres = navigateur.get(f"{url_de(app)}/espace-famille/", allow_redirects=False)
     assert apres.status_code == 302
+    assert urlsplit(apres.headers["Location"]).path == "/connexion"
 
 
 def test_annuler_montre_la_page_access_denied_du_portail(portail):
