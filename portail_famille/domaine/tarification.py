@@ -52,14 +52,14 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
         explication = (f"sans quotient familial : tarif {'maximal ' if maximal else ''}"
                        f"{formater_montant(prix)}")
         etapes = [f"Pas de quotient familial valide : le tarif sans quotient s'applique, "
-                  f"{formater_montant(prix)}{', le plus élevé du barème' if maximal else ''}."]
+                  f"{_euros(prix)}{', le plus élevé du barème' if maximal else ''}."]
         tranche, regle = None, REGLE_SANS_QUOTIENT
     else:
         qf = quotient_retenu(qf)
         prix, explication, tranche = service.bareme.prix_de_base(qf)
-        etapes = [f"Quotient familial retenu : {formater_montant(qf)}.",
+        etapes = [f"Quotient familial retenu : {_euros(qf)}.",
                   f"{service.bareme.nom.capitalize()} : {explication}, "
-                  f"soit {formater_montant(prix)}."]
+                  f"soit {_euros(prix)}."]
         regle = REGLE_BAREME
     prix_de_base = prix
     if hors_commune:
@@ -77,8 +77,8 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
             prix = arrondir(prix * (100 - pourcent) / 100)
         explication += f" ; rang {rang} : −{formater_tel_quel(pourcent)} %"
         etapes.append(f"Réduction fratrie, enfant de rang {rang} : "
-                      f"−{formater_tel_quel(pourcent)} %, {formater_montant(avant)} devient "
-                      f"{formater_montant(prix)}.")
+                      f"−{formater_tel_quel(pourcent)} %, {_euros(avant)} devient "
+                      f"{_euros(prix)}.")
     elif rang > 1:
         etapes.append(f"Pas de réduction fratrie pour un enfant de rang {rang} à ce service.")
     return Tarif(prix, explication, tuple(etapes), tranche, regle, pourcent, prix_de_base, qf)
@@ -93,9 +93,15 @@ def _hors_commune(service: Service, prix: Decimal) -> tuple[Decimal, str, str]:
         pourcent = formater_tel_quel(regle.pourcent)
         return (majore, f" ; hors commune +{pourcent} %",
                 f"Famille domiciliée hors de la commune : +{pourcent} %, "
-                f"{formater_montant(prix)} devient {formater_montant(majore)}.")
+                f"{_euros(prix)} devient {_euros(majore)}.")
     origine = ("le tarif hors commune" if service.hors_commune_explicite
                else "le tarif sans quotient, faute de tarif hors commune propre au service,")
     return (arrondir(regle), f" ; hors commune : tarif {formater_montant(regle)}",
             f"Famille domiciliée hors de la commune : {origine} remplace le tarif calculé, "
-            f"soit {formater_montant(regle)}.")
+            f"soit {_euros(regle)}.")
+
+
+def _euros(x: Decimal) -> str:
+    """An amount of the detailed steps, with its unit: `3.62 €` (a no-break space, so that the
+    unit never starts a line). The one-line explication keeps bare amounts (tarifs.md §5)."""
+    return f"{formater_montant(x)}\u00a0€"

@@ -100,8 +100,8 @@ def test_qf_municipal_de_tarifs_md_jusqu_au_prix():
     assert tarif == Tarif(
         prix=Decimal("6.90"),
         explication="QF 1258.67 > 800 : tranche 3",
-        etapes=("Quotient familial retenu : 1258.67.",
-                "Barème par tranches : QF 1258.67 > 800 : tranche 3, soit 6.90."),
+        etapes=("Quotient familial retenu : 1258.67\u00a0€.",
+                "Barème par tranches : QF 1258.67 > 800 : tranche 3, soit 6.90\u00a0€."),
         tranche=3,
         regle="bareme",
         reduction_pourcent=Decimal(0),
@@ -231,7 +231,7 @@ def test_sans_quotient_le_prix_maximal(code, attendu):
     assert tarif.qf is None
     assert tarif.explication == f"sans quotient familial : tarif maximal {attendu}"
     assert tarif.etapes == (f"Pas de quotient familial valide : le tarif sans quotient "
-                            f"s'applique, {attendu}, le plus élevé du barème.",)
+                            f"s'applique, {attendu}\u00a0€, le plus élevé du barème.",)
 
 
 def test_sans_quotient_explicite_autre_que_le_maximum():
@@ -240,7 +240,7 @@ def test_sans_quotient_explicite_autre_que_le_maximum():
     assert tarif.prix == 4
     assert tarif.explication == "sans quotient familial : tarif 4.00"
     assert tarif.etapes == ("Pas de quotient familial valide : le tarif sans quotient "
-                            "s'applique, 4.00.",)
+                            "s'applique, 4.00\u00a0€.",)
 
 
 # -- hors commune --------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_hors_commune_prix_fixe_remplace_le_prix_calcule():
     assert tarif.tranche == 1
     assert tarif.explication == "QF 100.00 ≤ 400 : tranche 1 ; hors commune : tarif 7.50"
     assert tarif.etapes[-1] == ("Famille domiciliée hors de la commune : le tarif hors commune "
-                                "remplace le tarif calculé, soit 7.50.")
+                                "remplace le tarif calculé, soit 7.50\u00a0€.")
 
 
 def test_hors_commune_par_defaut_le_tarif_sans_quotient():
@@ -270,8 +270,8 @@ def test_hors_commune_majoration_arrondie_au_centime_superieur():
     tarif = calculer_tarif(p, "s", Decimal(100), hors_commune=True)
     assert tarif.prix == Decimal("1.63")  # 1.625: the banker's rounding would give 1.62
     assert tarif.explication == "QF 100.00 ≤ 500 : tranche 1 ; hors commune +25 %"
-    assert tarif.etapes[-1] == ("Famille domiciliée hors de la commune : +25 %, 1.30 devient "
-                                "1.63.")
+    assert tarif.etapes[-1] == ("Famille domiciliée hors de la commune : +25 %, 1.30\u00a0€ "
+                                "devient 1.63\u00a0€.")
     assert prix(p, None, hors_commune=True) == Decimal("5.00")  # on sans_quotient
     assert prix(p, "100") == Decimal("1.30")  # residents unaffected
 
@@ -300,7 +300,8 @@ def test_fratrie_explication_et_etapes():
     assert tarif.prix_de_base == Decimal("2.00")
     assert tarif.reduction_pourcent == Decimal(50)
     assert tarif.explication == "QF 500.00 ≤ 800 : tranche 2 ; rang 3 : −50 %"
-    assert tarif.etapes[-1] == "Réduction fratrie, enfant de rang 3 : −50 %, 2.00 devient 1.00."
+    assert tarif.etapes[-1] == ("Réduction fratrie, enfant de rang 3 : −50 %, 2.00\u00a0€ devient "
+                                "1.00\u00a0€.")
     rang_2 = calculer_tarif(EXEMPLE, "restauration_scolaire", Decimal(500), rang=2)
     assert rang_2.etapes[-1] == "Pas de réduction fratrie pour un enfant de rang 2 à ce service."
 

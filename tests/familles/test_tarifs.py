@@ -200,3 +200,21 @@ def test_b3_sans_quotient_au_haut_du_bareme_dit_le_plus_eleve(app, client, famil
             client.get(url).text, url
     assert "Sans quotient familial, le tarif le plus élevé de chaque service s’applique." in \
         client.get("/espace-famille/quotient").text
+
+
+def test_g8_les_etapes_donnent_les_montants_en_euros(app, client, famille, fichier_grille):
+    _, famille_id = famille
+    aine = ajouter_enfant(app, famille_id, "Hugo", date(2014, 9, 9))
+    cadette = ajouter_enfant(app, famille_id, "Lina", date(2017, 1, 15))
+    ajouter_qf_caf(app, famille_id, 1120)
+    inscrire(client, [aine, cadette], DEBUT, "cantine")
+    page = client.get("/espace-famille/tarifs").text
+    # QF 1120: bracket 1001–1500, 3.62; Lina second: −10 %, 3.258 → 3.26.
+    etapes = pourquoi(page, DEBUT, cadette, "cantine")
+    assert "Quotient familial retenu : 1\u202f120,00\u00a0€." in etapes
+    assert "Barème par tranches : QF 1\u202f120,00 ≤ 1\u202f500 : tranche 3, soit 3,62\u00a0€." \
+        in etapes
+    assert "Réduction fratrie, enfant de rang 2 : −10 %, 3,62\u00a0€ devient 3,26\u00a0€." in etapes
+    # The one-line explanation of the command line keeps bare amounts (tarifs.md §5).
+    explication = simuler(app, fichier_grille, DEBUT, qf="1120", rang=2)["services"]["cantine"]
+    assert explication["explication"] == "QF 1120.00 ≤ 1500 : tranche 3 ; rang 2 : −10 %"
