@@ -1,8 +1,9 @@
-"""Form fields shared by every audience: decimals typed the French way."""
+"""Form pieces shared by every audience: French messages, decimals typed the French way."""
 
 import re
 from decimal import Decimal
 
+from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
@@ -22,6 +23,14 @@ class MessagesEnFrancais:
 
     def get_translations(self, form):
         return DefaultMeta.get_translations(self, form)
+
+
+class Formulaire(FlaskForm):
+    """A form whose WTForms messages (a tampered choice, a date that is not one) are French,
+    for the few cases our own validators do not word."""
+
+    class Meta(MessagesEnFrancais):
+        pass
 
 
 class ChampDecimal(Field):

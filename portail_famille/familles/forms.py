@@ -28,7 +28,7 @@ from wtforms.widgets import ListWidget
 
 from portail_famille.familles.forms_revenus import MESSAGE_NOM
 from portail_famille.familles.forms_revenus import NOM
-from portail_famille.familles.forms_revenus import Formulaire
+from portail_famille.formulaires import Formulaire
 from portail_famille.models.foyers import JOURS_OUVRES
 from portail_famille.models.foyers import NIVEAUX
 

@@ -3,7 +3,6 @@
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import BooleanField
@@ -19,7 +18,7 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from portail_famille.domaine import identifiants
-from portail_famille.formulaires import MessagesEnFrancais
+from portail_famille.formulaires import Formulaire
 
 # Letters (accents, Æ, Œ included), spaces, hyphens and apostrophes (securite.md I2).
 NOM = r"^[A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’-]+$"
@@ -35,14 +34,6 @@ CONSENTEMENT_CAF = ("J’accepte que la mairie interroge la CAF ou la MSA avec c
                     "pour obtenir mon quotient familial.")
 CONSENTEMENT_DGFIP = ("J’accepte que la mairie interroge les impôts (DGFiP) avec ce numéro, pour "
                       "obtenir mon revenu fiscal de référence et mon nombre de parts.")
-
-
-class Formulaire(FlaskForm):
-    """Every family form: WTForms' own messages (a tampered choice, a date that is not one) in
-    French, for the few cases our validators do not word."""
-
-    class Meta(MessagesEnFrancais):
-        pass
 
 
 def _nom(obligatoire: bool, libelle: str, **kwargs):
