@@ -98,6 +98,8 @@ KARIM = Personne("BENALI", ("Karim",), "M", "1990-10-10", code_commune_naissance
                  nom_commune_naissance="VILLEURBANNE", code_departement_naissance="69")
 INCONNU = Personne("VALLET", ("Gaston",), "M", "1970-05-05", code_commune_naissance="75056",
                    nom_commune_naissance="PARIS", code_departement_naissance="75")
+# Invented, born in Portugal: no birth commune, only the INSEE country code (99139).
+INES = Personne("CARVALHO", ("Inês", "Maria"), "F", "1987-03-28", code_pays_naissance="99139")
 
 
 def _enfant(nom: str, prenoms: str, sexe: str, naissance: str) -> Personne:
@@ -123,6 +125,8 @@ IDENTITES = (
              "Identité de test FranceConnect avec nom d’usage DUBOIS"),
     Identite("anne-laure", ANNE_LAURE, "anne-laure.huche@exemple.test",
              "Identité de test FranceConnect, sans dossier CAF"),
+    Identite("ines", INES, "ines.carvalho@exemple.test",
+             "Née au Portugal (pas de commune de naissance), parent isolé, CNAF et avis d’impôt"),
 )
 
 DOSSIERS_CAF = (
@@ -151,6 +155,10 @@ DOSSIERS_CAF = (
                         _enfant("MERCIER", "Inès", "F", "2016-04-18"),
                         _enfant("MERCIER", "Adam", "M", "2021-01-05")),
                adresse=("5 CHEMIN DES VIGNES", "69500 BRON")),
+    DossierCAF("CNAF", 760, INES,
+               enfants=(_enfant("CARVALHO", "Tiago", "M", "2015-06-11"),
+                        _enfant("CARVALHO", "Lara Sofia", "F", "2018-02-26")),
+               adresse=("17 RUE PAUL BERT", "69003 LYON")),
 )
 
 FOYERS_FISCAUX = (
@@ -180,6 +188,10 @@ FOYERS_FISCAUX = (
     FoyerFiscal("9912000000077", INCONNU, revenus={
         1: Revenus(52000, "3", "M", {"nbPac": 2, "nbPacF": 2}),
     }, adresse="1 RUE DU PORT 13002 MARSEILLE"),
+    FoyerFiscal("9912000000088", INES, revenus={
+        1: Revenus(27400, "2.5", "C", {"nbPac": 2, "nbPacF": 2}),
+        2: Revenus(26100, "2.5", "C", {"nbPac": 2, "nbPacF": 2}),
+    }, adresse="17 RUE PAUL BERT 69003 LYON"),
 )
 
 

@@ -18,6 +18,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 from joserfc.jwk import OctKey
 
+from portail_famille.bac_a_sable import api_particulier
 from portail_famille.bac_a_sable import cles
 from portail_famille.bac_a_sable import franceconnect
 from portail_famille.bac_a_sable import jeu_de_donnees
@@ -512,11 +513,25 @@ def test_sb13_seulement_les_revendications_des_scopes_accordes(app, client, scop
     assert set(infos) == ENVELOPPE | attendues
 
 
-def test_sb13_nee_a_l_etranger_birthplace_vide(app, client):
-    jeton = connecter(client, app, "ermengardi", scope="openid identite_pivot")["access_token"]
+# FranceConnect's published GODIN, and a household the project invents.
+@pytest.mark.parametrize(("cle", "pays"), [("ermengardi", "99350"), ("ines", "99139")])
+def test_sb13_nee_a_l_etranger_birthplace_vide(app, client, cle, pays):
+    jeton = connecter(client, app, cle, scope="openid identite_pivot")["access_token"]
     infos = verifier(userinfo(client, jeton).text, cles_publiees(client))[1]
     assert infos["birthplace"] == ""
-    assert infos["birthcountry"] == "99350"
+    assert infos["birthcountry"] == pays
+
+
+def test_foyer_invente_ne_a_l_etranger_connu_de_la_caf_simulee(app, client):
+    # One dataset: her FranceConnect identity, without a birth commune, finds her CAF file.
+    scope = "openid identite_pivot cnaf_quotient_familial"
+    jeton = connecter(client, app, "ines", scope=scope)["access_token"]
+    recipient = app.extensions["portail"].api_particulier_recipient
+    caf = client.get(f"/bac-a-sable/api-particulier{api_particulier.ROUTE_FRANCE_CONNECT}",
+                     query_string={"recipient": recipient},
+                     headers={"Authorization": f"Bearer {jeton}"})
+    assert caf.status_code == 200, caf.text
+    assert caf.get_json(force=True)["data"]["quotient_familial"]["valeur"] == 760
 
 
 def test_sb13_nom_d_usage_seulement_s_il_est_connu(app, client):

@@ -5,11 +5,13 @@ and JWKS endpoints while the browser, played by `requests`, waits for the answer
 """
 
 import re
+from decimal import Decimal
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+import sqlalchemy as sa
 from authlib.integrations.base_client import InvalidTokenError
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
@@ -19,6 +21,9 @@ from flask import request_started
 
 from portail_famille.auth.views import ECHECS
 from portail_famille.bac_a_sable import franceconnect
+from portail_famille.extensions import db
+from portail_famille.models import Compte
+from portail_famille.models import QuotientFamilial
 
 from . import CHEMIN_FC
 from . import SCOPES_PORTAIL
@@ -86,6 +91,19 @@ def test_parcours_complet_connexion_puis_deconnexion(portail):
     apres = navigateur.get(f"{url_de(app)}/espace-famille/", allow_redirects=False)
     assert apres.status_code == 302
     assert urlsplit(apres.headers["Location"]).path == "/connexion"
+
+
+def test_foyer_invente_ne_a_l_etranger_de_la_connexion_a_son_qf(portail):
+    arrivee = se_connecter(requests.Session(), portail, "ines")
+    assert arrivee.url == f"{url_de(portail)}/espace-famille/"
+    with portail.app_context():
+        compte = db.session.scalars(sa.select(Compte)).one()
+        assert (compte.prenoms, compte.nom_naissance) == ("Inês Maria", "CARVALHO")
+        assert (compte.code_commune_naissance, compte.code_pays_naissance) == ("", "99139")
+        # The grid asks the DGFiP first: RFR 27 400 for 2.5 parts, the year before.
+        quotient = db.session.scalars(sa.select(QuotientFamilial)).one()
+        assert (quotient.source, quotient.mode) == ("dgfip", "france_connect")
+        assert quotient.valeur == Decimal("913.33")
 
 
 def test_annuler_montre_la_page_access_denied_du_portail(portail):
