@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Enfant
 from tests.auth.faux_fournisseur import FauxFournisseur
-from tests.revenus.test_recuperation_franceconnect import REGLAGES_DONNEES
-from tests.revenus.test_recuperation_franceconnect import SITUATION
-from tests.revenus.test_recuperation_franceconnect import APIs
-from tests.revenus.test_recuperation_franceconnect import client_de
-from tests.revenus.test_recuperation_franceconnect import se_connecter
+from tests.revenus.externes import REGLAGES_DONNEES
+from tests.revenus.externes import SITUATION
+from tests.revenus.externes import APIs
+from tests.revenus.externes import client_de
+from tests.revenus.externes import se_connecter
 
 from .aides_tarifs import inscrire
 from .aides_tarifs import prix_affiches

@@ -17,12 +17,12 @@ from portail_famille.services import revenus
 from tests.aides import creer_famille
 from tests.auth.faux_fournisseur import JETON_ACCES
 from tests.auth.faux_fournisseur import URL_JETON_DGFIP
-from tests.revenus.test_recuperation_franceconnect import API_PARTICULIER
-from tests.revenus.test_recuperation_franceconnect import DGFIP
-from tests.revenus.test_recuperation_franceconnect import REGLAGES_DONNEES
-from tests.revenus.test_recuperation_franceconnect import REPONSE_CAF
-from tests.revenus.test_recuperation_franceconnect import SCOPES_DONNEES
-from tests.revenus.test_recuperation_franceconnect import SITUATION
+from tests.revenus.externes import API_PARTICULIER
+from tests.revenus.externes import DGFIP
+from tests.revenus.externes import REGLAGES_DONNEES
+from tests.revenus.externes import REPONSE_CAF
+from tests.revenus.externes import SCOPES_DONNEES
+from tests.revenus.externes import SITUATION
 
 ROUTE_CAF = f"{API_PARTICULIER}/v3/dss/quotient_familial/france_connect"
 ROUTE_IDENTITE = f"{API_PARTICULIER}/v3/dss/quotient_familial/identite"
