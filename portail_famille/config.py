@@ -17,6 +17,8 @@ HOTES_FRANCECONNECT_PRODUCTION = ("oidc.franceconnect.gouv.fr", "app.franceconne
 
 # The usage name is not in v2's identity pivot: it prefills the CAF lookup (nomUsage).
 SCOPES_IDENTITE = "openid identite_pivot preferred_username email"
+# API Particulier's and the DGFiP's FranceConnect data scopes (franceconnect.md §7).
+PREFIXES_SCOPES_DONNEES = ("cnaf_", "dgfip_")
 SCOPES_DONNEES = {
     # Children and address are offered to the family for import, never stored unconfirmed.
     "caf": "cnaf_quotient_familial cnaf_enfants cnaf_adresse",
@@ -181,11 +183,19 @@ class Configuration:
             raise ConfigurationInvalide("Configuration invalide :\n- " + "\n- ".join(problemes))
         return self
 
-    def scopes_franceconnect(self, sources: tuple[str, ...]) -> str:
-        """The scopes sent to FranceConnect: as configured, else identity + the enabled sources."""
+    def scopes_franceconnect(self, sources: tuple[str, ...], donnees: bool = True) -> str:
+        """The scopes sent to FranceConnect: as configured, else identity + the enabled sources.
+
+        Without `donnees` (the family declined to share its income), no data scope at all,
+        even a configured one: FranceConnect would otherwise ask the family to consent again.
+        """
         if self.franceconnect_scopes:
-            return self.franceconnect_scopes
-        return " ".join([SCOPES_IDENTITE, *(SCOPES_DONNEES[s] for s in sources)])
+            scopes = self.franceconnect_scopes.split()
+        else:
+            scopes = " ".join([SCOPES_IDENTITE, *(SCOPES_DONNEES[s] for s in sources)]).split()
+        if not donnees:
+            scopes = [s for s in scopes if not s.startswith(PREFIXES_SCOPES_DONNEES)]
+        return " ".join(scopes)
 
     def flask(self, instance_path: Path) -> dict:
         """The Flask settings derived from this configuration."""

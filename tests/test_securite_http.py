@@ -33,6 +33,8 @@ UN_AN = 31536000
 ECRIVENT_EN_GET = {
     "auth.retour_franceconnect": "retour OpenID Connect : un GET imposé par le protocole, qui "
                                  "crée le compte ou consigne l'échec au journal (G3)",
+    "auth.connexion_franceconnect": "départ vers FranceConnect : une découverte refusée "
+                                    "(issuer, algorithmes) est consignée au journal (G3)",
 }
 
 

@@ -57,9 +57,9 @@ def client() -> franceconnect.ClientFranceConnect:
     return current_app.extensions["franceconnect"]
 
 
-def _scopes() -> str:
+def _scopes(donnees: bool) -> str:
     sources = current_app.extensions["grille"].obtenir().grille.sources
-    return current_app.extensions["portail"].scopes_franceconnect(sources)
+    return current_app.extensions["portail"].scopes_franceconnect(sources, donnees)
 
 
 def _meme_valeur(recu: str, attendu: str) -> bool:
@@ -90,8 +90,10 @@ def connexion():
 @limiter.limit(LIMITE_FRANCECONNECT)
 def connexion_franceconnect():
     state, nonce = franceconnect.aleatoire(), franceconnect.aleatoire()
+    # The family chose on /connexion whether its income may be fetched (issue 4 consent).
+    donnees = request.args.get("donnees", "1") != "0"
     try:
-        url = client().url_autorisation(state, nonce, _scopes())
+        url = client().url_autorisation(state, nonce, _scopes(donnees))
     except franceconnect.ErreurFranceConnect as erreur:
         # Discovery failed or named another issuer (O1): no redirect, and a trace for the
         # town hall, since every family is then stuck at this step.
@@ -100,10 +102,10 @@ def connexion_franceconnect():
         "state": state,
         "nonce": nonce,
         "suivant": cible_sure(request.args.get("next"), url_for("familles.accueil")),
-        # The family chose on /connexion whether its income may be fetched (issue 4 consent).
-        "donnees": request.args.get("donnees", "1") != "0",
+        "donnees": donnees,
     }
-    _preparer_jeton_dgfip()
+    if donnees:
+        _preparer_jeton_dgfip()
     return redirect(url)
 
 

@@ -178,6 +178,16 @@ def test_o10_scopes_configures_envoyes_tels_quels(fabrique, fc):
     assert commencer(client_pour(app), fc)["scope"] == "openid identite_pivot email dgfip_rfr"
 
 
+@pytest.mark.parametrize("configures", ["", "openid identite_pivot email dgfip_rfr cnaf_enfants"])
+def test_o10_sans_partage_des_revenus_aucun_scope_de_donnees(fabrique, fc, configures):
+    # The family chose « Ne pas le récupérer » on /connexion: FranceConnect asks for nothing more.
+    app = fabrique(**REGLAGES, franceconnect_scopes=configures)
+    reponse = client_pour(app).get("/connexion/franceconnect", query_string={"donnees": "0"})
+    scopes = parametres(reponse.location)["scope"].split()
+    assert scopes[0] == "openid" and "email" in scopes
+    assert [s for s in scopes if s.startswith(("cnaf_", "dgfip_"))] == []
+
+
 def test_jeton_demande_en_client_secret_post(client, fc):
     revenir(client, commencer(client, fc))
     corps = fc.requetes_jeton[0]["corps"]
