@@ -17,6 +17,8 @@ HOTES_FRANCECONNECT_PRODUCTION = ("oidc.franceconnect.gouv.fr", "app.franceconne
 
 # The usage name is not in v2's identity pivot: it prefills the CAF lookup (nomUsage).
 SCOPES_IDENTITE = "openid identite_pivot preferred_username email"
+# The call volumes a DGFiP habilitation may declare, per minute (impot-particulier.md §1).
+VOLUMES_DGFIP = (50, 200, 1000)
 # API Particulier's and the DGFiP's FranceConnect data scopes (franceconnect.md §7).
 PREFIXES_SCOPES_DONNEES = ("cnaf_", "dgfip_")
 SCOPES_DONNEES = {
@@ -80,6 +82,8 @@ class Configuration:
     impot_particulier_client_id: str = ""
     impot_particulier_client_secret: str = ""
     justificatif_taille_max: int = 5 * 1024 * 1024
+    # The volume declared in the DGFiP habilitation: 50, 200 or 1 000 calls a minute.
+    impot_particulier_appels_par_minute: int = 50
     grille_rafraichissement_s: float = 2.0
     extra: dict = field(default_factory=dict)
 
@@ -139,6 +143,10 @@ class Configuration:
             "impot_particulier_client_secret": lire(
                 "IMPOT_PARTICULIER_CLIENT_SECRET", "secret-dgfip-bac-a-sable"
             ),
+            "impot_particulier_appels_par_minute": _entier(
+                "IMPOT_PARTICULIER_APPELS_PAR_MINUTE",
+                env.get("IMPOT_PARTICULIER_APPELS_PAR_MINUTE"), 50, problemes,
+            ),
             "justificatif_taille_max": _entier(
                 "JUSTIFICATIF_TAILLE_MAX", env.get("JUSTIFICATIF_TAILLE_MAX"), 5 * 1024 * 1024,
                 problemes,
@@ -179,6 +187,9 @@ class Configuration:
                 "API_PARTICULIER_RECIPIENT doit être le SIRET de la commune "
                 "(14 chiffres, clé de Luhn valide)"
             )
+        if self.impot_particulier_appels_par_minute not in VOLUMES_DGFIP:
+            problemes.append("IMPOT_PARTICULIER_APPELS_PAR_MINUTE doit être le volume déclaré "
+                             "dans l’habilitation DGFiP : 50, 200 ou 1000")
         if problemes:
             raise ConfigurationInvalide("Configuration invalide :\n- " + "\n- ".join(problemes))
         return self

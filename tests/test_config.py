@@ -39,7 +39,8 @@ def environnement_vierge(monkeypatch):
                 "FRANCECONNECT_CLIENT_ID", "FRANCECONNECT_CLIENT_SECRET", "FRANCECONNECT_SCOPES",
                 "API_PARTICULIER_RECIPIENT", "API_PARTICULIER_TOKEN", "API_PARTICULIER_URL",
                 "IMPOT_PARTICULIER_URL", "IMPOT_PARTICULIER_TOKEN_URL",
-                "IMPOT_PARTICULIER_CLIENT_ID", "IMPOT_PARTICULIER_CLIENT_SECRET", "PROXY_FIX_SAUTS",
+                "IMPOT_PARTICULIER_CLIENT_ID", "IMPOT_PARTICULIER_CLIENT_SECRET",
+                "IMPOT_PARTICULIER_APPELS_PAR_MINUTE", "PROXY_FIX_SAUTS",
                 "JUSTIFICATIF_TAILLE_MAX", "TARIFS_FICHIER", "REDIS_URL"):
         monkeypatch.delenv(nom, raising=False)
 
@@ -265,3 +266,17 @@ def test_les_api_de_donnees_se_reglent_par_l_environnement(fabrique, monkeypatch
             config.impot_particulier_client_id, config.impot_particulier_client_secret) == (
         "https://passerelle.exemple.fr/impotparticulier/1.0",
         "https://passerelle.exemple.fr/token", "client-dgfip", "secret-dgfip")
+
+
+@pytest.mark.parametrize("volume", ["200", "1000"])
+def test_e5_volume_dgfip_declare_dans_l_habilitation(fabrique, monkeypatch, volume):
+    monkeypatch.setenv("IMPOT_PARTICULIER_APPELS_PAR_MINUTE", volume)
+    app = fabrique(bac_a_sable=True)
+    assert app.extensions["portail"].impot_particulier_appels_par_minute == int(volume)
+    assert app.extensions["revenus"].impot_particulier._transport._limiteur._limite == int(volume)
+
+
+@pytest.mark.parametrize("volume", ["100", "beaucoup"])
+def test_e5_volume_dgfip_hors_des_volumes_declarables_refuse(fabrique, monkeypatch, volume):
+    monkeypatch.setenv("IMPOT_PARTICULIER_APPELS_PAR_MINUTE", volume)
+    assert "IMPOT_PARTICULIER_APPELS_PAR_MINUTE" in refus(fabrique, bac_a_sable=True)

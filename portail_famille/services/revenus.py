@@ -138,8 +138,8 @@ class Clients:
         return ClientImpotParticulier(
             config.impot_particulier_url, config.impot_particulier_token_url,
             config.impot_particulier_client_id, config.impot_particulier_client_secret,
-            # The smallest volume a DGFiP habilitation declares (impot-particulier §1).
-            limiteur=self._limiteur(50, 60.0), en_vol=self._en_vol)
+            limiteur=self._limiteur(config.impot_particulier_appels_par_minute, 60.0),
+            en_vol=self._en_vol)
 
 
 def preparer_jeton_dgfip(clients: Clients) -> None:
