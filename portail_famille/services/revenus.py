@@ -93,13 +93,21 @@ class ReglagesIncomplets(erreurs.ErreurAPI):
     """A source the grid enables lacks its settings: the call cannot even be made."""
 
 
+REGLAGES_DES_SOURCES = {
+    "caf": ("api_particulier_url", "api_particulier_token", "api_particulier_recipient"),
+    "dgfip": ("impot_particulier_url", "impot_particulier_token_url",
+              "impot_particulier_client_id", "impot_particulier_client_secret"),
+}
+
+
+def _vides(config, source: str) -> list[str]:
+    return [nom.upper() for nom in REGLAGES_DES_SOURCES[source] if not getattr(config, nom)]
+
+
 def reglages_manquants(config, sources: tuple[str, ...]) -> list[str]:
     """The settings each enabled source needs and that are empty, as `NOM est obligatoire`."""
-    noms = {"caf": ("api_particulier_url", "api_particulier_token", "api_particulier_recipient"),
-            "dgfip": ("impot_particulier_url", "impot_particulier_token_url",
-                      "impot_particulier_client_id", "impot_particulier_client_secret")}
-    return [f"{nom.upper()} est obligatoire : la grille active la source « {source} »"
-            for source in sources for nom in noms[source] if not getattr(config, nom)]
+    return [f"{nom} est obligatoire : la grille active la source « {source} »"
+            for source in sources for nom in _vides(config, source)]
 
 
 class Clients:
@@ -118,9 +126,9 @@ class Clients:
         return LimiteurRedis(self._redis, limite, fenetre)
 
     def _verifier(self, source: str) -> None:
-        manquants = reglages_manquants(self._config, (source,))
+        manquants = _vides(self._config, source)
         if manquants:
-            raise ReglagesIncomplets(cause=manquants[0].split(" ")[0])
+            raise ReglagesIncomplets(cause=manquants[0])
 
     @cached_property
     def api_particulier(self) -> ClientAPIParticulier:
