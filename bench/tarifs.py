@@ -18,7 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from decimal import localcontext
 
-from portail_famille.domaine.grille import charger_grille
+from portail_famille.domaine.chargement import charger_grille
 from portail_famille.domaine.montants import CONTEXTE_EXACT
 from portail_famille.domaine.montants import arrondir
 from portail_famille.domaine.tarification import calculer_tarif

@@ -15,13 +15,11 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from portail_famille.bac_a_sable import jeu_de_donnees
-from portail_famille.domaine.grille import GrilleInvalide
-from portail_famille.domaine.grille import PeriodeIntrouvable
 from portail_famille.extensions import db
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
 from portail_famille.services import tarifs as tarifs_service
+from portail_famille.web import contexte
 
 tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, importer, exporter.")
 
@@ -31,29 +29,52 @@ def _echouer(message: str, code: int):
     sys.exit(code)
 
 
-def _afficher_erreurs(erreur: GrilleInvalide, vers_erreur: bool) -> None:
+def _afficher_erreurs(erreur: grilles.GrilleInvalide, vers_erreur: bool) -> None:
     for ligne in erreur.lignes():
         click.echo(ligne, err=vers_erreur)
     nombre = len(erreur.erreurs)
     click.echo(f"{nombre} erreur{'s' if nombre > 1 else ''} : grille refusée.", err=vers_erreur)
 
 
+def _illisible(erreur: grilles.FichierIllisible):
+    """A file that is not UTF-8 text is an invalid argument (exit 2), pointed at its byte."""
+    for ligne in erreur.lignes():
+        click.echo(ligne, err=True)
+    sys.exit(2)
+
+
+def _lire_fichier(fichier: Path, vers_erreur: bool) -> tuple[str, grilles.Grille]:
+    """A grid file's text and grid, or the contract's message and exit code (2 unreadable,
+    1 invalid)."""
+    try:
+        return grilles.lire_fichier(fichier)
+    except OSError as exc:
+        _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
+    except grilles.FichierIllisible as erreur:
+        _illisible(erreur)
+    except grilles.GrilleInvalide as erreur:
+        _afficher_erreurs(erreur, vers_erreur=vers_erreur)
+        sys.exit(1)
+
+
 def _en_vigueur(vers_erreur: bool = True) -> grilles.GrilleChargee:
     """The grid in force; when the seed file is broken, its errors and the contract's exit code."""
     try:
-        return current_app.extensions["grille"].obtenir()
-    except GrilleInvalide as erreur:
+        return contexte.grille_chargee()
+    except grilles.FichierIllisible as erreur:
+        _illisible(erreur)
+    except grilles.GrilleInvalide as erreur:
         _afficher_erreurs(erreur, vers_erreur=vers_erreur)
         sys.exit(1)
-    except (OSError, UnicodeDecodeError) as exc:
-        fichier = current_app.extensions["portail"].tarifs_fichier
-        _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
+    except OSError as exc:
+        _echouer(f"{contexte.config().tarifs_fichier} : lecture impossible "
+                 f"({exc.__class__.__name__})", 2)
 
 
 def _texte_en_vigueur(vers_erreur: bool) -> tuple[str, str]:
     chargee = _en_vigueur(vers_erreur)
     if chargee.version_id is None:
-        return chargee.texte, current_app.extensions["portail"].tarifs_fichier.name
+        return chargee.texte, contexte.config().tarifs_fichier.name
     return chargee.texte, f"version {chargee.version_id}"
 
 
@@ -63,16 +84,14 @@ def verifier(fichier: Path | None):
     """Vérifie une grille (par défaut, celle en vigueur) : code 0 si valide, 1 sinon."""
     if fichier is None:
         texte, nom = _texte_en_vigueur(vers_erreur=False)
-    else:
         try:
-            texte, nom = fichier.read_text(encoding="utf-8"), str(fichier)
-        except (OSError, UnicodeDecodeError) as exc:
-            _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
-    try:
-        grille = grilles.lire(texte, nom)
-    except GrilleInvalide as erreur:
-        _afficher_erreurs(erreur, vers_erreur=False)
-        sys.exit(1)
+            grille = grilles.lire(texte, nom)
+        except grilles.GrilleInvalide as erreur:
+            _afficher_erreurs(erreur, vers_erreur=False)
+            sys.exit(1)
+    else:
+        nom = str(fichier)
+        _, grille = _lire_fichier(fichier, vers_erreur=False)
     click.echo(f"{nom} : grille valide – {grilles.resumer(grille)}")
 
 
@@ -96,19 +115,13 @@ def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_j
     except ValueError as exc:  # QuotientIncalculable included
         _echouer(f"Erreur : {exc}", 2)
     if fichier is not None:
-        try:
-            grille = grilles.lire(fichier.read_text(encoding="utf-8"), str(fichier))
-        except OSError as exc:
-            _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
-        except GrilleInvalide as erreur:
-            _afficher_erreurs(erreur, vers_erreur=True)
-            sys.exit(1)
+        _, grille = _lire_fichier(fichier, vers_erreur=True)
     else:
         grille = _en_vigueur().grille
     situation = tarifs_service.Situation(quotient, hors_commune, rang_entier)
     try:
         resultat = tarifs_service.simuler_json(grille, jour, situation)
-    except PeriodeIntrouvable:
+    except grilles.PeriodeIntrouvable:
         _echouer(f"Erreur : aucune période de la grille ne couvre le {jour.isoformat()}", 2)
     if en_json:
         click.echo(tarifs_service.en_json(resultat))
@@ -125,18 +138,12 @@ def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_j
 @click.option("--commentaire", default="", help="Pourquoi cette version (délibération…).")
 def importer(fichier: Path, commentaire: str):
     """Ajoute une version de la grille depuis un fichier, après validation."""
-    try:
-        version = grilles.ajouter_version(
-            fichier.read_text(encoding="utf-8"), source="import", auteur="ligne de commande",
-            commentaire=commentaire, fichier=str(fichier),
-        )
-    except GrilleInvalide as erreur:
-        db.session.rollback()
-        _afficher_erreurs(erreur, vers_erreur=True)
-        sys.exit(1)
+    texte, _ = _lire_fichier(fichier, vers_erreur=True)
+    version = grilles.ajouter_version(texte, source="import", auteur="ligne de commande",
+                                      commentaire=commentaire, fichier=str(fichier))
     db.session.commit()
     # This process switches at once; the others within their refresh interval (tarifs.md §6).
-    current_app.extensions["grille"].oublier()
+    contexte.oublier_grille()
     click.echo(f"Version {version.id} importée ({version.sha256[:12]}) : elle est en vigueur.")
 
 
@@ -167,12 +174,15 @@ def creer_compte(identifiant: str, role: str, mot_de_passe: str):
 @click.option("--hote", default="127.0.0.1", show_default=True)
 def demo(hote: str):
     """Démonstration : base SQLite, FranceConnect et API simulés, comptes de démonstration."""
-    config = current_app.extensions["portail"]
+    config = contexte.config()
     if not config.bac_a_sable:
         _echouer("Erreur : la démonstration exige PORTAIL_BAC_A_SABLE=1 (données fictives).", 2)
+    # The invented households are the sandbox's: loaded only when it is on.
+    from portail_famille.bac_a_sable import jeu_de_donnees
+
     upgrade()
     chemin = config.tarifs_fichier
-    grilles.synchroniser_fichier(chemin.read_text(encoding="utf-8"), chemin)
+    grilles.synchroniser_fichier(_lire_fichier(chemin, vers_erreur=True)[0], chemin)
     personnel = services_comptes.reinitialiser_personnel_de_demo()
     db.session.commit()
     port = urlsplit(config.portail_url).port or 80

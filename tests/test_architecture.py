@@ -25,7 +25,7 @@ PAQUETS_BLUEPRINTS = tuple(f"portail_famille.{nom}" for nom in BLUEPRINTS)
 # What a view may take from another blueprint package: the role guards (architecture.md §2).
 PARTAGES_ENTRE_BLUEPRINTS = ("portail_famille.auth.gardes",)
 REQUETE_FLASK = ("flask.request", "flask.session", "flask.g", "flask.url_for")
-FORMULAIRES = ("wtforms", "flask_wtf", "portail_famille.formulaires")
+FORMULAIRES = ("wtforms", "flask_wtf", "portail_famille.web.formulaires")
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,18 @@ from datetime import date
 
 import requests
 
-from portail_famille.connecteurs.erreurs import AccesRefuse
-from portail_famille.connecteurs.erreurs import APIEnMaintenance
-from portail_famille.connecteurs.erreurs import AuthentificationRefusee
-from portail_famille.connecteurs.erreurs import DelaiDepasse
-from portail_famille.connecteurs.erreurs import DossierAbsent
-from portail_famille.connecteurs.erreurs import ErreurAPI
-from portail_famille.connecteurs.erreurs import FournisseurEnErreur
-from portail_famille.connecteurs.erreurs import IdentiteIntrouvable
-from portail_famille.connecteurs.erreurs import ParametresInvalides
-from portail_famille.connecteurs.erreurs import QuotaDepasse
-from portail_famille.connecteurs.erreurs import RequeteEnCours
-from portail_famille.connecteurs.erreurs import RouteSupprimee
+from portail_famille.connecteurs.exceptions import AccesRefuse
+from portail_famille.connecteurs.exceptions import APIEnMaintenance
+from portail_famille.connecteurs.exceptions import AuthentificationRefusee
+from portail_famille.connecteurs.exceptions import DelaiDepasse
+from portail_famille.connecteurs.exceptions import DossierAbsent
+from portail_famille.connecteurs.exceptions import ErreurAPI
+from portail_famille.connecteurs.exceptions import FournisseurEnErreur
+from portail_famille.connecteurs.exceptions import IdentiteIntrouvable
+from portail_famille.connecteurs.exceptions import ParametresInvalides
+from portail_famille.connecteurs.exceptions import QuotaDepasse
+from portail_famille.connecteurs.exceptions import RequeteEnCours
+from portail_famille.connecteurs.exceptions import RouteSupprimee
 from portail_famille.connecteurs.limiteur import EnVol
 from portail_famille.connecteurs.limiteur import Limiteur
 from portail_famille.connecteurs.limiteur import LimiteurLocal

@@ -11,14 +11,14 @@ from urllib.parse import urlsplit
 
 import requests
 
-from portail_famille.connecteurs.erreurs import APIEnMaintenance
-from portail_famille.connecteurs.erreurs import AuthentificationRefusee
-from portail_famille.connecteurs.erreurs import DelaiDepasse
-from portail_famille.connecteurs.erreurs import ErreurAPI
-from portail_famille.connecteurs.erreurs import NumeroFiscalInvalide
-from portail_famille.connecteurs.erreurs import QuotaDepasse
-from portail_famille.connecteurs.erreurs import RequeteRefusee
-from portail_famille.connecteurs.erreurs import SituationIntrouvable
+from portail_famille.connecteurs.exceptions import APIEnMaintenance
+from portail_famille.connecteurs.exceptions import AuthentificationRefusee
+from portail_famille.connecteurs.exceptions import DelaiDepasse
+from portail_famille.connecteurs.exceptions import ErreurAPI
+from portail_famille.connecteurs.exceptions import NumeroFiscalInvalide
+from portail_famille.connecteurs.exceptions import QuotaDepasse
+from portail_famille.connecteurs.exceptions import RequeteRefusee
+from portail_famille.connecteurs.exceptions import SituationIntrouvable
 from portail_famille.connecteurs.limiteur import EnVol
 from portail_famille.connecteurs.limiteur import Limiteur
 from portail_famille.connecteurs.limiteur import LimiteurLocal

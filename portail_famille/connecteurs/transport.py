@@ -24,10 +24,10 @@ from typing import TypeVar
 
 import requests
 
-from portail_famille.connecteurs.erreurs import APIInjoignable
-from portail_famille.connecteurs.erreurs import ErreurAPI
-from portail_famille.connecteurs.erreurs import ReponseInvalide
-from portail_famille.connecteurs.erreurs import ServiceIndisponible
+from portail_famille.connecteurs.exceptions import APIInjoignable
+from portail_famille.connecteurs.exceptions import ErreurAPI
+from portail_famille.connecteurs.exceptions import ReponseInvalide
+from portail_famille.connecteurs.exceptions import ServiceIndisponible
 from portail_famille.connecteurs.limiteur import AttenteTropLongue
 from portail_famille.connecteurs.limiteur import Limiteur
 

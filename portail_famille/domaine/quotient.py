@@ -1,5 +1,10 @@
-"""The quotient familial: computed from the DGFiP's income, and as the tariff retains it."""
+"""The quotient familial: computed from the DGFiP's income, as the tariff retains it, and how
+long a retrieved one counts."""
 
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from decimal import InvalidOperation
 from decimal import localcontext
@@ -50,3 +55,45 @@ def _en_decimal(valeur: Decimal | int, quoi: str) -> Decimal:
         # A float has already lost the cents (0.1 is not 1/10): refuse it rather than guess.
         raise TypeError(f"{quoi} doit être un Decimal ou un entier, jamais un float")
     return Decimal(valeur)
+
+
+# --- Which QF counts, and until when ---------------------------------------------------------
+
+# A document an agent checked, or a QF an agent set at the counter, counts whatever the sources.
+SOURCES_DE_LA_MAIRIE = ("justificatif",)
+
+
+@dataclass(frozen=True)
+class Validite:
+    """Whether the latest QF record prices the services: `raison` is None when it does, else
+    "aucun", "perime" or "refuse"; `expire_le` is its first day without validity."""
+
+    raison: str | None
+    expire_le: date | None
+
+
+def source_admise(source: str, sources: tuple[str, ...]) -> bool:
+    """Whether a record of `source` may count under a grid whose sources are `sources`."""
+    return source in sources or source in SOURCES_DE_LA_MAIRIE
+
+
+def ajouter_mois(jour: date, mois: int) -> date:
+    """`jour` plus `mois` months, on the last day of the month when it has no such day
+    (31 January + 1 month → 28 or 29 February)."""
+    annee, index = divmod(jour.month - 1 + mois, 12)
+    annee += jour.year
+    return date(annee, index + 1, min(jour.day, calendar.monthrange(annee, index + 1)[1]))
+
+
+def validite(recupere_le: datetime | None, refuse_le: datetime | None, validite_mois: int,
+             maintenant: datetime) -> Validite:
+    """tarifs.md §3: the latest record counts for `validite_mois` months from its retrieval,
+    unless the family refused to share its income after it was retrieved."""
+    if refuse_le is not None and (recupere_le is None or refuse_le > recupere_le):
+        return Validite("refuse", None)
+    if recupere_le is None:
+        return Validite("aucun", None)
+    expire_le = ajouter_mois(recupere_le.date(), validite_mois)
+    if maintenant.date() >= expire_le:
+        return Validite("perime", expire_le)
+    return Validite(None, expire_le)

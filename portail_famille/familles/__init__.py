@@ -1,11 +1,18 @@
-"""The family area blueprint; each module below adds its pages to `views.bp`."""
+"""The family area (the `familles` blueprint, /espace-famille): only a signed-in family adult,
+only their own household."""
 
-from portail_famille.familles import donnees  # noqa: F401 (registers its routes)
-from portail_famille.familles import enfants  # noqa: F401 (registers its routes)
-from portail_famille.familles import foyer  # noqa: F401 (registers its routes)
-from portail_famille.familles import inscriptions  # noqa: F401 (registers its routes)
-from portail_famille.familles import quotient  # noqa: F401 (registers its routes)
-from portail_famille.familles import tarifs  # noqa: F401 (registers its routes)
-from portail_famille.familles.views import bp
+from flask import Blueprint
 
-__all__ = ["bp"]
+from portail_famille.auth import gardes
+
+bp = Blueprint("familles", __name__, url_prefix="/espace-famille")
+gardes.proteger(bp, "famille")
+
+# The page groups register their routes on `bp`.
+from portail_famille.familles import accueil  # noqa: E402, F401
+from portail_famille.familles import mes_donnees  # noqa: E402, F401
+from portail_famille.familles import mes_enfants  # noqa: E402, F401
+from portail_famille.familles import mes_inscriptions  # noqa: E402, F401
+from portail_famille.familles import mes_tarifs  # noqa: E402, F401
+from portail_famille.familles import mon_foyer  # noqa: E402, F401
+from portail_famille.familles import mon_quotient  # noqa: E402, F401

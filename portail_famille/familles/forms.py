@@ -1,4 +1,5 @@
-"""Forms of the household, children, enrolment and personal-data pages.
+"""Forms of the family area: household, children, enrolments, income lookups and documents,
+personal data.
 
 Allow-lists only (securite.md I2), French messages, and no field a family may not set: a QF,
 a status, a role or a household id posted alongside is simply not read (A3).
@@ -7,12 +8,12 @@ a status, a role or a household id posted alongside is simply not read (A3).
 import re
 from datetime import date
 
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
 from wtforms import BooleanField
 from wtforms import DateField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
-from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -20,17 +21,21 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
-from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput
-from wtforms.widgets import HiddenInput
-from wtforms.widgets import ListWidget
 
-from portail_famille.familles.forms_revenus import MESSAGE_NOM
-from portail_famille.familles.forms_revenus import NOM
-from portail_famille.formulaires import Formulaire
-from portail_famille.models.foyers import JOURS_OUVRES
+from portail_famille.domaine import identifiants
 from portail_famille.models.foyers import NIVEAUX
+from portail_famille.services.inscriptions import JOURS_OUVRES
+from portail_famille.web.formulaires import MESSAGE_NOM
+from portail_famille.web.formulaires import NOM
+from portail_famille.web.formulaires import CasesACocher
+from portail_famille.web.formulaires import ChampDate
+from portail_famille.web.formulaires import Formulaire
+from portail_famille.web.formulaires import Version
+from portail_famille.web.formulaires import au_moins_un
+from portail_famille.web.formulaires import avec_une_lettre
+from portail_famille.web.formulaires import nettoyer
+from portail_famille.web.formulaires import sans_controle
 
 # Addresses and school names: letters, digits and the punctuation of a postal line.
 TEXTE = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’.,/°()-]+$"
@@ -38,34 +43,17 @@ MESSAGE_TEXTE = "Lettres, chiffres, espaces et ponctuation courante ( . , ' - / 
 TELEPHONE = re.compile(r"^(?:\+33|0)[1-9][0-9]{8}$")
 COURRIEL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 AGE_MAXIMAL = 20  # years: the services are for school children
-
-
-def avec_une_lettre(form, champ):
-    """A name is not only spaces, hyphens or apostrophes."""
-    if champ.data and not any(c.isalpha() for c in champ.data):
-        raise ValidationError(MESSAGE_NOM)
-
-
-def sans_controle(form, champ):
-    """Free text holds no control character (PostgreSQL refuses NUL; logs must stay readable)."""
-    if champ.data and any(ord(c) < 32 and c not in "\r\n\t" for c in champ.data):
-        raise ValidationError("Ce texte contient des caractères non autorisés.")
-
-
-def au_moins_un(message: str):
-    """At least one box ticked; unlike DataRequired, it does not mark each box `required`
-    (screen readers would announce every checkbox of the group as mandatory)."""
-
-    def verifier(form, champ):
-        if not champ.data:
-            raise StopValidation(message)
-
-    return verifier
-
-
-def nettoyer(texte: str | None) -> str:
-    """Trimmed, with runs of spaces made one."""
-    return " ".join((texte or "").split())
+PAYS = [
+    ("99350", "Maroc"), ("99352", "Algérie"), ("99351", "Tunisie"), ("99139", "Portugal"),
+    ("99134", "Espagne"), ("99127", "Italie"), ("99109", "Allemagne"), ("99131", "Belgique"),
+    ("99132", "Royaume-Uni"), ("99208", "Turquie"), ("99114", "Roumanie"), ("99341", "Sénégal"),
+    ("99335", "Mali"), ("99326", "Côte d’Ivoire"), ("99322", "Cameroun"),
+    ("99216", "Chine"), ("99243", "Viêt Nam"), ("autre", "Autre pays"),
+]
+CONSENTEMENT_CAF = ("J’accepte que la mairie interroge la CAF ou la MSA avec ces informations, "
+                    "pour obtenir mon quotient familial.")
+CONSENTEMENT_DGFIP = ("J’accepte que la mairie interroge les impôts (DGFiP) avec ce numéro, pour "
+                      "obtenir mon revenu fiscal de référence et mon nombre de parts.")
 
 
 def chiffres(texte: str | None) -> str:
@@ -79,56 +67,10 @@ def _nom(libelle: str, message: str, longueur: int, **kwargs) -> StringField:
         Regexp(NOM, message=MESSAGE_NOM), avec_une_lettre], filters=[nettoyer], **kwargs)
 
 
-class ChampDate(DateField):
-    """A date from the browser's date picker (AAAA-MM-JJ) or typed as JJ/MM/AAAA."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not "".join(valuelist).strip():
-            # Left empty: "required" has its own message, clearer than "not a date".
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Indiquez une date valide, par exemple 14/02/2019.") from None
-
-    def pre_validate(self, form):
-        # Once the text is not a date, the other checks have nothing to say.
-        if self.process_errors:
-            raise StopValidation()
-
-
-class CasesACocher(SelectMultipleField):
-    """Checkboxes for a list of choices, rendered with the `radios` macro."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = []
-            raise ValueError("Choisissez parmi les cases proposées.") from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        valides = {valeur for valeur, *_ in self.iter_choices()}
-        if any(valeur not in valides for valeur in self.data or []):
-            raise ValidationError("Choisissez parmi les cases proposées.")
-
-
-class Version(IntegerField):
-    """The version of the record the form was loaded with (optimistic concurrency, R1)."""
-
-    widget = HiddenInput()
-
-    def __init__(self, label="Version", validators=None, **kwargs):
-        super().__init__(label, validators or [InputRequired()], **kwargs)
+def _nom_civil(obligatoire: bool, libelle: str, **kwargs):
+    validateurs = [InputRequired(f"Indiquez {libelle.lower()}.")] if obligatoire else [Optional()]
+    return StringField(libelle, validators=[*validateurs, Length(max=80),
+                                            Regexp(NOM, message=MESSAGE_NOM)], **kwargs)
 
 
 class FoyerForm(Formulaire):
@@ -246,3 +188,94 @@ class DemandeSuppressionForm(Formulaire):
     confirmation = BooleanField(
         "Je demande la suppression du compte de mon foyer.",
         validators=[DataRequired("Cochez la case pour confirmer votre demande.")])
+
+
+class IdentiteForm(Formulaire):
+    """The allocataire's birth identity, as on the civil-status record (api-particulier §6)."""
+
+    nom_naissance = _nom_civil(True, "Nom de naissance",
+                               description="Le nom inscrit sur l’acte de naissance.")
+    nom_usage = _nom_civil(False, "Nom d’usage",
+                           description="Facultatif, par exemple le nom d’époux.")
+    prenom_1 = _nom_civil(True, "Premier prénom")
+    prenom_2 = _nom_civil(False, "Deuxième prénom", description="Facultatif.")
+    prenom_3 = _nom_civil(False, "Troisième prénom", description="Facultatif.")
+    sexe = RadioField("Sexe à l’état civil", choices=[("F", "Féminin"), ("M", "Masculin")],
+                      validators=[InputRequired("Indiquez le sexe inscrit à l’état civil.")])
+    date_naissance = DateField("Date de naissance",
+                               validators=[InputRequired("Indiquez la date de naissance.")])
+    lieu = RadioField("Lieu de naissance", choices=[("france", "En France"),
+                                                    ("etranger", "À l’étranger")],
+                      default="france",
+                      validators=[InputRequired("Indiquez si la naissance a eu lieu en France.")])
+    code_commune = StringField(
+        "Code INSEE de la commune de naissance",
+        description="5 caractères, par exemple 75107 ; prérempli par FranceConnect. À défaut, "
+                    "indiquez le nom de la commune et le département.",
+        validators=[Optional(), Length(max=5)])
+    commune = StringField("Commune de naissance", validators=[Optional(), Length(max=80)])
+    departement = StringField("Département de naissance",
+                              description="Par exemple 69, 2A ou 974.",
+                              validators=[Optional(), Regexp(r"^(\d{2}|2[AB]|97\d)$",
+                                                             message="Par exemple 69, 2A ou 974.")])
+    pays = SelectField("Pays de naissance", choices=PAYS, validators=[Optional()])
+    code_pays = StringField("Code INSEE du pays", description="5 chiffres commençant par 99.",
+                            validators=[Optional()])
+    consentement = BooleanField(CONSENTEMENT_CAF, validators=[DataRequired(
+        "Votre accord est nécessaire pour interroger la CAF ou la MSA.")])
+
+    def validate_date_naissance(self, champ):
+        if champ.data and not date(1900, 1, 1) <= champ.data < date.today():
+            raise ValidationError("Indiquez une date de naissance passée, après 1900.")
+
+    def validate_code_commune(self, champ):
+        if self.lieu.data != "france":
+            return
+        if champ.data and not identifiants.code_commune_valide(champ.data.strip().upper()):
+            raise ValidationError("Ce code INSEE n’est pas valide (5 caractères, ex. 75107).")
+        if not champ.data and not (self.commune.data and self.departement.data):
+            raise ValidationError("Indiquez le code INSEE, ou la commune et le département.")
+
+    def validate_code_pays(self, champ):
+        if self.lieu.data != "etranger":
+            return
+        if self.pays.data in (None, "", "autre") and not identifiants.code_pays_valide(
+                (champ.data or "").strip()):
+            raise ValidationError("Choisissez le pays, ou indiquez son code INSEE (99…).")
+
+    def code_pays_naissance(self) -> str:
+        if self.lieu.data == "france":
+            return "99100"
+        return self.pays.data if self.pays.data not in (None, "", "autre") else \
+            self.code_pays.data.strip()
+
+
+class NumeroFiscalForm(Formulaire):
+    numero = StringField(
+        "Numéro fiscal",
+        description="13 chiffres, en haut à gauche de la première page de votre avis d’impôt.",
+        validators=[InputRequired("Indiquez votre numéro fiscal.")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    consentement = BooleanField(CONSENTEMENT_DGFIP, validators=[DataRequired(
+        "Votre accord est nécessaire pour interroger les impôts.")])
+
+    def validate_numero(self, champ):
+        texte = re.sub(r"\s", "", champ.data or "")
+        if not identifiants.numero_fiscal_valide(texte):
+            raise ValidationError("Le numéro fiscal compte exactement 13 chiffres.")
+
+    def numero_normalise(self) -> str:
+        """The 13 digits of a validated numéro fiscal, without spaces."""
+        return identifiants.normaliser_numero_fiscal(self.numero.data)
+
+
+class JustificatifForm(Formulaire):
+    nature = RadioField("Document", choices=[
+        ("attestation_caf", "Attestation de quotient familial (CAF ou MSA)"),
+        ("avis_impot", "Avis d’impôt sur le revenu (toutes les pages)"),
+    ], validators=[InputRequired("Choisissez le type de document.")])
+    fichier = FileField("Fichier", description="PDF, JPEG ou PNG, 5 Mo au plus. Une photo "
+                                               "lisible prise avec votre téléphone convient.",
+                        validators=[FileRequired("Choisissez un fichier.")],
+                        render_kw={"accept": "application/pdf,image/jpeg,image/png"})

@@ -1,0 +1,11 @@
+"""The agents' back office (the `mairie` blueprint, /mairie): agents and admins only."""
+
+from flask import Blueprint
+
+from portail_famille.auth import gardes
+
+bp = Blueprint("mairie", __name__, url_prefix="/mairie")
+gardes.proteger(bp, "agent", "admin")
+
+# The page groups register their routes on `bp`.
+from portail_famille.mairie import accueil  # noqa: E402, F401

@@ -24,8 +24,6 @@ NIVEAUX = {
     "ms": "Moyenne section", "gs": "Grande section", "cp": "CP", "ce1": "CE1", "ce2": "CE2",
     "cm1": "CM1", "cm2": "CM2", "autre": "Autre (collège, lycée…)",
 }
-# School days of the week: the grid names no day, so every service is open Monday to Friday.
-JOURS_OUVRES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
 STATUTS_INSCRIPTION = {"demandee": "Demandée", "validee": "Validée", "annulee": "Annulée"}
 ACTIONS_INSCRIPTION = {"demande": "Demande d’inscription", "modification": "Modification",
                        "annulation": "Annulation", "reprise": "Nouvelle demande"}

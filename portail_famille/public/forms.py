@@ -11,8 +11,8 @@ from wtforms.validators import Optional
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
-from portail_famille.formulaires import ChampDecimal
-from portail_famille.formulaires import MessagesEnFrancais
+from portail_famille.web.formulaires import ChampDecimal
+from portail_famille.web.formulaires import MessagesEnFrancais
 
 QUART = Decimal("0.25")
 # No household has this many tax shares; the bound also keeps `%` within Decimal's precision.

@@ -11,7 +11,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Famille
 from portail_famille.models import maintenant
-from portail_famille.services import journal
+from portail_famille.services import audit
 
 ROLES = ("famille", "agent", "admin")
 CHAMPS_IDENTITE = ("prenoms", "nom_naissance", "nom_usage", "date_naissance", "sexe",
@@ -36,7 +36,7 @@ def rapprocher_franceconnect(issuer: str, identite) -> tuple[Compte, bool]:
         setattr(compte, champ, valeurs[champ])
     compte.connecte_le = maintenant()
     db.session.flush()
-    journal.consigner("connexion_franceconnect", compte_id=compte.id,
+    audit.consigner("connexion_franceconnect", compte_id=compte.id,
                       famille_id=compte.famille_id, detail="création" if cree else "")
     return compte, cree
 

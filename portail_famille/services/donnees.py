@@ -16,7 +16,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Evenement
-from portail_famille.services import journal
+from portail_famille.services import audit
 
 FORMAT = "portail-famille/donnees/1"
 # Written by the agents' back office each time an agent opens a family's file (securite.md A5).
@@ -147,7 +147,7 @@ def resumer(export: dict) -> list[tuple[str, int]]:
     return [(table["description"], len(table["lignes"])) for table in export["tables"].values()]
 
 
-def consultations(famille_id: int) -> list[Evenement]:
+def lister_consultations(famille_id: int) -> list[Evenement]:
     """The times agents opened the household's file, most recent first."""
     return list(db.session.scalars(
         sa.select(Evenement).where(Evenement.famille_id == famille_id,
@@ -155,7 +155,7 @@ def consultations(famille_id: int) -> list[Evenement]:
         .order_by(Evenement.quand.desc(), Evenement.id.desc())))
 
 
-def demande_en_cours(famille_id: int) -> DemandeSuppression | None:
+def trouver_demande_en_cours(famille_id: int) -> DemandeSuppression | None:
     """The household's deletion request not yet processed, if any."""
     return db.session.scalars(
         sa.select(DemandeSuppression).where(DemandeSuppression.famille_id == famille_id,
@@ -168,5 +168,5 @@ def demander_suppression(famille_id: int, auteur: Compte, precisions: str) -> De
                                  precisions=precisions)
     db.session.add(demande)
     db.session.flush()
-    journal.consigner("demande_suppression", compte_id=auteur.id, famille_id=famille_id)
+    audit.consigner("demande_suppression", compte_id=auteur.id, famille_id=famille_id)
     return demande

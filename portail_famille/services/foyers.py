@@ -7,12 +7,12 @@ Every lookup by id is scoped to a household (securite.md A2): an id from another
 
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
+from portail_famille.domaine import identite
 from portail_famille.extensions import db
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
@@ -61,11 +61,6 @@ def verifier_version(objet, version: int | None) -> None:
         raise ConflitDeVersion
 
 
-def _normaliser(texte: str | None) -> str:
-    sans_accents = unicodedata.normalize("NFKD", texte or "").encode("ascii", "ignore").decode()
-    return " ".join(sans_accents.upper().replace("-", " ").replace("'", " ").split())
-
-
 # --- Address and residence -------------------------------------------------------------------
 
 def enregistrer_adresse(famille: Famille, *, voie: str, complement: str, code_postal: str,
@@ -96,7 +91,7 @@ def adresse_proposee(adresse: dict | None, commune_de_la_grille: str) -> dict | 
     voie = adresse.get("numero_libelle_voie") or adresse.get("lieu_dit") or ""
     if adresse.get("numero_libelle_voie") and adresse.get("lieu_dit"):
         complements.append(adresse["lieu_dit"])
-    meme_commune = _normaliser(commune) == _normaliser(commune_de_la_grille)
+    meme_commune = identite.normaliser(commune) == identite.normaliser(commune_de_la_grille)
     return {
         "adresse_voie": voie.strip(),
         "adresse_complement": " ".join(c.strip() for c in complements if c),
@@ -108,7 +103,7 @@ def adresse_proposee(adresse: dict | None, commune_de_la_grille: str) -> dict | 
 
 # --- Second adult ----------------------------------------------------------------------------
 
-def second_adulte(famille_id: int) -> SecondAdulte | None:
+def trouver_second_adulte(famille_id: int) -> SecondAdulte | None:
     """The household's second adult, if declared."""
     return db.session.scalars(
         sa.select(SecondAdulte).where(SecondAdulte.famille_id == famille_id)).first()
@@ -117,7 +112,7 @@ def second_adulte(famille_id: int) -> SecondAdulte | None:
 def enregistrer_second_adulte(famille_id: int, *, nom: str, prenoms: str, telephone: str,
                               courriel: str) -> SecondAdulte:
     """Declare or update the household's second adult (one at most)."""
-    adulte = second_adulte(famille_id)
+    adulte = trouver_second_adulte(famille_id)
     if adulte is None:
         adulte = SecondAdulte(famille_id=famille_id)
         db.session.add(adulte)
@@ -129,7 +124,7 @@ def enregistrer_second_adulte(famille_id: int, *, nom: str, prenoms: str, teleph
 
 def retirer_second_adulte(famille_id: int) -> None:
     """Forget the household's second adult; nothing happens when there is none."""
-    adulte = second_adulte(famille_id)
+    adulte = trouver_second_adulte(famille_id)
     if adulte is not None:
         db.session.delete(adulte)
         db.session.flush()
@@ -142,14 +137,14 @@ def presents(famille_id: int) -> sa.ColumnElement[bool]:
     return sa.and_(Enfant.famille_id == famille_id, Enfant.archive_le.is_(None))
 
 
-def enfants(famille_id: int) -> list[Enfant]:
+def lister_enfants(famille_id: int) -> list[Enfant]:
     """The household's children, eldest first; removed (archived) ones left out."""
     return list(db.session.scalars(
         sa.select(Enfant).where(presents(famille_id))
         .order_by(Enfant.date_naissance, Enfant.id)))
 
 
-def enfant(famille_id: int, enfant_id: int) -> Enfant:
+def trouver_enfant(famille_id: int, enfant_id: int) -> Enfant:
     """One child of this household, not removed; raise Introuvable."""
     trouve = db.session.scalars(
         sa.select(Enfant).where(Enfant.id == enfant_id, presents(famille_id))).first()
@@ -218,14 +213,14 @@ def _date_caf(texte: str | None) -> tuple[date | None, int | None]:
 
 def propositions_enfants(brutes: list[dict], famille_id: int) -> list[PropositionEnfant]:
     """The CAF's children not yet in the household (same name, first name and birth date)."""
-    connus = {(_normaliser(e.nom), _normaliser(e.prenom), e.date_naissance)
-              for e in enfants(famille_id)}
+    connus = {(identite.normaliser(e.nom), identite.normaliser(e.prenom), e.date_naissance)
+              for e in lister_enfants(famille_id)}
     propositions = []
     for brute in brutes:
         naissance, annee = _date_caf(brute.get("date_naissance"))
         nom, prenoms = brute.get("nom_naissance") or "", brute.get("prenoms") or ""
         premier = prenoms.split(" ")[0]
-        if (_normaliser(nom), _normaliser(premier), naissance) in connus:
+        if (identite.normaliser(nom), identite.normaliser(premier), naissance) in connus:
             continue
         propositions.append(PropositionEnfant(cle_de_proposition(brute), nom, prenoms,
                                               naissance, annee))

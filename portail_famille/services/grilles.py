@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from portail_famille.domaine import chargement
 from portail_famille.domaine import grille as grille_domaine
 from portail_famille.domaine import montants
 from portail_famille.extensions import db
@@ -17,6 +18,11 @@ from portail_famille.models import GrilleVersion
 journal = logging.getLogger(__name__)
 
 AUTEUR_FICHIER = "fichier"
+# What the command line and the pages catch, without reaching into the domain.
+GrilleInvalide = grille_domaine.GrilleInvalide
+FichierIllisible = grille_domaine.FichierIllisible
+PeriodeIntrouvable = grille_domaine.PeriodeIntrouvable
+Grille = grille_domaine.Grille
 
 
 def empreinte(texte: str) -> str:
@@ -132,7 +138,14 @@ def base_migree() -> bool:
 
 def lire(texte: str, fichier: str = "tarifs.yaml") -> grille_domaine.Grille:
     """Parse and validate a grid; raise GrilleInvalide with every error."""
-    return grille_domaine.charger_grille(texte, fichier)
+    return chargement.charger_grille(texte, fichier)
+
+
+def lire_fichier(chemin: Path) -> tuple[str, grille_domaine.Grille]:
+    """The text of a grid file and its grid; raise FichierIllisible (not UTF-8), GrilleInvalide
+    or OSError."""
+    texte = chargement.lire_texte(chemin)
+    return texte, lire(texte, str(chemin))
 
 
 def resumer(grille: grille_domaine.Grille) -> str:
@@ -151,10 +164,9 @@ def init_app(app, config, pour_servir: bool = True) -> None:
     `db upgrade` still runs: the grid in force then raises that error when asked for.
     """
     try:
-        texte = config.tarifs_fichier.read_text(encoding="utf-8")
-        fichier = GrilleChargee(lire(texte, str(config.tarifs_fichier)), texte, empreinte(texte),
-                                None)
-    except (grille_domaine.GrilleInvalide, OSError, UnicodeDecodeError) as erreur:
+        texte, grille = lire_fichier(config.tarifs_fichier)
+        fichier = GrilleChargee(grille, texte, empreinte(texte), None)
+    except (grille_domaine.GrilleInvalide, OSError) as erreur:
         if pour_servir:
             raise
         app.extensions["grille"] = GrilleEnVigueur(None, config.grille_rafraichissement_s,

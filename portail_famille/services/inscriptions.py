@@ -5,59 +5,29 @@ no function here sets it. A change by the family sends a validated enrolment bac
 « demandée »: the town hall sees the new days before they count.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
-from portail_famille import affichage
+from portail_famille.domaine import calendrier
+from portail_famille.domaine import fratrie
 from portail_famille.domaine import grille as grille_domaine
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Enfant
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
-from portail_famille.models.foyers import JOURS_OUVRES
 from portail_famille.services import foyers
 
-
-class InscriptionRefusee(ValueError):
-    """A request the rules refuse; `champ` names the form field the French message belongs to."""
-
-    def __init__(self, champ: str, message: str):
-        super().__init__(message)
-        self.champ = champ
-        self.message = message
+# What the pages need of the rules, under the names they use.
+JOURS_OUVRES = calendrier.JOURS_OUVRES
+InscriptionRefusee = calendrier.ChoixRefuse
+Choix = calendrier.Choix
+periodes_ouvertes = calendrier.periodes_ouvertes
+periode_ouverte = calendrier.periode_ouverte
 
 
-@dataclass(frozen=True)
-class Choix:
-    """What the family chose: the days of the week and the first day."""
-
-    jours: tuple[str, ...]
-    date_debut: date
-
-
-def periodes_ouvertes(grille: grille_domaine.Grille,
-                      aujourd_hui: date) -> tuple[grille_domaine.Periode, ...]:
-    """The periods a family may enrol in: the one in force (between two, the next to come) and
-    the following one when the grid already holds it."""
-    try:
-        courante = grille.periode_a(aujourd_hui)
-    except grille_domaine.PeriodeIntrouvable:
-        a_venir = [p for p in grille.periodes if p.debut > aujourd_hui]
-        return tuple(a_venir[:1])
-    suivante = grille.periode_suivante(courante)
-    return (courante,) if suivante is None else (courante, suivante)
-
-
-def periode_ouverte(grille: grille_domaine.Grille, debut: date,
-                    aujourd_hui: date) -> grille_domaine.Periode | None:
-    """The open period starting on `debut`, or None once it is closed or gone from the grid."""
-    return next((p for p in periodes_ouvertes(grille, aujourd_hui) if p.debut == debut), None)
-
-
-def inscriptions(famille_id: int) -> list[Inscription]:
+def lister_inscriptions(famille_id: int) -> list[Inscription]:
     """Every enrolment of the household's children not removed: by period, then eldest first."""
     return list(db.session.scalars(
         sa.select(Inscription).join(Enfant).where(foyers.presents(famille_id))
@@ -65,7 +35,7 @@ def inscriptions(famille_id: int) -> list[Inscription]:
                   Inscription.service)))
 
 
-def inscription(famille_id: int, inscription_id: int) -> Inscription:
+def trouver_inscription(famille_id: int, inscription_id: int) -> Inscription:
     """One enrolment of this household's children not removed; raise foyers.Introuvable."""
     trouvee = db.session.scalars(
         sa.select(Inscription).join(Enfant)
@@ -73,25 +43,6 @@ def inscription(famille_id: int, inscription_id: int) -> Inscription:
     if trouvee is None:
         raise foyers.Introuvable
     return trouvee
-
-
-def _verifier_choix(periode: grille_domaine.Periode, choix: Choix, aujourd_hui: date,
-                    date_inchangee: date | None = None) -> None:
-    if not choix.jours:
-        raise InscriptionRefusee("jours", "Cochez au moins un jour.")
-    if not set(choix.jours) <= set(JOURS_OUVRES):
-        raise InscriptionRefusee("jours", "Choisissez des jours du lundi au vendredi.")
-    if not periode.debut <= choix.date_debut <= periode.fin:
-        raise InscriptionRefusee(
-            "date_debut", f"Choisissez une date entre le {affichage.date_longue(periode.debut)} "
-                          f"et le {affichage.date_longue(periode.fin)}.")
-    # A start already past may stay as it is; a new one cannot be backdated.
-    if choix.date_debut < aujourd_hui and choix.date_debut != date_inchangee:
-        raise InscriptionRefusee("date_debut", "Choisissez une date à partir d’aujourd’hui.")
-
-
-def _jours(choix: Choix) -> str:
-    return ",".join(jour for jour in JOURS_OUVRES if jour in choix.jours)
 
 
 def _tracer(inscrite: Inscription, auteur: Compte, action: str) -> None:
@@ -111,11 +62,11 @@ def inscrire(famille_id: int, enfants_ids: list[int], grille: grille_domaine.Gri
     periode = periode_ouverte(grille, periode_debut, aujourd_hui)
     if periode is None or service not in periode.services:
         raise InscriptionRefusee("service", "Choisissez un service de l’année proposée.")
-    _verifier_choix(periode, choix, aujourd_hui)
+    calendrier.verifier_choix(periode, choix, aujourd_hui)
     if not enfants_ids:
         raise InscriptionRefusee("enfants", "Cochez au moins un enfant.")
     try:
-        concernes = [foyers.enfant(famille_id, enfant_id) for enfant_id in dict.fromkeys(
+        concernes = [foyers.trouver_enfant(famille_id, enfant_id) for enfant_id in dict.fromkeys(
             enfants_ids)]
     except foyers.Introuvable:
         raise InscriptionRefusee("enfants", "Choisissez parmi vos enfants.") from None
@@ -135,7 +86,8 @@ def inscrire(famille_id: int, enfants_ids: list[int], grille: grille_domaine.Gri
             existante = Inscription(service=service, periode_debut=periode.debut,
                                     periode_libelle=periode.libelle)
             concerne.inscriptions.append(existante)
-        existante.jours, existante.date_debut = _jours(choix), choix.date_debut
+        existante.jours = calendrier.jours_dans_l_ordre(choix.jours)
+        existante.date_debut = choix.date_debut
         existante.statut = "demandee"
         _tracer(existante, auteur, "demande" if existantes[concerne.id] is None else "reprise")
         # Written child by child inside the request's transaction: a failure on a later child
@@ -153,9 +105,10 @@ def modifier(inscrite: Inscription, version: int | None, grille: grille_domaine.
     periode = periode_ouverte(grille, inscrite.periode_debut, aujourd_hui)
     if periode is None:
         raise InscriptionRefusee("jours", "Les inscriptions de cette année scolaire sont closes.")
-    _verifier_choix(periode, choix, aujourd_hui, date_inchangee=inscrite.date_debut)
+    calendrier.verifier_choix(periode, choix, aujourd_hui, date_inchangee=inscrite.date_debut)
     action = "modification" if inscrite.active else "reprise"
-    inscrite.jours, inscrite.date_debut = _jours(choix), choix.date_debut
+    inscrite.jours = calendrier.jours_dans_l_ordre(choix.jours)
+    inscrite.date_debut = choix.date_debut
     inscrite.statut = "demandee"
     _tracer(inscrite, auteur, action)
     db.session.flush()
@@ -173,22 +126,14 @@ def annuler(inscrite: Inscription, version: int | None, auteur: Compte) -> None:
 
 def rangs_dans_la_fratrie(enfants: list[Enfant], inscrites: list[Inscription], service: str,
                           periode_debut: date) -> dict[int, tuple[int, list[Enfant]]]:
-    """Each child's sibling rank in a service and period, with the elder siblings it counts.
-
-    Among the household's children enrolled there (not cancelled), by birth date, eldest = 1
-    (tarifs.md §3). Children born the same day (twins) have no elder: they are ranked in the
-    order their records were created (`Enfant.id`), so that the ranks never change from one
-    page to the next, and the household pays the same total whichever twin comes first. A
-    child not enrolled gets the rank it would have once enrolled.
-    """
+    """Each child's sibling rank in a service and period (tarifs.md §3, `domaine.fratrie`),
+    with the elder siblings it counts."""
     inscrits = {i.enfant_id for i in inscrites
                 if i.active and i.service == service and i.periode_debut == periode_debut}
-    resultat = {}
-    for concerne in enfants:
-        aines = [autre for autre in enfants if autre.id in inscrits and autre.id != concerne.id
-                 and (autre.date_naissance, autre.id) < (concerne.date_naissance, concerne.id)]
-        resultat[concerne.id] = (len(aines) + 1, aines)
-    return resultat
+    par_id = {enfant.id: enfant for enfant in enfants}
+    rangs = fratrie.rangs(((e.id, e.date_naissance) for e in enfants), inscrits)
+    return {identifiant: (rang.rang, [par_id[aine] for aine in rang.aines])
+            for identifiant, rang in rangs.items()}
 
 
 def libelles_des_services(grille: grille_domaine.Grille) -> dict[tuple[date, str], str]:

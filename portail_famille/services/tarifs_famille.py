@@ -2,7 +2,7 @@
 next one when the grid already holds it, with everything needed to explain it.
 
 The inputs are the ones `flask tarifs simuler` takes (tarifs.md §5): the QF that counts today
-(services.revenus), the household's residence, and the child's sibling rank.
+(services.quotients), the household's residence, and the child's sibling rank.
 """
 
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.services import foyers
 from portail_famille.services import inscriptions
-from portail_famille.services import revenus
+from portail_famille.services import quotients
 
 # A typical month, for the estimate only: four weeks of the days the child attends.
 SEMAINES_PAR_MOIS = 4
@@ -69,7 +69,7 @@ class TarifsPeriode:
     en_vigueur: bool
     # The QF as it counts for this period: today for the one in force, on its first day for
     # one to come (a QF valid today may have expired by then).
-    etat: revenus.EtatQuotient
+    etat: quotients.EtatQuotient
     expire_avant_le_debut: bool  # valid today, expired on the period's first day
     enfants: tuple[TarifsEnfant, ...]
 
@@ -78,7 +78,7 @@ class TarifsPeriode:
 class TarifsFoyer:
     """Every price of the household, and the situation they all follow from."""
 
-    etat: revenus.EtatQuotient
+    etat: quotients.EtatQuotient
     hors_commune: bool
     residence_declaree: bool
     # Why the highest price may apply, and how to fix it: None when there is nothing to fix.
@@ -107,7 +107,7 @@ def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:
     return prix * jours_par_semaine * SEMAINES_PAR_MOIS
 
 
-def _correction_quotient(etat: revenus.EtatQuotient, liens: Liens) -> Correction | None:
+def _correction_quotient(etat: quotients.EtatQuotient, liens: Liens) -> Correction | None:
     if etat.qf is not None:
         return None
     return Correction("Transmettez votre quotient familial (avec FranceConnect, votre numéro "
@@ -152,7 +152,7 @@ def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
 
 
 def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
-                    etat: revenus.EtatQuotient, aujourd_hui: date, liens: Liens) -> TarifsFoyer:
+                    etat: quotients.EtatQuotient, aujourd_hui: date, liens: Liens) -> TarifsFoyer:
     """Price every child of the household in every service of the open periods.
 
     Without a valid QF the grid's sans_quotient price applies (R2); until the family says
@@ -160,12 +160,12 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
     to come is priced with the QF that will count on its first day.
     """
     hors_commune = est_hors_commune(famille)
-    enfants = foyers.enfants(famille.id)
-    inscrites = inscriptions.inscriptions(famille.id)
+    enfants = foyers.lister_enfants(famille.id)
+    inscrites = inscriptions.lister_inscriptions(famille.id)
 
     def bloc(periode: grille_domaine.Periode) -> TarifsPeriode:
         en_vigueur = periode.couvre(aujourd_hui)
-        etat_periode = etat if en_vigueur else revenus.etat_quotient(
+        etat_periode = etat if en_vigueur else quotients.etat_quotient(
             famille, grille.sources, grille.validite_mois,
             datetime.combine(periode.debut, time(), UTC))
         return TarifsPeriode(

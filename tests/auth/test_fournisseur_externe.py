@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import request
 from flask import request_started
 
-from portail_famille.auth.views import ECHECS
+from portail_famille.auth.franceconnect import ECHECS
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from tests.bac_a_sable import CHEMIN_FC

@@ -18,8 +18,8 @@ from joserfc.jwk import ECKey
 from joserfc.jwk import OctKey
 from joserfc.jwk import RSAKey
 
-from portail_famille.auth.views import CLE_DECONNEXION
-from portail_famille.auth.views import CLE_FLUX
+from portail_famille.auth.deconnexion import CLE_DECONNEXION
+from portail_famille.auth.franceconnect import CLE_FLUX
 from portail_famille.config import Configuration
 from portail_famille.extensions import db
 from portail_famille.models import Compte

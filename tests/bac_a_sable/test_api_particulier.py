@@ -14,19 +14,19 @@ import redis
 import requests
 import time_machine
 
-from portail_famille.bac_a_sable import api_particulier
-from portail_famille.bac_a_sable import franceconnect
+from portail_famille.bac_a_sable import fournisseur_franceconnect
 from portail_famille.bac_a_sable import jeu_de_donnees
 from portail_famille.bac_a_sable import limites
+from portail_famille.bac_a_sable import simulateur_api_particulier
 from portail_famille.bac_a_sable.communs_api import PARIS
-from portail_famille.connecteurs import erreurs
+from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.api_particulier import ClientAPIParticulier
 from portail_famille.connecteurs.api_particulier import DateNaissance
 from portail_famille.connecteurs.api_particulier import IdentiteCivile
 
 BASE = "/bac-a-sable/api-particulier"
-IDENTITE = BASE + api_particulier.ROUTE_IDENTITE
-FRANCE_CONNECT = BASE + api_particulier.ROUTE_FRANCE_CONNECT
+IDENTITE = BASE + simulateur_api_particulier.ROUTE_IDENTITE
+FRANCE_CONNECT = BASE + simulateur_api_particulier.ROUTE_FRANCE_CONNECT
 RECIPIENT = "21690123100011"
 COMPLET = "jeton-bac-a-sable-complet"
 JSON_API = "application/vnd.api+json"
@@ -82,7 +82,7 @@ def codes(reponse) -> list[str]:
 
 def jeton_fc(app, cle="angela", scope=SCOPE_FC, **options) -> str:
     with app.app_context():
-        return franceconnect.emettre_jeton_acces(cle, scope, **options)
+        return fournisseur_franceconnect.emettre_jeton_acces(cle, scope, **options)
 
 
 @pytest.fixture
@@ -577,7 +577,7 @@ def test_france_connect_jeton_expire_apres_60_s(app, client):
 
 
 def test_france_connect_sans_identite_pivot(client, monkeypatch):
-    monkeypatch.setattr(franceconnect, "introspecter", lambda jeton: {
+    monkeypatch.setattr(fournisseur_franceconnect, "introspecter", lambda jeton: {
         "active": True, "scope": SCOPE_FC, "family_name": "DUBOIS", "gender": "female",
         "birthcountry": "99100", "birthplace": "75107",
     })
@@ -622,7 +622,8 @@ def test_france_connect_cache_et_limites_par_ip(app, client, mercredi):
 
 def test_france_connect_limite_horaire_par_ip(app, client, mercredi, monkeypatch):
     # The hourly window with a small limit: 600 real calls would only slow the suite down.
-    monkeypatch.setattr(api_particulier, "LIMITES_FRANCECONNECT_PAR_IP", ((30, 60), (3, 3600)))
+    monkeypatch.setattr(simulateur_api_particulier, "LIMITES_FRANCECONNECT_PAR_IP",
+                        ((30, 60), (3, 3600)))
     statuts = [appeler_fc(client, jeton_fc(app)).status_code for _ in range(4)]
     mercredi.shift(60)
     refus = appeler_fc(client, jeton_fc(app))
@@ -729,9 +730,9 @@ def test_connecteur_chaque_famille_conjoint_et_inconnu(serveur):
         assert len(reponse.allocataires) == 1 + (dossier.conjoint is not None)
         uuid.UUID(reponse.request_id)
         assert reponse.depuis_cache is False
-    with pytest.raises(erreurs.DossierAbsent) as conjoint:
+    with pytest.raises(exceptions.DossierAbsent) as conjoint:
         client.quotient_familial_identite(identite_civile(jeu_de_donnees.THOMAS))
-    with pytest.raises(erreurs.IdentiteIntrouvable) as inconnu:
+    with pytest.raises(exceptions.IdentiteIntrouvable) as inconnu:
         client.quotient_familial_identite(identite_civile(ANGELA, nom_naissance="DUPONT"))
 
     assert (conjoint.value.status, conjoint.value.code) == (404, "10003")
@@ -764,14 +765,14 @@ def test_connecteur_options_de_commune_etranger_cache_et_410(serveur):
 
 
 DECLENCHEURS_ET_EXCEPTIONS = [
-    ("SANSDOSSIER", erreurs.DossierAbsent, "23003"),
-    ("INTROUVABLE", erreurs.IdentiteIntrouvable, "00355"),
-    ("ILLISIBLE", erreurs.IdentiteIntrouvable, "00366"),
-    ("ENCOURS", erreurs.RequeteEnCours, "00015"),
-    ("SATURE", erreurs.QuotaDepasse, "00429"),
-    ("PANNE", erreurs.FournisseurEnErreur, "35999"),
-    ("MAINTENANCE", erreurs.APIEnMaintenance, "35020"),
-    ("DELAI", erreurs.DelaiDepasse, "35002"),
+    ("SANSDOSSIER", exceptions.DossierAbsent, "23003"),
+    ("INTROUVABLE", exceptions.IdentiteIntrouvable, "00355"),
+    ("ILLISIBLE", exceptions.IdentiteIntrouvable, "00366"),
+    ("ENCOURS", exceptions.RequeteEnCours, "00015"),
+    ("SATURE", exceptions.QuotaDepasse, "00429"),
+    ("PANNE", exceptions.FournisseurEnErreur, "35999"),
+    ("MAINTENANCE", exceptions.APIEnMaintenance, "35020"),
+    ("DELAI", exceptions.DelaiDepasse, "35002"),
 ]
 
 
@@ -795,14 +796,14 @@ def test_connecteur_409_en_vol(serveur):
     premier = {}
 
     def lancer():
-        with pytest.raises(erreurs.DelaiDepasse) as erreur:
+        with pytest.raises(exceptions.DelaiDepasse) as erreur:
             connecteur(app).quotient_familial_identite(identite)
         premier["erreur"] = erreur.value
 
     fil = threading.Thread(target=lancer)
     fil.start()
     time.sleep(0.3)
-    with pytest.raises(erreurs.RequeteEnCours) as en_cours:
+    with pytest.raises(exceptions.RequeteEnCours) as en_cours:
         connecteur(app).quotient_familial_identite(identite)
     fil.join()
 
@@ -815,7 +816,7 @@ def test_connecteur_france_connect(serveur):
     client = connecteur(app)
 
     reponse = client.quotient_familial_france_connect(jeton_fc(app, "sophie"))
-    with pytest.raises(erreurs.AuthentificationRefusee) as expire:
+    with pytest.raises(exceptions.AuthentificationRefusee) as expire:
         client.quotient_familial_france_connect(jeton_fc(app, emis_le=time.time() - 61))
 
     assert reponse.quotient.valeur == 640

@@ -18,10 +18,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 from joserfc.jwk import OctKey
 
-from portail_famille.bac_a_sable import api_particulier
 from portail_famille.bac_a_sable import cles
-from portail_famille.bac_a_sable import franceconnect
+from portail_famille.bac_a_sable import fournisseur_franceconnect
 from portail_famille.bac_a_sable import jeu_de_donnees
+from portail_famille.bac_a_sable import simulateur_api_particulier
 
 from . import CHEMIN_FC
 from . import Formulaire
@@ -161,7 +161,7 @@ def test_sb4_cle_creee_une_fois_sous_instance_et_partagee(fabrique, client, app)
 
 def test_sb7_rotation_nouveau_kid_et_l_ancienne_cle_ne_signe_plus(app, client):
     anciennes = cles_publiees(client)
-    nouveau = franceconnect.tourner_cle(app)
+    nouveau = fournisseur_franceconnect.tourner_cle(app)
     assert nouveau != anciennes.keys[0].kid
     (publiee,) = client.get(f"{CHEMIN_FC}/jwks").json["keys"]
     assert publiee["kid"] == nouveau and "d" not in publiee
@@ -527,7 +527,8 @@ def test_foyer_invente_ne_a_l_etranger_connu_de_la_caf_simulee(app, client):
     scope = "openid identite_pivot cnaf_quotient_familial"
     jeton = connecter(client, app, "ines", scope=scope)["access_token"]
     recipient = app.extensions["portail"].api_particulier_recipient
-    caf = client.get(f"/bac-a-sable/api-particulier{api_particulier.ROUTE_FRANCE_CONNECT}",
+    route = simulateur_api_particulier.ROUTE_FRANCE_CONNECT
+    caf = client.get(f"/bac-a-sable/api-particulier{route}",
                      query_string={"recipient": recipient},
                      headers={"Authorization": f"Bearer {jeton}"})
     assert caf.status_code == 200, caf.text
@@ -587,23 +588,24 @@ def test_sb14_introspection_inactif_si_inconnu_ou_expire(app, client, horloge):
 def test_sb14_introspecter_en_processus_comme_en_http(app, client):
     jeton = connecter(client, app, "ermengardi")["access_token"]
     with app.app_context():
-        interne = franceconnect.introspecter(jeton)
-        assert franceconnect.introspecter("inconnu") == {"active": False}
+        interne = fournisseur_franceconnect.introspecter(jeton)
+        assert fournisseur_franceconnect.introspecter("inconnu") == {"active": False}
     assert interne == introspection_http(client, app, jeton).json
     assert interne["birthplace"] == "" and "preferred_username" not in interne
 
 
 def test_sb14_emettre_jeton_acces_pour_les_tests_des_simulateurs(app, client):
     with app.app_context():
-        actif = franceconnect.emettre_jeton_acces("claire", "openid cnaf_quotient_familial")
-        vieux = franceconnect.emettre_jeton_acces(
+        actif = fournisseur_franceconnect.emettre_jeton_acces(
+            "claire", "openid cnaf_quotient_familial")
+        vieux = fournisseur_franceconnect.emettre_jeton_acces(
             "claire", "openid", emis_le=datetime.now(UTC).timestamp() - 61)
-        etat = franceconnect.introspecter(actif)
-        assert franceconnect.introspecter(vieux) == {"active": False}
+        etat = fournisseur_franceconnect.introspecter(actif)
+        assert fournisseur_franceconnect.introspecter(vieux) == {"active": False}
         with pytest.raises(KeyError):
-            franceconnect.emettre_jeton_acces("personne-inconnue", "openid")
+            fournisseur_franceconnect.emettre_jeton_acces("personne-inconnue", "openid")
         with pytest.raises(ValueError):
-            franceconnect.emettre_jeton_acces("claire", "openid address")
+            fournisseur_franceconnect.emettre_jeton_acces("claire", "openid address")
     assert etat["active"] is True and etat["scope"] == "openid cnaf_quotient_familial"
     assert etat["family_name"] == "FAURE" and etat["preferred_username"] == "ROUSSEAU"
     # Visible to other connections (another worker): it was committed.
@@ -648,7 +650,7 @@ def test_sb15_id_token_expire_accepte(app, client, horloge):
 
 def test_sb15_id_token_d_avant_une_rotation_accepte(app, client):
     id_token = connecter(client, app)["id_token"]
-    franceconnect.tourner_cle(app)
+    fournisseur_franceconnect.tourner_cle(app)
     assert fin_de_session(client, app, id_token).status_code == 303
 
 

@@ -19,8 +19,8 @@ from flask import Flask
 from flask import request
 from flask import request_started
 
-from portail_famille.auth.views import ECHECS
-from portail_famille.bac_a_sable import franceconnect
+from portail_famille.auth.franceconnect import ECHECS
+from portail_famille.bac_a_sable import fournisseur_franceconnect
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import QuotientFamilial
@@ -127,7 +127,7 @@ def test_rotation_de_cle_absorbee_par_un_seul_rechargement_du_jwks(portail):
     try:
         assert se_connecter(requests.Session(), portail).url.endswith("/espace-famille/")
         assert len(appels_jwks) == 1
-        franceconnect.tourner_cle(portail)
+        fournisseur_franceconnect.tourner_cle(portail)
         assert se_connecter(requests.Session(), portail).url.endswith("/espace-famille/")
         assert len(appels_jwks) == 2
         assert se_connecter(requests.Session(), portail).url.endswith("/espace-famille/")

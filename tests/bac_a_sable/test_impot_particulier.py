@@ -14,14 +14,14 @@ import pytest
 import requests
 import time_machine
 
-from portail_famille.bac_a_sable import franceconnect
-from portail_famille.bac_a_sable import impot_particulier
+from portail_famille.bac_a_sable import fournisseur_franceconnect
+from portail_famille.bac_a_sable import simulateur_impot_particulier
 from portail_famille.bac_a_sable.communs_api import PARIS
-from portail_famille.connecteurs import erreurs
+from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.impot_particulier import ClientImpotParticulier
 
 TOKEN = "/bac-a-sable/impot-particulier/token"
-API = "/bac-a-sable/impot-particulier" + impot_particulier.BASE
+API = "/bac-a-sable/impot-particulier" + simulateur_impot_particulier.BASE
 CLIENT_ID = "portail-famille-dgfip"
 SECRET = "secret-dgfip-bac-a-sable"
 TYPE_SITUATION = "application/prs.dgfip.part.situations.ir.assiettes.v1+json"
@@ -68,7 +68,7 @@ def situation(spi, annrev=N_1) -> str:
 
 def jeton_fc(app, cle="jean-baptiste", scope=SCOPES_QF, **options) -> str:
     with app.app_context():
-        return franceconnect.emettre_jeton_acces(cle, scope, **options)
+        return fournisseur_franceconnect.emettre_jeton_acces(cle, scope, **options)
 
 
 @pytest.fixture
@@ -404,7 +404,7 @@ def test_france_connect_foyer_du_declarant_1_ou_2(app, client, mercredi, cle, sp
 
 
 def test_france_connect_identite_sans_casse_premier_prenom(client, mercredi, monkeypatch):
-    monkeypatch.setattr(franceconnect, "introspecter", lambda jeton_franceconnect: {
+    monkeypatch.setattr(fournisseur_franceconnect, "introspecter", lambda jeton_franceconnect: {
         "active": True, "scope": SCOPES_QF, "family_name": "leroy",
         "given_name": "jean-baptiste autre", "birthdate": "1984-01-09", "gender": "male",
         "birthplace": "22278", "birthcountry": "99100",
@@ -450,7 +450,7 @@ def test_connecteur_numero_fiscal_jeton_en_cache_et_repli(serveur):
     annee = date.today().year
 
     leroy = client.situation_numero_fiscal(SPI_LEROY, annee - 1)
-    with pytest.raises(erreurs.SituationIntrouvable) as n_1:
+    with pytest.raises(exceptions.SituationIntrouvable) as n_1:
         client.situation_numero_fiscal(SPI_SOPHIE, annee - 1)
     sophie = client.situation_numero_fiscal(SPI_SOPHIE, annee - 2)
     derniere = client.derniere_situation_numero_fiscal(SPI_SOPHIE)
@@ -474,7 +474,7 @@ def test_connecteur_france_connect(serveur):
     client.preparer_jeton()
 
     situation_fc = client.situation_france_connect(jeton_fc(app, "angela"), date.today().year - 1)
-    with pytest.raises(erreurs.SituationIntrouvable) as expire:
+    with pytest.raises(exceptions.SituationIntrouvable) as expire:
         client.situation_france_connect(jeton_fc(app, emis_le=time.time() - 61),
                                         date.today().year - 1)
 
@@ -489,16 +489,16 @@ def test_connecteur_declencheurs(serveur):
     annee = date.today().year - 1
 
     # 429 last: the connector then pauses every call of this client id (E5).
-    for suffixe, exception in [("204", erreurs.SituationIntrouvable),
-                               ("403", erreurs.SituationIntrouvable),
-                               ("404", erreurs.SituationIntrouvable),
-                               ("410", erreurs.SituationIntrouvable),
-                               ("500", erreurs.ServiceIndisponible),
-                               ("503", erreurs.ServiceIndisponible),
-                               ("429", erreurs.ServiceIndisponible)]:
+    for suffixe, exception in [("204", exceptions.SituationIntrouvable),
+                               ("403", exceptions.SituationIntrouvable),
+                               ("404", exceptions.SituationIntrouvable),
+                               ("410", exceptions.SituationIntrouvable),
+                               ("500", exceptions.ServiceIndisponible),
+                               ("503", exceptions.ServiceIndisponible),
+                               ("429", exceptions.ServiceIndisponible)]:
         with pytest.raises(exception) as erreur:
             client.situation_numero_fiscal("9900000000" + suffixe, annee)
         assert erreur.value.status == int(suffixe)
     assert erreur.value.reessayer_apres == 2
-    with pytest.raises(erreurs.APIInjoignable):
+    with pytest.raises(exceptions.APIInjoignable):
         connecteur(app, timeout=(5, 0.2)).situation_numero_fiscal("9900000000999", annee)

@@ -23,7 +23,7 @@ def modules_importes(fichier: Path) -> set[str]:
 
 def test_connecteurs_n_importent_que_stdlib_requests_et_eux_memes():
     fichiers = sorted(DOSSIER.glob("*.py"))
-    assert {f.name for f in fichiers} >= {"transport.py", "limiteur.py", "erreurs.py"}
+    assert {f.name for f in fichiers} >= {"transport.py", "limiteur.py", "exceptions.py"}
     for fichier in fichiers:
         for module in modules_importes(fichier):
             interne = module.startswith(("portail_famille.connecteurs.", "."))

@@ -7,7 +7,7 @@ import traceback
 import requests
 import responses
 
-from portail_famille.connecteurs import erreurs
+from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.transport import Requete
 
 from . import ANNREV
@@ -91,7 +91,7 @@ def parcours_complet():
         for essai in essais:
             try:
                 essai()
-            except (erreurs.ErreurAPI, erreurs.NumeroFiscalInvalide) as exc:
+            except (exceptions.ErreurAPI, exceptions.NumeroFiscalInvalide) as exc:
                 leves.append(exc)
         # Every call above went out: the logs below cover successes and failures alike.
         assert len(stub.calls) == 12

@@ -7,7 +7,7 @@ import pytest
 import responses
 import time_machine
 
-from portail_famille.connecteurs import erreurs
+from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.api_particulier import ClientAPIParticulier
 from portail_famille.connecteurs.limiteur import LimiteurLocal
 
@@ -116,7 +116,7 @@ def test_jamais_moins_d_une_seconde(stub, entetes):
 def test_recul_exponentiel_et_tentatives_bornees(stub):
     horloge = HorlogeFactice()
     instants = sequence(stub, horloge, (502, {}, corps_erreur("35999")))
-    with pytest.raises(erreurs.FournisseurEnErreur):
+    with pytest.raises(exceptions.FournisseurEnErreur):
         client_ap(horloge, tentatives=4).quotient_familial_identite(identite())
     assert len(instants) == 4
     ecarts = [b - a for a, b in itertools.pairwise(instants)]
@@ -136,7 +136,7 @@ def test_reprise_puis_succes(stub, status):
 def test_aucune_reprise_sur_4xx_ni_500(stub, status):
     horloge = HorlogeFactice()
     instants = sequence(stub, horloge, (status, {"Retry-After": "1"}, ""), SUCCES)
-    with pytest.raises(erreurs.ErreurAPI):
+    with pytest.raises(exceptions.ErreurAPI):
         client_ap(horloge).quotient_familial_identite(identite())
     assert len(instants) == 1
     assert horloge.attentes == []
@@ -145,7 +145,7 @@ def test_aucune_reprise_sur_4xx_ni_500(stub, status):
 def test_attente_au_dela_de_la_patience_abandonne_aussitot(stub):
     horloge = HorlogeFactice()
     instants = sequence(stub, horloge, (429, {"Retry-After": "30"}, corps_erreur("00429")), SUCCES)
-    with pytest.raises(erreurs.QuotaDepasse) as exc:
+    with pytest.raises(exceptions.QuotaDepasse) as exc:
         client_ap(horloge, patience=10).quotient_familial_identite(identite())
     assert len(instants) == 1
     assert exc.value.reessayer_apres == 30
@@ -157,10 +157,10 @@ def test_e5_apres_un_429_la_pause_vaut_pour_tous_les_appelants(stub):
     instants = sequence(stub, horloge, (429, {"Retry-After": "30"}, corps_erreur("00429")), SUCCES)
     premier = client_ap(horloge, limiteur=limiteur)
     autre_travailleur = client_ap(horloge, limiteur=limiteur)
-    with pytest.raises(erreurs.QuotaDepasse):
+    with pytest.raises(exceptions.QuotaDepasse):
         premier.quotient_familial_identite(identite())
     # The pause outlasts this caller's patience: it fails at once, without calling the API.
-    with pytest.raises(erreurs.QuotaDepasse) as exc:
+    with pytest.raises(exceptions.QuotaDepasse) as exc:
         autre_travailleur.quotient_familial_identite(identite(nom_naissance="MARCHAL"))
     assert exc.value.cause == "limiteur"
     assert exc.value.status is None
@@ -183,7 +183,7 @@ def test_e6_409_attend_puis_relit_une_seule_fois(stub):
 def test_e6_409_persistant(stub):
     horloge = HorlogeFactice()
     instants = sequence(stub, horloge, (409, {}, corps_erreur("00015")))
-    with pytest.raises(erreurs.RequeteEnCours):
+    with pytest.raises(exceptions.RequeteEnCours):
         client_ap(horloge).quotient_familial_identite(identite())
     assert len(instants) == 2
 
@@ -191,6 +191,6 @@ def test_e6_409_persistant(stub):
 def test_une_seule_tentative(stub):
     horloge = HorlogeFactice()
     instants = sequence(stub, horloge, (504, {}, corps_erreur("35002")))
-    with pytest.raises(erreurs.DelaiDepasse):
+    with pytest.raises(exceptions.DelaiDepasse):
         client_ap(horloge, tentatives=1).quotient_familial_identite(identite())
     assert len(instants) == 1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from portail_famille.domaine.chargement import charger_fichier
+from portail_famille.domaine.chargement import charger_grille
 from portail_famille.domaine.grille import BaremeLineaire
 from portail_famille.domaine.grille import BaremeTauxEffort
 from portail_famille.domaine.grille import BaremeTranches
@@ -19,8 +21,6 @@ from portail_famille.domaine.grille import PeriodeIntrouvable
 from portail_famille.domaine.grille import Point
 from portail_famille.domaine.grille import ReductionFratrie
 from portail_famille.domaine.grille import Tranche
-from portail_famille.domaine.grille import charger_fichier
-from portail_famille.domaine.grille import charger_grille
 
 GRILLES = Path(__file__).parent / "grilles"
 EXEMPLE = (GRILLES / "exemple.yaml").read_text(encoding="utf-8")

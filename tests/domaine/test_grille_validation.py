@@ -6,9 +6,9 @@ from textwrap import indent
 
 import pytest
 
+from portail_famille.domaine.chargement import charger_fichier
+from portail_famille.domaine.chargement import charger_grille
 from portail_famille.domaine.grille import GrilleInvalide
-from portail_famille.domaine.grille import charger_fichier
-from portail_famille.domaine.grille import charger_grille
 
 GRILLES = Path(__file__).parent / "grilles"
 EXEMPLE = (GRILLES / "exemple.yaml").read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from portail_famille.domaine.chargement import charger_grille
 from portail_famille.domaine.grille import Grille
 from portail_famille.domaine.grille import GrilleInvalide
-from portail_famille.domaine.grille import charger_grille
 from portail_famille.domaine.tarification import calculer_tarif
 
 EXEMPLE = (Path(__file__).parent / "grilles" / "exemple.yaml").read_text(encoding="utf-8")

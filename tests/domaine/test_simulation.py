@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from portail_famille.domaine.chargement import charger_fichier
 from portail_famille.domaine.grille import BaremeLineaire
 from portail_famille.domaine.grille import BaremeTauxEffort
 from portail_famille.domaine.grille import BaremeTranches
 from portail_famille.domaine.grille import PeriodeIntrouvable
 from portail_famille.domaine.grille import Point
 from portail_famille.domaine.grille import Tranche
-from portail_famille.domaine.grille import charger_fichier
 from portail_famille.domaine.quotient import quotient_municipal
 from portail_famille.domaine.simulation import en_json
 from portail_famille.domaine.simulation import points_de_courbe

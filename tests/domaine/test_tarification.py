@@ -7,9 +7,9 @@ from textwrap import indent
 
 import pytest
 
+from portail_famille.domaine.chargement import charger_fichier
+from portail_famille.domaine.chargement import charger_grille
 from portail_famille.domaine.grille import Periode
-from portail_famille.domaine.grille import charger_fichier
-from portail_famille.domaine.grille import charger_grille
 from portail_famille.domaine.quotient import QuotientIncalculable
 from portail_famille.domaine.quotient import quotient_municipal
 from portail_famille.domaine.tarification import ServiceIntrouvable

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from portail_famille import affichage
 from portail_famille.extensions import db
 from portail_famille.models import Famille
+from portail_famille.web import affichage
 
 from .aides_tarifs import inscrire
 from .aides_tarifs import pourquoi

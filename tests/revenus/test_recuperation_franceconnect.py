@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from portail_famille import affichage
 from portail_famille.config import RACINE_PROJET
 from portail_famille.extensions import db
 from portail_famille.models import QuotientFamilial
 from portail_famille.services import tarifs
+from portail_famille.web import affichage
 from tests.auth.faux_fournisseur import ISSUER
 from tests.auth.faux_fournisseur import JETON_ACCES
 from tests.auth.faux_fournisseur import JETON_PASSERELLE

@@ -13,7 +13,7 @@ import responses
 
 from portail_famille.extensions import db
 from portail_famille.models import Compte
-from portail_famille.services import revenus
+from portail_famille.services import recuperation
 from tests.aides import creer_famille
 from tests.auth.faux_fournisseur import JETON_ACCES
 from tests.auth.faux_fournisseur import URL_JETON_DGFIP
@@ -50,11 +50,11 @@ def recuperer(app, sources=("dgfip", "caf"), **options):
     """The source of the QF kept, and the retrieval (its record read while still attached)."""
     with app.app_context():
         compte = db.session.get(Compte, creer_famille(app))
-        recuperation = revenus.recuperer_apres_connexion(
+        resultat = recuperation.recuperer_apres_connexion(
             compte.famille_id, JETON_ACCES, SCOPES_DONNEES, sources, app.extensions["revenus"],
             date.today(), **options)
         db.session.commit()
-        return recuperation.quotient and recuperation.quotient.source, recuperation
+        return resultat.quotient and resultat.quotient.source, resultat
 
 
 def test_les_deux_sources_sont_interrogees_en_meme_temps(fabrique, mock):
@@ -64,10 +64,10 @@ def test_les_deux_sources_sont_interrogees_en_meme_temps(fabrique, mock):
     mock.add_callback(responses.GET, ROUTE_CAF, callback=lambda r: (ensemble.wait(), caf(r))[1])
     mock.add_callback(responses.GET, ROUTE_DGFIP,
                       callback=lambda r: (ensemble.wait(), dgfip(r))[1])
-    source, recuperation = recuperer(fabrique(**REGLAGES_DONNEES))
-    assert (source, recuperation.echecs) == ("dgfip", [])
+    source, resultat = recuperer(fabrique(**REGLAGES_DONNEES))
+    assert (source, resultat.echecs) == ("dgfip", [])
     # The CAF also answered: its children are offered, but only the preferred QF is kept.
-    assert [enfant.prenoms for enfant in recuperation.enfants] == ["BASTIEN"]
+    assert [enfant.prenoms for enfant in resultat.enfants] == ["BASTIEN"]
 
 
 def test_une_source_trop_lente_n_epuise_pas_le_jeton(fabrique, mock):
@@ -76,12 +76,12 @@ def test_une_source_trop_lente_n_epuise_pas_le_jeton(fabrique, mock):
     mock.add_callback(responses.GET, ROUTE_DGFIP,
                       callback=lambda r: (libere.wait(5), dgfip(r))[1])
     try:
-        source, recuperation = recuperer(fabrique(**REGLAGES_DONNEES), budget=0.2)
+        source, resultat = recuperer(fabrique(**REGLAGES_DONNEES), budget=0.2)
     finally:
         libere.set()
     assert source == "caf"
-    assert [echec.classe for echec in recuperation.echecs] == ["delai"]
-    assert "trop de temps" in recuperation.echecs[0].message
+    assert [echec.classe for echec in resultat.echecs] == ["delai"]
+    assert "trop de temps" in resultat.echecs[0].message
 
 
 def test_une_source_sans_reglages_est_un_echec_technique_pas_une_erreur_500(fabrique, mock,
@@ -89,9 +89,9 @@ def test_une_source_sans_reglages_est_un_echec_technique_pas_une_erreur_500(fabr
     # The boot check refuses this when serving; a grid edited later could still enable it.
     mock.add_callback(responses.GET, ROUTE_DGFIP, callback=dgfip)
     app = fabrique(**{**REGLAGES_DONNEES, "api_particulier_recipient": ""})
-    source, recuperation = recuperer(app, sources=("caf", "dgfip"))
+    source, resultat = recuperer(app, sources=("caf", "dgfip"))
     assert source == "dgfip"
-    assert [echec.classe for echec in recuperation.echecs] == ["technique"]
+    assert [echec.classe for echec in resultat.echecs] == ["technique"]
     assert "API_PARTICULIER_RECIPIENT" in caplog.text
 
 
@@ -101,14 +101,14 @@ def test_jeton_du_portail_refuse_signale_a_l_equipe_technique_pas_a_la_famille(f
     mock.add(responses.GET, ROUTE_IDENTITE, status=401, content_type="application/vnd.api+json",
              json={"errors": [{"code": "00101", "title": "Jeton invalide", "detail": "x"}]})
     app = fabrique(**REGLAGES_DONNEES)
-    identite = revenus.IdentiteCivile(nom_naissance="DUBOIS", nom_usage=None, prenoms=("Angela",),
-                                      sexe="F", date_naissance=date(1962, 8, 24),
-                                      code_pays_naissance="99100",
-                                      code_commune_naissance="75107")
+    identite = recuperation.IdentiteCivile(
+        nom_naissance="DUBOIS", nom_usage=None, prenoms=("Angela",), sexe="F",
+        date_naissance=date(1962, 8, 24), code_pays_naissance="99100",
+        code_commune_naissance="75107")
     with app.app_context():
         compte = db.session.get(Compte, creer_famille(app))
-        with pytest.raises(revenus.RecuperationImpossible) as exc:
-            revenus.recuperer_par_identite(compte, identite, app.extensions["revenus"])
+        with pytest.raises(recuperation.RecuperationImpossible) as exc:
+            recuperation.recuperer_par_identite(compte, identite, app.extensions["revenus"])
     assert exc.value.echec.classe == "technique"
     assert "FranceConnect" not in exc.value.echec.message
     assert "réglages du portail à vérifier" in caplog.text

@@ -4,7 +4,6 @@ is kept and shown."""
 from datetime import date
 
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -14,23 +13,20 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from portail_famille.extensions import db
+from portail_famille.familles import bp
+from portail_famille.familles.commun import IDENTIFIANT
+from portail_famille.familles.commun import conflit
 from portail_famille.familles.forms import AnnulationInscriptionForm
 from portail_famille.familles.forms import InscriptionForm
 from portail_famille.familles.forms import ModificationInscriptionForm
-from portail_famille.familles.foyer import IDENTIFIANT
-from portail_famille.familles.foyer import conflit
-from portail_famille.familles.views import bp
 from portail_famille.services import foyers
 from portail_famille.services import inscriptions
-
-
-def _grille():
-    return current_app.extensions["grille"].obtenir().grille
+from portail_famille.web import contexte
 
 
 def _inscription_ou_404(inscription_id: int):
     try:
-        return inscriptions.inscription(current_user.famille_id, inscription_id)
+        return inscriptions.trouver_inscription(current_user.famille_id, inscription_id)
     except foyers.Introuvable:
         abort(404)
 
@@ -42,16 +38,16 @@ def _choix(form) -> inscriptions.Choix:
 @bp.get("/inscriptions", endpoint="inscriptions")
 def liste_inscriptions():
     return render_template("familles/inscriptions.html",
-                           inscriptions=inscriptions.inscriptions(current_user.famille_id),
-                           libelles=inscriptions.libelles_des_services(_grille()),
-                           a_des_enfants=bool(foyers.enfants(current_user.famille_id)))
+                           inscriptions=inscriptions.lister_inscriptions(current_user.famille_id),
+                           libelles=inscriptions.libelles_des_services(contexte.grille()),
+                           a_des_enfants=bool(foyers.lister_enfants(current_user.famille_id)))
 
 
 @bp.route("/inscriptions/nouvelle", methods=["GET", "POST"])
 def inscription_nouvelle():
-    grille, aujourd_hui = _grille(), date.today()
+    grille, aujourd_hui = contexte.grille(), date.today()
     periodes = inscriptions.periodes_ouvertes(grille, aujourd_hui)
-    enfants = foyers.enfants(current_user.famille_id)
+    enfants = foyers.lister_enfants(current_user.famille_id)
     form = InscriptionForm(data={
         "enfants": [e.id for e in enfants if str(e.id) == request.args.get("enfant")],
         "service": request.args.get("service"),
@@ -86,7 +82,7 @@ def inscription_nouvelle():
 @bp.route(f"/inscriptions/<{IDENTIFIANT}:inscription_id>", methods=["GET", "POST"])
 def inscription(inscription_id: int):
     inscrite = _inscription_ou_404(inscription_id)
-    grille, aujourd_hui = _grille(), date.today()
+    grille, aujourd_hui = contexte.grille(), date.today()
     periode = inscriptions.periode_ouverte(grille, inscrite.periode_debut, aujourd_hui)
     form = ModificationInscriptionForm(data={"jours": inscrite.liste_jours,
                                              "date_debut": inscrite.date_debut,

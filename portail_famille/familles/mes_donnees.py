@@ -13,8 +13,8 @@ from flask import url_for
 from flask_login import current_user
 
 from portail_famille.extensions import db
+from portail_famille.familles import bp
 from portail_famille.familles.forms import DemandeSuppressionForm
-from portail_famille.familles.views import bp
 from portail_famille.services import donnees
 
 
@@ -23,8 +23,8 @@ def _page(form: DemandeSuppressionForm, statut: int = 200):
     export = donnees.exporter(famille_id, datetime.now(UTC))
     return render_template(
         "familles/donnees.html", resume=donnees.resumer(export), form=form,
-        consultations=donnees.consultations(famille_id),
-        demande=donnees.demande_en_cours(famille_id)), statut
+        consultations=donnees.lister_consultations(famille_id),
+        demande=donnees.trouver_demande_en_cours(famille_id)), statut
 
 
 @bp.get("/donnees", endpoint="donnees")
@@ -47,7 +47,7 @@ def donnees_json():
 def donnees_suppression():
     form = DemandeSuppressionForm()
     # A request already pending (a second tap, another adult) is the one the town hall has.
-    if donnees.demande_en_cours(current_user.famille_id) is None:
+    if donnees.trouver_demande_en_cours(current_user.famille_id) is None:
         if not form.validate_on_submit():
             return _page(form, 422)
         donnees.demander_suppression(current_user.famille_id, current_user,

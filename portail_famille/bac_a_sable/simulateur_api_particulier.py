@@ -22,7 +22,7 @@ from flask import g
 from flask import request
 
 from portail_famille.bac_a_sable import communs_api
-from portail_famille.bac_a_sable import franceconnect
+from portail_famille.bac_a_sable import fournisseur_franceconnect
 from portail_famille.bac_a_sable import jeu_de_donnees
 from portail_famille.bac_a_sable import limites
 from portail_famille.bac_a_sable.communs_api import Refus
@@ -310,7 +310,7 @@ def _introspecter(jeton: str | None) -> tuple[IdentiteDemandee, frozenset[str]]:
     """§7 and §12: the family's identity and the granted data scopes, from its FC token."""
     if not communs_api.jeton_franceconnect_bien_forme(jeton):
         raise _refus(401, _erreur("50001"))
-    introspection = franceconnect.introspecter(jeton)
+    introspection = fournisseur_franceconnect.introspecter(jeton)
     if not introspection.get("active"):
         raise _refus(401, _erreur("50002"))
     identite = communs_api.identite_franceconnect(introspection)

@@ -1,4 +1,4 @@
-"""French formatting for templates: amounts as `3,62 €`, dates as `1 septembre 2026`."""
+"""French formatting: amounts as `3,62 €`, dates as `1 septembre 2026`, for pages and messages."""
 
 import re
 from datetime import date
@@ -62,18 +62,12 @@ def date_longue(valeur: date | datetime | None) -> str:
     return f"{jour} {MOIS[valeur.month - 1]} {valeur.year}"
 
 
+def heure(valeur: datetime) -> str:
+    """A time of day in Paris time, the French way: « 14 h 32 »."""
+    local = valeur.astimezone(PARIS)
+    return f"{local.hour} h {local:%M}"
+
+
 def date_courte(valeur: date | None) -> str:
     """`2026-09-01` → `01/09/2026`."""
     return "—" if valeur is None else f"{valeur:%d/%m/%Y}"
-
-
-def init_app(app) -> None:
-    """Register the filters."""
-    app.add_template_filter(euros)
-    app.add_template_filter(nombre)
-    app.add_template_filter(date_longue)
-    app.add_template_filter(date_courte)
-    app.add_template_filter(decimal_court)
-    app.add_template_filter(nombres_fr)
-    app.jinja_env.globals["JOURS"] = JOURS
-    app.jinja_env.globals["MOIS"] = MOIS

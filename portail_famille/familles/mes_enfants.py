@@ -13,25 +13,24 @@ from flask import url_for
 from flask_login import current_user
 
 from portail_famille.extensions import db
+from portail_famille.familles import bp
+from portail_famille.familles.commun import IDENTIFIANT
+from portail_famille.familles.commun import conflit
 from portail_famille.familles.forms import EnfantForm
 from portail_famille.familles.forms import ModificationEnfantForm
-from portail_famille.familles.foyer import IDENTIFIANT
-from portail_famille.familles.foyer import conflit
-from portail_famille.familles.foyer import oublier_proposition
-from portail_famille.familles.foyer import propositions
-from portail_famille.familles.views import bp
 from portail_famille.services import foyers
+from portail_famille.web import propositions
 
 
 def _enfant_ou_404(enfant_id: int):
     try:
-        return foyers.enfant(current_user.famille_id, enfant_id)
+        return foyers.trouver_enfant(current_user.famille_id, enfant_id)
     except foyers.Introuvable:
         abort(404)
 
 
 def _propositions() -> list[foyers.PropositionEnfant]:
-    return foyers.propositions_enfants(propositions().get("enfants") or [],
+    return foyers.propositions_enfants(propositions.propositions().get("enfants") or [],
                                        current_user.famille_id)
 
 
@@ -51,7 +50,7 @@ def _fiche(form: EnfantForm) -> foyers.FicheEnfant:
 @bp.get("/enfants")
 def enfants():
     return render_template("familles/enfants.html",
-                           enfants=foyers.enfants(current_user.famille_id),
+                           enfants=foyers.lister_enfants(current_user.famille_id),
                            propositions=_propositions())
 
 
@@ -75,7 +74,7 @@ def enfant_caf(cle: str):
     if form.validate_on_submit():
         ajoute = foyers.ajouter_enfant(current_user.famille_id, _fiche(form), origine="caf")
         db.session.commit()
-        oublier_proposition(enfant=cle)
+        propositions.oublier(enfant=cle)
         flash(f"{ajoute.prenom} a été ajouté à votre foyer.", "succes")
         return redirect(url_for("familles.enfants"), 303)
     return render_template("familles/enfant.html", form=form, enfant=None,
@@ -85,7 +84,7 @@ def enfant_caf(cle: str):
 @bp.post("/enfants/caf/<cle>/ignorer")
 def enfant_caf_ignorer(cle: str):
     proposition = _proposition_ou_404(cle)
-    oublier_proposition(enfant=cle)
+    propositions.oublier(enfant=cle)
     flash(f"{proposition.prenoms.split(' ')[0]} n’a pas été ajouté : la proposition de la CAF "
           "est écartée.", "info")
     return redirect(url_for("familles.enfants"), 303)

@@ -10,6 +10,8 @@ from dataclasses import asdict
 
 from flask import session
 
+from portail_famille.services import foyers
+
 CLE_ECHECS = "recuperation_echecs"
 CLE_PROPOSITIONS = "propositions_caf"
 
@@ -27,3 +29,22 @@ def retenir(recuperation) -> None:
 def echecs() -> list[dict]:
     """The failures of the last retrieval, shown once."""
     return session.pop(CLE_ECHECS, [])
+
+
+def propositions() -> dict:
+    """The CAF's children and address offered after the last retrieval (never stored as such)."""
+    return session.get(CLE_PROPOSITIONS) or {}
+
+
+def oublier(*, enfant: str | None = None, adresse: bool = False) -> None:
+    """Drop a proposal the family handled (confirmed or dismissed) from the session."""
+    restantes = dict(propositions())
+    if adresse:
+        restantes["adresse"] = None
+    if enfant is not None:
+        restantes["enfants"] = [e for e in restantes.get("enfants") or []
+                              if foyers.cle_de_proposition(e) != enfant]
+    if restantes.get("adresse") or restantes.get("enfants"):
+        session[CLE_PROPOSITIONS] = restantes
+    else:
+        session.pop(CLE_PROPOSITIONS, None)

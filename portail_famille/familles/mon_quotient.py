@@ -8,25 +8,26 @@ sans_quotient price then applies, and the family is told so).
 import contextlib
 from datetime import date
 
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_login import current_user
 
-from portail_famille import affichage
-from portail_famille import recuperations
-from portail_famille.domaine import identifiants
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
-from portail_famille.familles.forms_revenus import PAYS
-from portail_famille.familles.forms_revenus import IdentiteForm
-from portail_famille.familles.forms_revenus import JustificatifForm
-from portail_famille.familles.forms_revenus import NumeroFiscalForm
-from portail_famille.familles.views import bp
-from portail_famille.familles.views import etat_courant
-from portail_famille.services import revenus
+from portail_famille.familles import bp
+from portail_famille.familles.commun import etat_courant
+from portail_famille.familles.forms import PAYS
+from portail_famille.familles.forms import IdentiteForm
+from portail_famille.familles.forms import JustificatifForm
+from portail_famille.familles.forms import NumeroFiscalForm
+from portail_famille.services import justificatifs
+from portail_famille.services import quotients
+from portail_famille.services import recuperation
+from portail_famille.web import affichage
+from portail_famille.web import contexte
+from portail_famille.web import propositions
 
 # Each lookup reaches an outside API: bounded per account (securite.md I6, impot-particulier §6).
 LIMITE_RECHERCHES = "10 per hour"
@@ -36,16 +37,12 @@ def _par_compte() -> str:
     return f"compte:{current_user.get_id()}"
 
 
-def _clients() -> revenus.Clients:
-    return current_app.extensions["revenus"]
-
-
 @bp.get("/quotient")
 def quotient():
     return render_template(
-        "familles/quotient.html", etat=etat_courant(), echecs=recuperations.echecs(),
-        historique=revenus.historique(current_user.famille_id),
-        sources=current_app.extensions["grille"].obtenir().grille.sources,
+        "familles/quotient.html", etat=etat_courant(), echecs=propositions.echecs(),
+        historique=quotients.lister_quotients(current_user.famille_id),
+        sources=contexte.grille().sources,
     )
 
 
@@ -74,9 +71,9 @@ def _texte(valeur: str | None) -> str | None:
     return (valeur or "").strip() or None
 
 
-def _identite_civile(form: IdentiteForm) -> revenus.IdentiteCivile:
+def _identite_civile(form: IdentiteForm) -> recuperation.IdentiteCivile:
     en_france = form.lieu.data == "france"
-    return revenus.IdentiteCivile(
+    return recuperation.IdentiteCivile(
         nom_naissance=form.nom_naissance.data.strip(),
         nom_usage=_texte(form.nom_usage.data),
         prenoms=tuple(filter(None, map(_texte, (form.prenom_1.data, form.prenom_2.data,
@@ -95,15 +92,15 @@ def _rechercher(form, gabarit: str, rechercher, provenance: str):
     echec = None
     if form.validate_on_submit():
         try:
-            recuperation = rechercher()
-        except revenus.RecuperationImpossible as exc:
+            recuperee = rechercher()
+        except recuperation.RecuperationImpossible as exc:
             db.session.commit()  # keeps the audit event of a refused numéro fiscal binding
             echec = exc.echec
         else:
             db.session.commit()
-            recuperations.retenir(recuperation)
+            propositions.retenir(recuperee)
             flash(f"Votre quotient familial a été obtenu {provenance} : "
-                  f"{affichage.euros(recuperation.quotient.valeur)}.", "succes")
+                  f"{affichage.euros(recuperee.quotient.valeur)}.", "succes")
             return redirect(url_for("familles.quotient"), 303)
     return render_template(gabarit, form=form, echec=echec), 422 if form.errors or echec else 200
 
@@ -114,8 +111,8 @@ def quotient_identite():
     form = IdentiteForm(data=_identite_depuis_compte())
     return _rechercher(
         form, "familles/quotient_identite.html",
-        lambda: revenus.recuperer_par_identite(current_user, _identite_civile(form),
-                                               _clients()),
+        lambda: recuperation.recuperer_par_identite(current_user, _identite_civile(form),
+                                                    contexte.clients()),
         "auprès de la CAF ou de la MSA")
 
 
@@ -125,9 +122,8 @@ def quotient_numero_fiscal():
     form = NumeroFiscalForm()
     return _rechercher(
         form, "familles/quotient_numero_fiscal.html",
-        lambda: revenus.recuperer_par_numero_fiscal(
-            current_user, identifiants.normaliser_numero_fiscal(form.numero.data), _clients(),
-            date.today()),
+        lambda: recuperation.recuperer_par_numero_fiscal(
+            current_user, form.numero_normalise(), contexte.clients(), date.today()),
         "auprès des impôts")
 
 
@@ -135,12 +131,12 @@ def quotient_numero_fiscal():
 @limiter.limit(LIMITE_RECHERCHES, key_func=_par_compte, methods=["POST"])
 def quotient_justificatif():
     form = JustificatifForm()
-    taille_max = current_app.extensions["portail"].justificatif_taille_max
+    taille_max = contexte.config().justificatif_taille_max
     if form.validate_on_submit():
         try:
-            revenus.deposer_justificatif(current_user.famille_id, form.nature.data,
+            justificatifs.deposer_justificatif(current_user.famille_id, form.nature.data,
                                          form.fichier.data.read(taille_max + 1), taille_max)
-        except revenus.JustificatifRefuse as exc:
+        except justificatifs.JustificatifRefuse as exc:
             form.fichier.errors.append(str(exc))
         else:
             db.session.commit()
@@ -153,7 +149,7 @@ def quotient_justificatif():
 
 @bp.post("/quotient/refus")
 def quotient_refus():
-    revenus.refuser(current_user.famille)
+    quotients.refuser(current_user.famille)
     db.session.commit()
     flash("C’est noté : le tarif sans quotient familial fixé par la commune s’applique "
           "désormais à chaque service. Vous pouvez changer d’avis à tout moment sur cette page.",

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 
 from portail_famille.bac_a_sable import communs_api
-from portail_famille.bac_a_sable import franceconnect
+from portail_famille.bac_a_sable import fournisseur_franceconnect
 from portail_famille.bac_a_sable import jeu_de_donnees
 from portail_famille.bac_a_sable import limites
 from portail_famille.bac_a_sable.communs_api import Refus
@@ -222,7 +222,7 @@ def _foyer_franceconnect() -> tuple[jeu_de_donnees.FoyerFiscal, frozenset[str]]:
     if not jeton_fc:
         raise _refus(400, "en-tête X-FranceConnect-OAuth absent")
     if communs_api.jeton_franceconnect_bien_forme(jeton_fc):
-        introspection = franceconnect.introspecter(jeton_fc)
+        introspection = fournisseur_franceconnect.introspecter(jeton_fc)
     else:
         introspection = {"active": False}
     scopes = communs_api.scopes(introspection)

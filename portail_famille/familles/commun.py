@@ -1,0 +1,48 @@
+"""What the family pages share: the QF in force, the 409 page of a form loaded before someone
+else's change (securite.md R1), and the wording of the sans_quotient price."""
+
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portail_famille.extensions import db
+from portail_famille.familles import bp
+from portail_famille.services import quotients
+from portail_famille.services import tarifs_famille
+from portail_famille.web import contexte
+from portail_famille.web.pages_erreur import page_erreur
+
+# An id in a URL: beyond an INTEGER column's range it is a 404 before any query (PostgreSQL
+# would refuse the query itself).
+IDENTIFIANT = "int(max=2147483647)"
+MESSAGE_CONFLIT = ("Ces informations ont été modifiées entre-temps, par un autre adulte du foyer "
+                   "ou par la mairie. Rien n’a été enregistré : rouvrez la page pour voir leur "
+                   "version actuelle, puis recommencez.")
+
+
+def etat_courant() -> quotients.EtatQuotient:
+    """The QF that prices the signed-in family's services now, or why there is none."""
+    grille = contexte.grille()
+    return quotients.etat_quotient(current_user.famille, grille.sources, grille.validite_mois,
+                                   datetime.now(UTC))
+
+
+def conflit():
+    """The 409 page: the form was loaded before another change; nothing was written."""
+    db.session.rollback()
+    return page_erreur(409, MESSAGE_CONFLIT)
+
+
+@bp.errorhandler(StaleDataError)
+def modification_concurrente(erreur):
+    return conflit()
+
+
+@bp.context_processor
+def regle_sans_quotient():
+    # Every page that says which price applies without a QF words it from the grid in force.
+    return {"sans_quotient_le_plus_eleve": tarifs_famille.sans_quotient_le_plus_eleve(
+        contexte.grille(), date.today())}

@@ -1,0 +1,59 @@
+"""Which QF prices a household's services: its records, their validity, the family's refusal."""
+
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from portail_famille.domaine import quotient as quotient_domaine
+from portail_famille.extensions import db
+from portail_famille.models import Famille
+from portail_famille.models import Justificatif
+from portail_famille.models import QuotientFamilial
+from portail_famille.models import maintenant
+from portail_famille.services import audit
+
+
+@dataclass(frozen=True)
+class EtatQuotient:
+    """The QF that prices the family's services on a date, or why there is none.
+
+    `raison`: None when `quotient` counts; else "aucun", "perime" or "refuse".
+    """
+
+    quotient: QuotientFamilial | None
+    raison: str | None
+    expire_le: date | None
+    justificatif_en_attente: bool
+
+    @property
+    def qf(self) -> Decimal | None:
+        return self.quotient.valeur if self.raison is None and self.quotient else None
+
+
+def lister_quotients(famille_id: int) -> list[QuotientFamilial]:
+    """Every QF record of the family, most recent first."""
+    return list(db.session.scalars(
+        sa.select(QuotientFamilial).where(QuotientFamilial.famille_id == famille_id)
+        .order_by(QuotientFamilial.recupere_le.desc(), QuotientFamilial.id.desc())))
+
+
+def etat_quotient(famille: Famille, sources: tuple[str, ...], validite_mois: int,
+                  maintenant_: datetime) -> EtatQuotient:
+    """The most recent record of an enabled source (or an agent-checked document), unless it is
+    older than `validite_mois` or the family refused afterwards (tarifs.md §3)."""
+    dernier = next((q for q in lister_quotients(famille.id)
+                    if quotient_domaine.source_admise(q.source, sources)), None)
+    en_attente = db.session.scalar(sa.select(sa.func.count()).select_from(Justificatif).where(
+        Justificatif.famille_id == famille.id, Justificatif.statut == "a_verifier")) > 0
+    validite = quotient_domaine.validite(dernier and dernier.recupere_le,
+                                         famille.quotient_refuse_le, validite_mois, maintenant_)
+    return EtatQuotient(dernier, validite.raison, validite.expire_le, en_attente)
+
+
+def refuser(famille: Famille) -> None:
+    """Record that the family declines to share its income: sans_quotient applies (R2)."""
+    famille.quotient_refuse_le = maintenant()
+    audit.consigner("quotient_refuse", famille_id=famille.id)
