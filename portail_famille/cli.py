@@ -6,6 +6,7 @@ contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every p
 
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -109,7 +110,7 @@ def verifier(fichier: Path | None):
 def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_json):
     """Affiche le prix de chaque service de la période en vigueur à la date donnée."""
     try:
-        jour = tarifs_service.lire_date(le)
+        jour = tarifs_service.lire_date(le, date.today())
         rang_entier = tarifs_service.lire_rang(rang)
         quotient = tarifs_service.lire_qf(qf=qf, rfr=rfr, parts=parts, sans_quotient=sans_quotient)
     except ValueError as exc:  # QuotientIncalculable included

@@ -8,6 +8,7 @@ same rule tells whether a child the CAF knows is already in the household.
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 # Letters NFKD does not decompose into ASCII: without this, « CŒUR » would become « CUR ».
 _LIGATURES = str.maketrans({"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss"})
@@ -45,6 +46,16 @@ def date_concorde(connue: str | None, autre: str | None) -> bool:
     return len(references) == len(morceaux) == 3 and all(
         morceau in (reference, "0" * len(morceau))
         for reference, morceau in zip(references, morceaux, strict=True))
+
+
+def date_partielle(texte: str | None) -> tuple[date | None, int | None]:
+    """A birth date as the CAF writes it: « 2016-02-14 » → the date; « 2019-00-00 » → (None,
+    2019), only the year being known; anything else → (None, None)."""
+    try:
+        return date.fromisoformat(texte or ""), None
+    except ValueError:
+        annee = (texte or "")[:4]
+        return None, int(annee) if annee.isascii() and annee.isdigit() and int(annee) else None
 
 
 def meme_personne(connue: Personne, autre: Personne) -> bool:

@@ -37,6 +37,12 @@ def quotient_municipal(rfr: Decimal | int, parts: Decimal) -> Decimal:
     return quotient_retenu(qf)
 
 
+def annees_de_revenus(aujourd_hui: date) -> list[int]:
+    """The income years whose tax situation prices a family, latest first: N-1, then N-2 when
+    N-1 is not yet known (impot-particulier §6)."""
+    return [aujourd_hui.year - 1, aujourd_hui.year - 2]
+
+
 def quotient_retenu(qf: Decimal | int) -> Decimal:
     """The QF a tariff uses: rounded half-up to the cent; raise QuotientIncalculable if < 0."""
     qf = _en_decimal(qf, "le quotient familial")

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from decimal import ROUND_CEILING
 from decimal import Decimal
 
 from portail_famille.domaine.grille import Bareme
@@ -11,6 +12,8 @@ from portail_famille.domaine.quotient import quotient_retenu
 from portail_famille.domaine.tarification import calculer_tarif
 
 QF_NUL = Decimal("0.00")
+# The charts run to at least this QF, so that families compare on one familiar scale.
+QF_MAX_GRAPHIQUE = Decimal("2500")
 
 
 def simuler(grille: Grille, le: date, qf: Decimal | None, hors_commune: bool = False,
@@ -48,3 +51,12 @@ def points_de_courbe(bareme: Bareme, qf_max: Decimal) -> list[tuple[Decimal, Dec
             points.append(point)
     points.append((qf_max, bareme.prix_de_base(quotient_retenu(qf_max)).prix))
     return points
+
+
+def echelle(bareme: Bareme, qf: Decimal | None) -> Decimal:
+    """The chart's last QF, a multiple of 500: past the barème's last change of slope and the
+    family's QF, and at least QF_MAX_GRAPHIQUE."""
+    cassures = [qf_cassure for qf_cassure, _ in bareme.cassures()]
+    plus_grand = max([QF_MAX_GRAPHIQUE, (qf or 0) * Decimal("1.1"),
+                      *(c * Decimal("1.2") for c in cassures)])
+    return (plus_grand / 500).to_integral_value(rounding=ROUND_CEILING) * 500

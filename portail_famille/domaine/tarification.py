@@ -16,6 +16,8 @@ from portail_famille.domaine.quotient import quotient_retenu
 REGLE_BAREME = "bareme"
 REGLE_SANS_QUOTIENT = "sans_quotient"
 REGLE_HORS_COMMUNE = "hors_commune"
+# A typical month, for the estimate only: four weeks of the days the child attends.
+SEMAINES_PAR_MOIS = 4
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,19 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
     elif rang > 1:
         etapes.append(f"Pas de réduction fratrie pour un enfant de rang {rang} à ce service.")
     return Tarif(prix, explication, tuple(etapes), tranche, regle, pourcent, prix_de_base, qf)
+
+
+def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:
+    """A typical month's cost: price × days a week × 4 (an estimate, not an invoice)."""
+    return prix * jours_par_semaine * SEMAINES_PAR_MOIS
+
+
+def sans_quotient_le_plus_eleve(periodes) -> bool:
+    """Whether, in every one of `periodes`, no family with a QF pays more than one without:
+    only then may the sans_quotient price be called « le plus élevé ». A grid may set it lower
+    than the top of the barème (tarifs.md §3)."""
+    return all(service.sans_quotient >= service.bareme.prix_maximal()
+               for periode in periodes for service in periode.services.values())
 
 
 def _hors_commune(service: Service, prix: Decimal) -> tuple[Decimal, str, str]:

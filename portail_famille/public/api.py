@@ -40,7 +40,7 @@ def api_simulation():
 
 def _situation_depuis_requete(args) -> tuple[tarifs.Situation, date]:
     """Read the query string of /api/simulation; raise ValueError with a French message."""
-    le = tarifs.lire_date(args.get("date"))
+    le = tarifs.lire_date(args.get("date"), date.today())
     rang = tarifs.lire_rang(args.get("rang", "1"))
     hors_commune = _booleen(args, "hors_commune")
     qf = tarifs.lire_qf(

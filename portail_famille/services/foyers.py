@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from portail_famille.domaine import identite
+from portail_famille.domaine import residence
 from portail_famille.extensions import db
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
@@ -74,30 +75,21 @@ def enregistrer_adresse(famille: Famille, *, voie: str, complement: str, code_po
     db.session.flush()
 
 
-def adresse_proposee(adresse: dict | None, commune_de_la_grille: str) -> dict | None:
+def adresse_proposee(lignes: dict | None, commune_de_la_grille: str) -> dict | None:
     """The household form's fields prefilled from the CAF's postal lines, or None.
 
     Whether the family lives in the commune is only guessed when the city is the grid's own:
     the family confirms it by saving the form.
     """
-    if not adresse:
+    adresse = residence.depuis_lignes_caf(lignes)
+    if adresse is None:
         return None
-    ville = (adresse.get("code_postal_ville") or "").strip()
-    code_postal, _, commune = ville.partition(" ")
-    if not (len(code_postal) == 5 and code_postal.isascii() and code_postal.isdigit()):
-        code_postal, commune = "", ville
-    complements = [adresse.get("complement_information"),
-                   adresse.get("complement_information_geographique")]
-    voie = adresse.get("numero_libelle_voie") or adresse.get("lieu_dit") or ""
-    if adresse.get("numero_libelle_voie") and adresse.get("lieu_dit"):
-        complements.append(adresse["lieu_dit"])
-    meme_commune = identite.normaliser(commune) == identite.normaliser(commune_de_la_grille)
     return {
-        "adresse_voie": voie.strip(),
-        "adresse_complement": " ".join(c.strip() for c in complements if c),
-        "code_postal": code_postal,
-        "commune_residence": commune.strip(),
-        "reside": "oui" if meme_commune else None,
+        "adresse_voie": adresse.voie,
+        "adresse_complement": adresse.complement,
+        "code_postal": adresse.code_postal,
+        "commune_residence": adresse.commune,
+        "reside": "oui" if residence.meme_commune(adresse.commune, commune_de_la_grille) else None,
     }
 
 
@@ -202,22 +194,13 @@ def cle_de_proposition(brute: dict) -> str:
     return hashlib.sha256(texte.encode()).hexdigest()[:16]
 
 
-def _date_caf(texte: str | None) -> tuple[date | None, int | None]:
-    """« 2016-02-14 » → the date; « 2019-00-00 » → (None, 2019); anything else → (None, None)."""
-    try:
-        return date.fromisoformat(texte or ""), None
-    except ValueError:
-        annee = (texte or "")[:4]
-        return None, int(annee) if annee.isascii() and annee.isdigit() and int(annee) else None
-
-
 def propositions_enfants(brutes: list[dict], famille_id: int) -> list[PropositionEnfant]:
     """The CAF's children not yet in the household (same name, first name and birth date)."""
     connus = {(identite.normaliser(e.nom), identite.normaliser(e.prenom), e.date_naissance)
               for e in lister_enfants(famille_id)}
     propositions = []
     for brute in brutes:
-        naissance, annee = _date_caf(brute.get("date_naissance"))
+        naissance, annee = identite.date_partielle(brute.get("date_naissance"))
         nom, prenoms = brute.get("nom_naissance") or "", brute.get("prenoms") or ""
         premier = prenoms.split(" ")[0]
         if (identite.normaliser(nom), identite.normaliser(premier), naissance) in connus:

@@ -205,12 +205,10 @@ def _enregistrer(quotient: QuotientFamilial) -> QuotientFamilial:
 # --- Retrieval -------------------------------------------------------------------------------
 
 def _annees_dgfip(aujourd_hui: date, scopes: set[str] | None) -> list[int]:
-    """Income years to ask, latest first: N-1, then N-2 (impot-particulier §6).
-
-    With FranceConnect, only the years whose scope the family granted.
-    """
-    return [aujourd_hui.year - ecart for ecart in (1, 2)
-            if scopes is None or scopes & set(SCOPES_ANNEES_DGFIP[ecart])]
+    """The income years to ask (`domaine.quotient.annees_de_revenus`); with FranceConnect,
+    only those whose scope the family granted."""
+    return [annee for annee in quotient_domaine.annees_de_revenus(aujourd_hui)
+            if scopes is None or scopes & set(SCOPES_ANNEES_DGFIP[aujourd_hui.year - annee])]
 
 
 def _situation_la_plus_recente(lire, annees: list[int]) -> SituationFiscale:

@@ -13,6 +13,7 @@ from datetime import time
 from decimal import Decimal
 
 from portail_famille.domaine import grille as grille_domaine
+from portail_famille.domaine import residence
 from portail_famille.domaine import tarification
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
@@ -20,9 +21,6 @@ from portail_famille.models import Inscription
 from portail_famille.services import foyers
 from portail_famille.services import inscriptions
 from portail_famille.services import quotients
-
-# A typical month, for the estimate only: four weeks of the days the child attends.
-SEMAINES_PAR_MOIS = 4
 
 
 @dataclass(frozen=True)
@@ -88,23 +86,15 @@ class TarifsFoyer:
 
 
 def est_hors_commune(famille: Famille) -> bool:
-    """Whether the grid's hors_commune rule applies to the household: unless it said it lives
-    in the commune, it does, so that no price is ever quietly cheaper (securite.md R2)."""
-    return famille.reside_dans_la_commune is not True
+    """Whether the grid's hors_commune rule applies to the household (`domaine.residence`)."""
+    return residence.hors_commune(famille.reside_dans_la_commune)
 
 
 def sans_quotient_le_plus_eleve(grille: grille_domaine.Grille, aujourd_hui: date) -> bool:
-    """Whether, in every open period, no family with a QF pays more than one without: only then
-    may the pages call the sans_quotient price « le plus élevé ». A grid may set it lower than
-    the top of the barème (tarifs.md §3)."""
-    return all(service.sans_quotient >= service.bareme.prix_maximal()
-               for periode in inscriptions.periodes_ouvertes(grille, aujourd_hui)
-               for service in periode.services.values())
-
-
-def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:
-    """A typical month's cost: price × days a week × 4 (an estimate, not an invoice)."""
-    return prix * jours_par_semaine * SEMAINES_PAR_MOIS
+    """Whether the pages may call the sans_quotient price « le plus élevé » in the periods
+    open today (`domaine.tarification`)."""
+    return tarification.sans_quotient_le_plus_eleve(
+        inscriptions.periodes_ouvertes(grille, aujourd_hui))
 
 
 def _correction_quotient(etat: quotients.EtatQuotient, liens: Liens) -> Correction | None:
@@ -139,7 +129,7 @@ def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
             inscrite = next((i for i in inscrites if i.enfant_id == concerne.id
                              and i.service == code and i.periode_debut == periode.debut
                              and i.active), None)
-            estimation = None if inscrite is None else estimer_mois(
+            estimation = None if inscrite is None else tarification.estimer_mois(
                 tarif.prix, len(inscrite.liste_jours))
             jumeaux = tuple(a for a in aines if a.date_naissance == concerne.date_naissance)
             prix.append(PrixService(code, service, tarif, rang, tuple(aines), jumeaux,
