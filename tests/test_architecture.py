@@ -1,4 +1,5 @@
-"""The dependency rules of architecture.md §2, and T1, I3 and H2 of securite.md, as data.
+"""The dependency rules of architecture.md §2 and of the house's shape, and T1, I3 and H2 of
+securite.md, as data.
 
 Each rule is a row: which files, what they may import (an allow-list) or must not (a deny-list),
 and why. A new violation fails with `file:line: rule: imports « module » (why)`. The scan reads
@@ -6,7 +7,9 @@ the source with `ast`: imports inside functions count as much as the ones at the
 """
 
 import ast
+import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +43,13 @@ class Regle:
 
 REGLES = (
     Regle("domaine", ("domaine/**/*.py",),
-          "le domaine est pur : bibliothèque standard et YAML seulement",
-          autorises=(STDLIB, "ruamel.yaml", "portail_famille.domaine")),
+          "le domaine est pur : la bibliothèque standard et lui-même seulement",
+          autorises=(STDLIB, "portail_famille.domaine"),
+          sauf=("ruamel.yaml",)),
+    Regle("chargeur", tuple(f"domaine/{f.name}" for f in (Path(portail_famille.__file__).parent
+                                                         / "domaine").glob("*.py")
+                            if f.name != "chargement.py"),
+          "seul le chargeur de la grille lit du YAML", interdits=("ruamel", "yaml")),
     Regle("connecteurs", ("connecteurs/**/*.py",),
           "un connecteur est un client HTTP pur : réglages reçus par le constructeur",
           autorises=(STDLIB, "requests", "portail_famille.connecteurs")),
@@ -51,18 +59,20 @@ REGLES = (
                      *PAQUETS_BLUEPRINTS)),
     Regle("services", ("services/**/*.py",),
           "un service ne connaît ni la requête, ni les formulaires, ni les pages",
-          interdits=(*REQUETE_FLASK, "flask.flash", "flask.render_template", *FORMULAIRES,
-                     *PAQUETS_BLUEPRINTS)),
+          interdits=(*REQUETE_FLASK, "flask.flash", "flask.render_template", "flask.current_app",
+                     *FORMULAIRES, *PAQUETS_BLUEPRINTS, "portail_famille.web")),
+    Regle("web", ("web/**/*.py",), "l'aile web sert tous les blueprints sans en connaître un",
+          interdits=PAQUETS_BLUEPRINTS),
 )
 
 # Blueprint views: found by their route decorators, so that a new views module is covered.
 INTERDITS_AUX_VUES = ("yaml", "ruamel", "requests", "httpx", "urllib3", "authlib",
-                      "portail_famille.connecteurs", "portail_famille.domaine.tarification",
-                      "portail_famille.domaine.quotient")
+                      "portail_famille.connecteurs", "portail_famille.domaine")
 
 # Per blueprint, with the reason: the sandbox *is* an OpenID provider, built on Authlib's server.
 EXCEPTIONS_DES_VUES = {"bac_a_sable": ("authlib.integrations.flask_oauth2", "authlib.oauth2",
-                                       "authlib.oidc", "authlib.common")}
+                                       "authlib.oidc", "authlib.common",
+                                       "portail_famille.domaine.identifiants")}
 
 # Nothing loads the sandbox, except the factory (when switched on) and the demo command.
 IMPORTEURS_DU_BAC_A_SABLE = ("portail_famille/__init__.py", "portail_famille/cli.py")
@@ -302,7 +312,7 @@ def test_le_controle_trouve_une_violation_plantee(tmp_path, monkeypatch):
     imports = imports_de(faux, source)
     assert [i.module for i in imports] == [
         "flask.request", "portail_famille.public.forms.SimulationForm"]
-    regle = REGLES[3]
+    regle = next(r for r in REGLES if r.nom == "services")
     monkeypatch.setattr(sys.modules[__name__], "imports_de", lambda f: imports)
     messages = violations(regle, [faux])
     assert messages == [
@@ -312,7 +322,7 @@ def test_le_controle_trouve_une_violation_plantee(tmp_path, monkeypatch):
         "« portail_famille.public.forms.SimulationForm », interdit (un service ne connaît ni "
         "la requête, ni les formulaires, ni les pages)",
     ]
-    domaine = violations(REGLES[0], [faux])
+    domaine = violations(next(r for r in REGLES if r.nom == "domaine"), [faux])
     assert len(domaine) == 2 and "hors de ce qui est permis" in domaine[0]
 
 
@@ -330,3 +340,96 @@ def test_le_controle_des_gabarits_trouve_safe_et_urls(tmp_path):
     gabarit = tmp_path / "g.html"
     gabarit.write_text('<link href="//cdn.exemple.net/x.css"><img src="https://a.b/c.png">')
     assert urls_externes(gabarit) == ["//cdn.exemple.net/x.css", "https://a.b/c.png"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The shape of the house: one blueprint shape, names that say one thing
+# ---------------------------------------------------------------------------------------------
+
+AUDIENCES = ("public", "auth", "familles", "mairie", "admin")
+# What the top level keeps: the factory, the settings, the extensions, the command line.
+SOMMET = {"__init__.py", "config.py", "extensions.py", "cli.py"}
+# The files of a blueprint's shape, found in every one of them.
+FORME = {"__init__.py", "commun.py", "forms.py"}
+# Layers whose module names must say one role each. `models/` is left out: its modules are
+# read through the package's face (`from portail_famille.models import Compte`), by area.
+COUCHES = ("domaine", "connecteurs", "services", "web", "bac_a_sable")
+
+
+def arbre(fichier: Path) -> ast.Module:
+    return ast.parse(fichier.read_text(encoding="utf-8"))
+
+
+def test_le_sommet_ne_garde_que_la_fabrique_la_configuration_les_extensions_et_la_cli():
+    assert {f.name for f in PAQUET.glob("*.py")} == SOMMET
+
+
+def test_la_grille_du_domaine_sous_400_lignes():
+    assert len((PAQUET / "domaine" / "grille.py").read_text(encoding="utf-8").splitlines()) < 400
+
+
+def _definit_bp(module: ast.Module) -> bool:
+    return any(isinstance(n, ast.Assign) and [getattr(c, "id", None) for c in n.targets] == ["bp"]
+               and isinstance(n.value, ast.Call) and getattr(n.value.func, "id", "") == "Blueprint"
+               for n in module.body)
+
+
+@pytest.mark.parametrize("blueprint", AUDIENCES)
+def test_une_seule_forme_de_blueprint(blueprint):
+    dossier = PAQUET / blueprint
+    assert _definit_bp(arbre(dossier / "__init__.py")), "bp se définit dans __init__.py"
+    assert not (dossier / "views.py").exists()
+    for vue in [f for f in dossier.glob("*.py") if est_une_vue(f)]:
+        assert vue.name not in FORME, f"{vue.name} : les routes vivent dans un module de pages"
+        assert any(i.module == f"portail_famille.{blueprint}.bp" for i in imports_de(vue)), \
+            f"{vue} : une page s'inscrit sur le bp du paquet"
+    for module in dossier.glob("*.py"):
+        formulaires = [n.name for n in ast.walk(arbre(module)) if isinstance(n, ast.ClassDef)
+                       and n.name.endswith("Form")]
+        assert not formulaires or module.name == "forms.py", (module, formulaires)
+
+
+def test_une_vue_ne_porte_jamais_le_nom_d_un_service():
+    services = {f.stem for f in (PAQUET / "services").glob("*.py")}
+    vues = {f.stem for nom in AUDIENCES for f in (PAQUET / nom).glob("*.py") if est_une_vue(f)}
+    assert vues & services == set()
+
+
+def test_un_nom_de_module_dit_un_seul_role():
+    roles: dict[str, set[str]] = {}
+    for couche in (*COUCHES, *AUDIENCES):
+        for fichier in (PAQUET / couche).glob("*.py"):
+            if fichier.name not in FORME:
+                roles.setdefault(fichier.stem, set()).add(
+                    "pages" if couche in AUDIENCES and est_une_vue(fichier) else couche)
+    assert {nom: r for nom, r in roles.items() if len(r) > 1} == {}
+
+
+def test_journal_designe_toujours_un_logger():
+    for fichier in fichiers("**/*.py"):
+        for noeud in ast.walk(arbre(fichier)):
+            if isinstance(noeud, ast.Assign) and any(getattr(c, "id", None) == "journal"
+                                                     for c in noeud.targets):
+                appel = noeud.value
+                assert isinstance(appel, ast.Call) and getattr(appel.func, "attr", "") == \
+                    "getLogger", f"{fichier}:{noeud.lineno}"
+            if isinstance(noeud, ast.ImportFrom | ast.Import):
+                noms = {a.asname or a.name.rpartition(".")[2] for a in noeud.names}
+                assert "journal" not in noms, f"{fichier}:{noeud.lineno}"
+
+
+def test_le_paquet_ne_charge_le_bac_a_sable_que_s_il_est_active(tmp_path):
+    script = (
+        "import sys\n"
+        "from portail_famille import create_app\n"
+        f"reglages = {{'tests': True, 'database_url': 'sqlite:///{tmp_path}/b.db',"
+        f" 'instance_path': '{tmp_path}'}}\n"
+        "create_app({**reglages, 'bac_a_sable': False})\n"
+        "print(sorted(m for m in sys.modules if 'bac_a_sable' in m))\n"
+        "create_app({**reglages, 'bac_a_sable': True})\n"
+        "print('portail_famille.bac_a_sable' in sys.modules)\n"
+    )
+    sortie = subprocess.run(  # noqa: S603 (this Python, a script written here)
+        [sys.executable, "-c", script], capture_output=True, text=True,
+        check=True, cwd=PROJET, env={**os.environ, "PORTAIL_BAC_A_SABLE": ""})
+    assert sortie.stdout.splitlines() == ["[]", "True"]

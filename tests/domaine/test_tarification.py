@@ -7,6 +7,7 @@ from textwrap import indent
 
 import pytest
 
+from portail_famille.domaine import tarification
 from portail_famille.domaine.chargement import charger_fichier
 from portail_famille.domaine.chargement import charger_grille
 from portail_famille.domaine.grille import Periode
@@ -351,3 +352,15 @@ def test_qf_negatif_ou_non_fini_refuse(qf):
 def test_qf_float_refuse():
     with pytest.raises(TypeError, match="float"):
         calculer_tarif(EXEMPLE, "restauration_scolaire", 400.0)
+
+
+def test_estimation_mensuelle_quatre_semaines_des_jours_choisis():
+    assert tarification.estimer_mois(Decimal("3.62"), 3) == Decimal("43.44")
+    assert tarification.estimer_mois(Decimal("0.00"), 5) == Decimal("0.00")
+
+
+def test_le_plus_eleve_seulement_si_aucun_qf_ne_paie_plus():
+    assert tarification.sans_quotient_le_plus_eleve([EXEMPLE])
+    plus_bas = un_service("{mode: tranches, tranches: [{jusqu_a: 400, prix: 1}, {prix: 5}]}",
+                          "  sans_quotient: 4\n")
+    assert not tarification.sans_quotient_le_plus_eleve([EXEMPLE, plus_bas])
