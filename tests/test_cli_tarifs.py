@@ -11,6 +11,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import click
 import pytest
 import sqlalchemy as sa
 import time_machine
@@ -18,6 +19,7 @@ import time_machine
 from portail_famille.extensions import db
 from portail_famille.models import GrilleVersion
 from portail_famille.services import grilles
+from tests.conftest import fabriquer_app
 from tests.grilles_essai import ERREURS_GRILLE_CASSEE
 from tests.grilles_essai import GRILLE_CASSEE
 from tests.grilles_essai import GRILLE_ESSAI
@@ -431,3 +433,50 @@ def test_executable_sans_base_migree_aucun_avertissement(tmp_path, grille):
     # A read-only check says nothing of a database it does not need.
     fini = flask_reel(tmp_path, "tarifs", "verifier", str(grille))
     assert (fini.returncode, fini.stderr) == (0, "")
+
+
+# ---------------------------------------------------------------------------------------------
+# A file that is not UTF-8: exit 2 and the offending byte's position, on every command
+# ---------------------------------------------------------------------------------------------
+
+# One « é » written in Latin-1, on line 3, column 22 of an otherwise valid UTF-8 grid.
+NON_UTF8 = GRILLE_ESSAI.encode().replace(b"Essai-sur-Loire", b"Essai-sur-Lo\xe9re")
+
+
+@pytest.fixture
+def latin1(tmp_path) -> Path:
+    chemin = tmp_path / "latin1.yaml"
+    chemin.write_bytes(NON_UTF8)
+    return chemin
+
+
+def _illisible(resultat, chemin: Path) -> None:
+    assert resultat.exit_code == 2, resultat.output
+    assert resultat.stdout == ""
+    assert resultat.stderr == (f"{chemin}:3:22: octet 0xE9 invalide : enregistrez le fichier "
+                               "en UTF-8\n")
+
+
+@pytest.mark.parametrize("commande", [
+    ["verifier", "{f}"],
+    ["simuler", "--fichier", "{f}", "--qf", "1", "--date", RENTREE, "--json"],
+    ["importer", "{f}"],
+])
+def test_fichier_non_utf8_code_2_et_position(fabrique, grille, latin1, commande):
+    app = fabrique(tarifs_fichier=grille)
+    avant = nombre_de_versions(app)
+    resultat = app.test_cli_runner().invoke(
+        args=["tarifs", *(a.format(f=latin1) for a in commande)])
+    _illisible(resultat, latin1)
+    assert nombre_de_versions(app) == avant
+
+
+@pytest.mark.parametrize("commande", [
+    ["verifier"], ["simuler", "--qf", "1", "--json"], ["exporter"],
+])
+def test_semence_non_utf8_code_2_et_position(base_migree, tmp_path, latin1, commande):
+    # Built as `flask` builds it for a command: a broken seed does not stop the command line.
+    with click.Context(click.Command("tarifs"), info_name="tarifs"):
+        app = fabriquer_app(base_migree, tmp_path, tarifs_fichier=latin1)
+    resultat = app.test_cli_runner().invoke(args=["tarifs", *commande])
+    _illisible(resultat, latin1)
