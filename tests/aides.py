@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Famille
+from portail_famille.services import clients_api
 from portail_famille.services import comptes as services_comptes
 
 MOT_DE_PASSE = "mot-de-passe-de-test-assez-long"
@@ -47,6 +48,12 @@ def creer_personnel(app, role: str = "agent", identifiant: str | None = None,
             setattr(compte, nom, valeur)
         db.session.commit()
         return compte.id
+
+
+def sans_attente(app) -> None:
+    """The app's API clients, with a clock that never waits: retries and pauses are instant."""
+    app.extensions["revenus"] = clients_api.Clients(app.extensions["portail"],
+                                                    attendre=lambda secondes: None)
 
 
 def hachage_rapide(monkeypatch) -> None:

@@ -8,6 +8,8 @@ import pytest
 from portail_famille.config import RACINE_PROJET
 from portail_famille.config import Configuration
 from portail_famille.config import ConfigurationInvalide
+from portail_famille.connecteurs.limiteur import LimiteurLocal
+from portail_famille.services import clients_api
 from tests.aides import AUDIENCES
 from tests.aides import connecter
 from tests.aides import routes_sans_parametre
@@ -271,9 +273,17 @@ def test_les_api_de_donnees_se_reglent_par_l_environnement(fabrique, monkeypatch
 @pytest.mark.parametrize("volume", ["200", "1000"])
 def test_e5_volume_dgfip_declare_dans_l_habilitation(fabrique, monkeypatch, volume):
     monkeypatch.setenv("IMPOT_PARTICULIER_APPELS_PAR_MINUTE", volume)
+    construits = []
+
+    def limiteur(limite, fenetre, **options):
+        construits.append((limite, fenetre))
+        return LimiteurLocal(limite, fenetre, **options)
+
+    monkeypatch.setattr(clients_api, "LimiteurLocal", limiteur)
     app = fabrique(bac_a_sable=True)
     assert app.extensions["portail"].impot_particulier_appels_par_minute == int(volume)
-    assert app.extensions["revenus"].impot_particulier._transport._limiteur._limite == int(volume)
+    assert app.extensions["revenus"].impot_particulier is not None
+    assert construits == [(int(volume), 60.0)]
 
 
 @pytest.mark.parametrize("volume", ["100", "beaucoup"])

@@ -42,7 +42,8 @@ PRECISION_ACTIVITE = timedelta(seconds=30)
 TABLE = SessionServeur.__table__
 
 
-def _empreinte(jeton: str) -> str:
+def empreinte(jeton: str) -> str:
+    """The id of the row of a session token: its SHA-256, never the token itself."""
     return hashlib.sha256(jeton.encode()).hexdigest()
 
 
@@ -55,7 +56,7 @@ def chiffrer(donnees: dict, jeton: str) -> str:
     """The session's data, encrypted for the row of `jeton` (AES-GCM, the row id as AAD)."""
     nonce = secrets.token_bytes(12)
     clair = json.dumps(donnees, separators=(",", ":")).encode()
-    chiffre = _cle(jeton).encrypt(nonce, clair, _empreinte(jeton).encode())
+    chiffre = _cle(jeton).encrypt(nonce, clair, empreinte(jeton).encode())
     return base64.urlsafe_b64encode(nonce + chiffre).decode()
 
 
@@ -63,7 +64,7 @@ def dechiffrer(texte: str, jeton: str) -> dict | None:
     """The data `chiffrer` wrote, or None when it was not written for this token."""
     try:
         brut = base64.urlsafe_b64decode(texte.encode())
-        clair = _cle(jeton).decrypt(brut[:12], brut[12:], _empreinte(jeton).encode())
+        clair = _cle(jeton).decrypt(brut[:12], brut[12:], empreinte(jeton).encode())
     except (ValueError, InvalidTag):
         return None
     return json.loads(clair)
@@ -117,7 +118,7 @@ class InterfaceSessionServeur(SessionInterface):
             return SessionPortail()
         with db.engine.begin() as connexion:
             ligne = connexion.execute(
-                sa.select(TABLE).where(TABLE.c.id == _empreinte(jeton))
+                sa.select(TABLE).where(TABLE.c.id == empreinte(jeton))
             ).first()
             donnees = None if ligne is None else dechiffrer(ligne.donnees, jeton)
             if donnees is None:
@@ -157,16 +158,16 @@ class InterfaceSessionServeur(SessionInterface):
             }
             if nouvelle:
                 connexion.execute(sa.insert(TABLE).values(
-                    id=_empreinte(session.jeton), cree_le=maintenant, **valeurs))
+                    id=empreinte(session.jeton), cree_le=maintenant, **valeurs))
                 response.set_cookie(nom, session.jeton, **reglages)
             elif session.modified or maintenant - session.vu_le > PRECISION_ACTIVITE:
                 connexion.execute(sa.update(TABLE)
-                                  .where(TABLE.c.id == _empreinte(session.jeton)).values(**valeurs))
+                                  .where(TABLE.c.id == empreinte(session.jeton)).values(**valeurs))
         response.vary.add("Cookie")
 
 
 def _supprimer(connexion, jeton: str) -> None:
-    connexion.execute(sa.delete(TABLE).where(TABLE.c.id == _empreinte(jeton)))
+    connexion.execute(sa.delete(TABLE).where(TABLE.c.id == empreinte(jeton)))
 
 
 def revoquer(compte_id: int) -> None:

@@ -87,6 +87,11 @@ class LimiteurLocal:
             # At least a millisecond, so that a float rounding cannot spin on a frozen test clock.
             self._attendre(max(attente, 0.001))
 
+    def cles_en_memoire(self) -> tuple[int, int]:
+        """How many keys this process tracks: with calls in a window, and paused."""
+        with self._verrou:
+            return len(self._octrois), len(self._pauses)
+
     def terminer(self, cle: str, ticket: str) -> None:
         """The call has ended: it counts from now, for one window."""
         with self._verrou:

@@ -7,6 +7,8 @@ configuration error, never as a 500.
 """
 
 import logging
+import time
+from collections.abc import Callable
 from functools import cached_property
 
 import redis
@@ -46,15 +48,18 @@ class Clients:
     """The two connectors, built on first use: a command-line task that reaches no API needs
     none of their settings."""
 
-    def __init__(self, config, redis_client=None):
+    def __init__(self, config, redis_client=None, *,
+                 attendre: Callable[[float], None] = time.sleep):
         self._config = config
         self._redis = redis_client
-        self._en_vol = EnVol(redis_client)
+        # How the clients wait (backoff, limiter): the real clock, or a test's.
+        self._attendre = attendre
+        self._en_vol = EnVol(redis_client, attendre=attendre)
 
     def _limiteur(self, limite: int, fenetre: float):
         if self._redis is None:
-            return LimiteurLocal(limite, fenetre)
-        return LimiteurRedis(self._redis, limite, fenetre)
+            return LimiteurLocal(limite, fenetre, attendre=self._attendre)
+        return LimiteurRedis(self._redis, limite, fenetre, attendre=self._attendre)
 
     def _verifier(self, source: str) -> None:
         manquants = _vides(self._config, source)
@@ -69,7 +74,7 @@ class Clients:
             config.api_particulier_url, config.api_particulier_token or None,
             config.api_particulier_recipient,
             limiteur=self._limiteur(APPELS_PAR_SECONDE_API_PARTICULIER, 1.0),
-            en_vol=self._en_vol)
+            en_vol=self._en_vol, attendre=self._attendre)
 
     @cached_property
     def impot_particulier(self) -> ClientImpotParticulier:
@@ -79,7 +84,7 @@ class Clients:
             config.impot_particulier_url, config.impot_particulier_token_url,
             config.impot_particulier_client_id, config.impot_particulier_client_secret,
             limiteur=self._limiteur(config.impot_particulier_appels_par_minute, 60.0),
-            en_vol=self._en_vol)
+            en_vol=self._en_vol, attendre=self._attendre)
 
 
 def init_app(app, config, verifier: bool) -> None:

@@ -4,6 +4,7 @@ A new route fails `test_a1_chaque_endpoint_est_classe` until it is added to ACCE
 audience: deny by default applies to the tests too.
 """
 
+import re
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
@@ -115,8 +116,10 @@ def exemple(regle, nom: str):
     """A value for a rule's argument: a named sample, else what its converter accepts."""
     if nom in ARGUMENTS:
         return ARGUMENTS[nom]
-    convertisseur = regle._converters[nom]  # werkzeug keeps them there
-    return 1 if isinstance(convertisseur, NumberConverter) else "exemple"
+    convertisseur = re.search(rf"<(\w+)(?:\([^)]*\))?:{nom}>", regle.rule)
+    numerique = convertisseur and issubclass(regle.map.converters[convertisseur[1]],
+                                            NumberConverter)
+    return 1 if numerique else "exemple"
 
 
 def regles(app):

@@ -39,10 +39,10 @@ def test_une_ligne_recopiee_sous_un_autre_jeton_ne_s_ouvre_pas(app, client):
     planter_session(victime, creer_compte(app, "famille"), "famille")
     planter_session(curieux, creer_compte(app, "famille"), "famille")
     donnees_victime = next(ligne.donnees for ligne in lignes(app)
-                           if ligne.id != sessions._empreinte(jeton_session(curieux, app)))
+                           if ligne.id != sessions.empreinte(jeton_session(curieux, app)))
     with app.app_context():
         db.session.execute(sa.update(SessionServeur)
-                           .where(SessionServeur.id == sessions._empreinte(
+                           .where(SessionServeur.id == sessions.empreinte(
                                jeton_session(curieux, app)))
                            .values(donnees=donnees_victime))
         db.session.commit()

@@ -148,8 +148,9 @@ def test_les_cles_perimees_sont_oubliees():
     horloge.maintenant += 5
     appeler(limiteur, "nouveau")
     appeler(limiteur, "encore")
-    assert len(limiteur._octrois) <= 3
-    assert limiteur._pauses == {}
+    octrois, pauses = limiteur.cles_en_memoire()
+    assert octrois <= 3
+    assert pauses == 0
 
 
 # --- LimiteurLocal and LimiteurRedis with the real clock, through the client (E5) ----------------
@@ -182,6 +183,7 @@ def lot_d_appels(limiteurs, nombre=200, fils=8) -> tuple[list[float], float]:
     return instants, time.monotonic() - debut
 
 
+@pytest.mark.lent
 def test_e5_lot_de_200_limiteur_local_horloge_reelle():
     instants, duree = lot_d_appels([LimiteurLocal(limite=20, fenetre=1.0)])
     assert len(instants) == 200
@@ -189,6 +191,7 @@ def test_e5_lot_de_200_limiteur_local_horloge_reelle():
     assert duree >= 9.0
 
 
+@pytest.mark.lent
 def test_e5_lot_de_200_limiteur_redis_partage_par_deux_processus(redis_test):
     client, prefixe = redis_test
     # The real one-second window: scaled down, the limiter's fixed 50 ms margin is no longer

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Justificatif
 from portail_famille.models import QuotientFamilial
+from tests.aides import sans_attente
 from tests.bac_a_sable import Formulaire
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -135,8 +136,7 @@ def test_commune_par_nom_et_departement(portail):
     ("DELAI", "trop de temps"),
 ])
 def test_chaque_echec_a_son_message_et_ne_modifie_rien(portail, nom, attendu):
-    for client in (portail.extensions["revenus"].api_particulier,):
-        client._transport._attendre = lambda secondes: None
+    sans_attente(portail)
     navigateur = connecter(portail, "sophie", donnees="1")
     avant = [(q.id, q.valeur) for q in lignes(portail, QuotientFamilial)]
     reponse = rechercher_identite(portail, navigateur, nom_naissance=nom)

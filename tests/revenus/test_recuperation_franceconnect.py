@@ -14,6 +14,7 @@ from portail_famille.extensions import db
 from portail_famille.models import QuotientFamilial
 from portail_famille.services import tarifs
 from portail_famille.web import affichage
+from tests.aides import sans_attente
 from tests.auth.faux_fournisseur import ISSUER
 from tests.auth.faux_fournisseur import JETON_ACCES
 from tests.auth.faux_fournisseur import JETON_PASSERELLE
@@ -113,8 +114,7 @@ def test_toutes_les_sources_en_panne_tarif_sans_quotient_annonce(fabrique, exter
     apis.caf = (statut, {"errors": [{"code": "35999", "title": "Erreur", "detail": "x"}]})
     apis.dgfip = {annee: (statut, {}) for annee in (date.today().year - 1, date.today().year - 2)}
     app = fabrique(**REGLAGES_DONNEES)
-    app.extensions["revenus"].api_particulier._transport._attendre = lambda s: None
-    app.extensions["revenus"].impot_particulier._transport._attendre = lambda s: None
+    sans_attente(app)
     page = se_connecter(client_de(app), fc)
     assert quotients(app) == []
     assert "n’a pas pu être obtenu automatiquement" in page.text
