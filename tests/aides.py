@@ -15,27 +15,21 @@ from flask import url_for
 from werkzeug.security import generate_password_hash
 
 from portail_famille.extensions import db
-from portail_famille.models import Compte
-from portail_famille.models import Famille
 from portail_famille.services import clients_api
 from portail_famille.services import comptes as services_comptes
+from tests import fabriques
 
 MOT_DE_PASSE = "mot-de-passe-de-test-assez-long"
-ISSUER_DE_TEST = "https://fc.exemple.test/api/v2"
 ROLES = ("famille", "agent", "admin")
 AUDIENCES = ("anonyme", *ROLES)
 
 _numeros = count(1)
 
 
-def creer_famille(app, **identite) -> int:
-    """A family adult account with its household; returns the account id."""
-    with app.app_context():
-        compte = Compte(role="famille", famille=Famille(), fc_issuer=ISSUER_DE_TEST,
-                        fc_sub=f"sub-de-test-{next(_numeros)}", **identite)
-        db.session.add(compte)
-        db.session.commit()
-        return compte.id
+def creer_famille(app, prenoms: str = "", nom_naissance: str = "", **identite) -> int:
+    """A family adult account with its household, nothing declared yet; the account id."""
+    return fabriques.creer_foyer(app, prenom=prenoms, nom=nom_naissance, naissance="", email="",
+                                 reside=None, adresse={}, **identite).compte_id
 
 
 def creer_personnel(app, role: str = "agent", identifiant: str | None = None,

@@ -1,6 +1,13 @@
 """Shared fixtures: the schema is built by running the migrations, once, on SQLite or on the
-PostgreSQL named by DATABASE_URL; every test then starts from empty tables."""
+PostgreSQL named by DATABASE_URL; every test then starts from empty tables.
 
+An app whose settings do not vary within a module is built once for that module
+(`fabrique_du_module`): between tests its tables are emptied, the grid file's version is
+imported again as at boot, and its settings and extensions are put back as they were built.
+Tests that need other settings build their own with `fabrique`.
+"""
+
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -12,6 +19,7 @@ from werkzeug.serving import make_server
 
 from portail_famille import create_app
 from portail_famille.extensions import db
+from portail_famille.services import grilles
 
 
 @pytest.fixture(scope="session")
@@ -72,9 +80,63 @@ def fabrique(base_migree, tmp_path):
         vider(app)
 
 
+class AppPartagee:
+    """An app built once and lent to each test of a module, as if it had just been built."""
+
+    def __init__(self, app):
+        self.app = app
+        self._config = dict(app.config)
+        self._extensions = dict(app.extensions)
+
+    @contextlib.contextmanager
+    def pour_un_test(self):
+        try:
+            yield self.app
+        finally:
+            self._remettre()
+
+    def _remettre(self) -> None:
+        app = self.app
+        app.config.clear()
+        app.config.update(self._config)
+        app.extensions.clear()
+        app.extensions.update(self._extensions)
+        if app.extensions["portail"].bac_a_sable:
+            # The simulators' counters and caches live in their store: a fresh one.
+            from portail_famille.bac_a_sable import limites
+
+            del app.extensions[limites.CLE_EXTENSION]
+            limites.init_app(app, app.extensions["portail"])
+        vider(app)
+        config = app.extensions["portail"]
+        with app.app_context():
+            grilles.synchroniser_fichier(config.tarifs_fichier.read_text(encoding="utf-8"),
+                                         config.tarifs_fichier)
+            db.session.commit()
+        app.extensions["grille"].oublier()
+
+
+@pytest.fixture(scope="module")
+def fabrique_du_module(base_migree, tmp_path_factory):
+    """Build apps shared by the module's tests, one per set of settings."""
+    construites: dict[str, AppPartagee] = {}
+
+    def construire(**reglages) -> AppPartagee:
+        cle = repr(sorted(reglages.items()))
+        if cle not in construites:
+            dossier = tmp_path_factory.mktemp("app-du-module")
+            construites[cle] = AppPartagee(fabriquer_app(base_migree, dossier, **reglages))
+        return construites[cle]
+
+    yield construire
+    for partagee in construites.values():
+        vider(partagee.app)
+
+
 @pytest.fixture
-def app(fabrique):
-    return fabrique(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+def app(fabrique_du_module):
+    with fabrique_du_module(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False).pour_un_test() as app:
+        yield app
 
 
 @pytest.fixture
@@ -113,3 +175,15 @@ def serveur(fabrique):
     if fil.is_alive():
         httpd.shutdown()
     httpd.server_close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests on the real clock run in CI (PORTAIL_TESTS_LENTS=1) or when asked for by
+    `-m lent`; a developer's default run skips them."""
+    if os.environ.get("PORTAIL_TESTS_LENTS") == "1" or "lent" in (config.option.markexpr or ""):
+        return
+    sauter = pytest.mark.skip(reason="test lent sur l'horloge réelle : PORTAIL_TESTS_LENTS=1 "
+                                     "ou -m lent pour le passer")
+    for item in items:
+        if "lent" in item.keywords:
+            item.add_marker(sauter)

@@ -9,74 +9,39 @@ Expected prices are computed by hand in the tests, never by the code under test:
 - `ateliers` (lineaire 0 → 1.00, 1000 → 2.01): QF 500 → 1.505 → 1.51 half-up.
 """
 
+from datetime import date
 from pathlib import Path
 
-GRILLE_ESSAI = """\
-# Grille d'essai des tests : montants choisis pour les pièges d'arrondi.
-# Ce commentaire doit survivre à l'import et à l'export.
-commune: Essai-sur-Loire
-code_insee: "45234"
+from tests import grilles
+from tests.grilles import grille
+from tests.grilles import lineaire
+from tests.grilles import periode
+from tests.grilles import service
+from tests.grilles import taux_effort
+from tests.grilles import tranches
 
-quotient_familial:
-  sources: [caf, dgfip]
-  validite_mois: 12
+GRILLE_ESSAI = grille(
+    periode("Année scolaire 2030-2031", date(2030, 9, 1), date(2031, 8, 31), [
+        service("cantine", "Restauration scolaire", "repas",
+                tranches(("400", "1.00"), ("800", "2.55"), (None, "4.00"),
+                         commentaire="au-delà de 800"),
+                sans_quotient="4.50", hors_commune="7"),
+        service("soir", "Accueil du soir", "soir", taux_effort("0.5", "0.50", "9.00"),
+                hors_commune="{majoration_pourcent: 20}"),
+        service("ateliers", "Ateliers du mercredi", "demi-journée",
+                lineaire(("0", "1.00"), ("1000", "2.01"))),
+    ], deliberation="n° 2030/1 du 30 juin 2030", fratrie=(("cantine",), {2: 20, 3: 50})),
+    periode("Année scolaire 2031-2032", date(2031, 9, 1), date(2032, 8, 31), [
+        service("cantine", "Restauration scolaire", "repas",
+                tranches(("500", "1.10"), (None, "4.40"))),
+    ]),
+    commune="Essai-sur-Loire", code_insee="45234",
+    commentaires=("Grille d'essai des tests : montants choisis pour les pièges d'arrondi.",
+                  "Ce commentaire doit survivre à l'import et à l'export."),
+)
 
-periodes:
-  - libelle: Année scolaire 2030-2031
-    debut: 2030-09-01
-    fin: 2031-08-31
-    deliberation: "n° 2030/1 du 30 juin 2030"
-    services:
-      cantine:
-        libelle: Restauration scolaire
-        unite: repas
-        bareme:
-          mode: tranches
-          tranches:
-            - jusqu_a: 400
-              prix: 1.00
-            - jusqu_a: 800
-              prix: 2.55
-            - prix: 4.00   # au-delà de 800
-        sans_quotient: 4.50
-        hors_commune: 7
-      soir:
-        libelle: Accueil du soir
-        unite: soir
-        bareme:
-          mode: taux_effort
-          taux_pourcent: 0.5
-          plancher: 0.50
-          plafond: 9.00
-        hors_commune: {majoration_pourcent: 20}
-      ateliers:
-        libelle: Ateliers du mercredi
-        unite: demi-journée
-        bareme:
-          mode: lineaire
-          points:
-            - {qf: 0, prix: 1.00}
-            - {qf: 1000, prix: 2.01}
-    reduction_fratrie:
-      services: [cantine]
-      rangs: {2: 20, 3: 50}
-
-  - libelle: Année scolaire 2031-2032
-    debut: 2031-09-01
-    fin: 2032-08-31
-    services:
-      cantine:
-        libelle: Restauration scolaire
-        unite: repas
-        bareme:
-          mode: tranches
-          tranches:
-            - jusqu_a: 500
-              prix: 1.10
-            - prix: 4.40
-"""
-
-# Broken on purpose; the positions are those of the offending keys (checked by hand).
+# Broken on purpose, so written out by hand; the positions are those of the offending keys
+# (checked by hand).
 GRILLE_CASSEE = """\
 commune: Essai
 code_insee: "45234"
@@ -126,9 +91,7 @@ PERIODE_B = "Année scolaire 2031-2032"
 
 
 def ecrire(dossier: Path, texte: str = GRILLE_ESSAI, nom: str = "tarifs.yaml") -> Path:
-    chemin = dossier / nom
-    chemin.write_text(texte, encoding="utf-8")
-    return chemin
+    return grilles.ecrire(dossier, texte, nom)
 
 
 def ligne_json(periode: str, qf: str | None, *services: tuple[str, str, str, str, str]) -> str:

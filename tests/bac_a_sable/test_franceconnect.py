@@ -155,7 +155,7 @@ def test_sb4_cle_creee_une_fois_sous_instance_et_partagee(fabrique, client, app)
     assert fichier == Path(app.instance_path) / cles.NOM_FICHIER
     assert stat.S_IMODE(fichier.stat().st_mode) == 0o600
     # Another worker (another app on the same instance folder) signs with the same key.
-    autre = fabrique(WTF_CSRF_ENABLED=False)
+    autre = fabrique(WTF_CSRF_ENABLED=False, instance_path=Path(app.instance_path))
     assert autre.test_client().get(f"{CHEMIN_FC}/jwks").json["keys"][0]["kid"] == kid
 
 
@@ -435,7 +435,8 @@ def test_sb12_sub_deterministe_par_identite_et_client(fabrique, app, client):
     autre = verifier(connecter(client, app, "pierre")["id_token"], cles_publiees(client))[1]
     assert autre["sub"] != sub
     # The same after a restart (a new app on the same instance), different for another client.
-    redemarre = fournisseur(fabrique(WTF_CSRF_ENABLED=False))
+    redemarre = fournisseur(fabrique(WTF_CSRF_ENABLED=False,
+                                     instance_path=Path(app.instance_path)))
     assert redemarre.usager("angela", redemarre.client.client_id).sub == sub
     assert redemarre.usager("angela", "un-autre-service").sub != sub
 

@@ -20,20 +20,21 @@ from portail_famille.models import Compte
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
-from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
-from portail_famille.models import SecondAdulte
 from portail_famille.services import donnees
 from portail_famille.services import foyers
+from tests.fabriques import EnfantPrevu
+from tests.fabriques import InscriptionPrevue
+from tests.fabriques import QuotientDGFiP
+from tests.fabriques import ajouter_enfant
+from tests.fabriques import consigner_consultation
+from tests.fabriques import creer_famille
+from tests.fabriques import creer_foyer
+from tests.fabriques import famille_de
 
 from .conftest import DEBUT
-from .conftest import ajouter_enfant
-from .conftest import ajouter_qf_dgfip
 from .conftest import connecter
-from .conftest import consigner_consultation
-from .conftest import creer_famille
-from .conftest import famille_de
 
 PROPOSITION_DE_B = {"nom_naissance": "AUTRE", "prenoms": "Zéphyrin",
                     "date_naissance": "2017-02-02", "sexe": "M"}
@@ -64,27 +65,24 @@ def deux_familles(app, client):
     compte_a = creer_famille(app, prenom="Alice", nom="ALPHA")
     famille_a = famille_de(app, compte_a)
     ajouter_enfant(app, famille_a, "Arthur", date(2016, 1, 1), nom="ALPHA")
-    compte_b = creer_famille(app, prenom="Béatrice", nom="BETA")
-    famille_b = famille_de(app, compte_b)
-    enfant_b = ajouter_enfant(app, famille_b, "Zébulon", date(2018, 1, 1), nom="BETA")
-    ajouter_qf_dgfip(app, famille_b, RFR_DE_B, "1.12", QF_DE_B)
+    beta = creer_foyer(
+        app, prenom="Béatrice", nom="BETA",
+        enfants=(EnfantPrevu("Zébulon", date(2018, 1, 1), nom="BETA", inscriptions=(
+            InscriptionPrevue("cantine", DEBUT),)),),
+        quotients=(QuotientDGFiP(RFR_DE_B, "1.12", QF_DE_B),),
+        second_adulte={"nom": "BETA", "prenoms": "Bernard"})
+    compte_b, famille_b = beta.compte_id, beta.famille_id
+    (enfant_b,), (inscription_b,) = beta.enfants, beta.inscriptions
     with app.app_context():
-        inscription = Inscription(enfant_id=enfant_b, service="cantine", periode_debut=DEBUT,
-                                  periode_libelle="Année en cours", jours="lundi",
-                                  date_debut=DEBUT)
-        inscription.historique.append(HistoriqueInscription(
-            role="famille", action="demande", statut="demandee", jours="lundi",
-            date_debut=DEBUT))
         agent = Compte(role="agent", identifiant="agent.beta")
         contenu = b"%PDF-1.7 justificatif-de-beatrice"
         db.session.add_all([
-            inscription, SecondAdulte(famille_id=famille_b, nom="BETA", prenoms="Bernard"),
             Justificatif(famille_id=famille_b, nature="avis_impot", type_mime="application/pdf",
                          taille=len(contenu), contenu=contenu),
             DemandeSuppression(famille_id=famille_b, compte_id=compte_b,
                                precisions="Nous partons à Brest."), agent])
         db.session.commit()
-        inscription_b, agent_id = inscription.id, agent.id
+        agent_id = agent.id
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
     connecter(client, compte_a)
     return {"enfant_id": enfant_b, "inscription_id": inscription_b,

@@ -4,11 +4,11 @@ household that lives elsewhere, or has not said where it lives, never sees a res
 import pytest
 
 from tests.aides import Page
+from tests.fabriques import ajouter_qf_caf
+from tests.fabriques import creer_famille
+from tests.fabriques import famille_de
 
-from .conftest import ajouter_qf_caf
 from .conftest import connecter
-from .conftest import creer_famille
-from .conftest import famille_de
 
 # QF 640 on the test grid, computed by hand:
 # - cantine, bracket 501–1000: 2.40; non-resident: the fixed 6.75;

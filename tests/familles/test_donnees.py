@@ -17,14 +17,14 @@ from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
 from portail_famille.models import SecondAdulte
 from portail_famille.services import donnees
+from tests.fabriques import ajouter_enfant
+from tests.fabriques import ajouter_qf_caf
+from tests.fabriques import ajouter_qf_dgfip
+from tests.fabriques import consigner_consultation
+from tests.fabriques import creer_famille
+from tests.fabriques import famille_de
 
 from .conftest import DEBUT
-from .conftest import ajouter_enfant
-from .conftest import ajouter_qf_caf
-from .conftest import ajouter_qf_dgfip
-from .conftest import consigner_consultation
-from .conftest import creer_famille
-from .conftest import famille_de
 
 CONTENU_PDF = b"%PDF-1.7 contenu secret du justificatif"
 

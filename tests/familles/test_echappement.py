@@ -18,11 +18,11 @@ from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models import SecondAdulte
 from portail_famille.services import foyers
+from tests.fabriques import ajouter_qf_caf
+from tests.fabriques import creer_famille
 
 from .conftest import DEBUT
-from .conftest import ajouter_qf_caf
 from .conftest import connecter
-from .conftest import creer_famille
 
 SCRIPT = "<script>x</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'

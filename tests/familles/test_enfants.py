@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Enfant
 from portail_famille.services import foyers
+from tests.fabriques import ajouter_enfant
 
 from .conftest import DEBUT
 from .conftest import adresse_de_la_derniere_inscription
-from .conftest import ajouter_enfant
 
 ENFANTS_CAF = [
     {"nom_naissance": "LEROY", "prenoms": "Lou", "date_naissance": "2015-03-21", "sexe": "F"},

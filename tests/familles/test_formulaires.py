@@ -21,10 +21,10 @@ from portail_famille.extensions import db
 from portail_famille.models import Inscription
 from portail_famille.services import foyers
 from tests.aides import Page
+from tests.fabriques import ajouter_enfant
 
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
-from .conftest import ajouter_enfant
 
 PROPOSITION = {"nom_naissance": "LEROY", "prenoms": "Timéo", "date_naissance": "2019-00-00",
                "sexe": "M"}

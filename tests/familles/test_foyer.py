@@ -5,10 +5,10 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Famille
 from portail_famille.models import SecondAdulte
+from tests.fabriques import creer_famille
+from tests.fabriques import famille_de
 
 from .conftest import connecter
-from .conftest import creer_famille
-from .conftest import famille_de
 
 ADRESSE_CAF = {"destinataire": "MADAME DUBOIS ANGELA", "complement_information": None,
                "complement_information_geographique": "BATIMENT B",

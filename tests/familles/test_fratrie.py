@@ -11,14 +11,14 @@ import sqlalchemy as sa
 
 from portail_famille.extensions import db
 from portail_famille.models import Inscription
+from tests.fabriques import ajouter_enfant
+from tests.fabriques import ajouter_qf_caf
 
 from .aides_tarifs import inscrire
 from .aides_tarifs import pourquoi
 from .aides_tarifs import verifier_contre_le_simulateur
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
-from .conftest import ajouter_enfant
-from .conftest import ajouter_qf_caf
 
 JUMEAUX = date(2017, 4, 10)
 

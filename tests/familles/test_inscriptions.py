@@ -13,15 +13,15 @@ from portail_famille.extensions import db
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import QuotientFamilial
+from tests.fabriques import ajouter_enfant
+from tests.fabriques import creer_famille
+from tests.fabriques import famille_de
 
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
 from .conftest import FIN
 from .conftest import adresse_de_la_derniere_inscription
-from .conftest import ajouter_enfant
 from .conftest import connecter
-from .conftest import creer_famille
-from .conftest import famille_de
 
 AUJOURD_HUI = date.today().isoformat()
 

@@ -13,6 +13,11 @@ import pytest
 from portail_famille.extensions import db
 from portail_famille.models import Famille
 from portail_famille.web import affichage
+from tests.fabriques import ajouter_enfant
+from tests.fabriques import ajouter_qf_caf
+from tests.fabriques import ajouter_qf_dgfip
+from tests.fabriques import creer_famille
+from tests.fabriques import famille_de
 
 from .aides_tarifs import inscrire
 from .aides_tarifs import pourquoi
@@ -22,12 +27,7 @@ from .aides_tarifs import verifier_contre_le_simulateur
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
 from .conftest import GRILLE
-from .conftest import ajouter_enfant
-from .conftest import ajouter_qf_caf
-from .conftest import ajouter_qf_dgfip
 from .conftest import connecter
-from .conftest import creer_famille
-from .conftest import famille_de
 
 
 def test_rfr_rang_3_et_hors_commune_egaux_au_simulateur(app, client, fichier_grille):

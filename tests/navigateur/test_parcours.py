@@ -23,6 +23,12 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.grilles import grille  # noqa: E402
+from tests.grilles import periode  # noqa: E402
+from tests.grilles import service  # noqa: E402
+from tests.grilles import taux_effort  # noqa: E402
+from tests.grilles import tranches  # noqa: E402
+
 pytestmark = pytest.mark.navigateur
 
 OPTIONS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -47,43 +53,18 @@ def navigateur():
 # A grid written for the journey, whose period follows today's date (tarifs.yaml's periods run
 # out). Prices for the sandbox's QF 480, computed by hand: canteen bracket 351–600, 1.65 for
 # the eldest and 1.65 − 20 % = 1.32 for the second child; evening care 480 × 0.30 % = 1.44.
-GRILLE = f"""\
-commune: Lyon
-code_insee: "69123"
-quotient_familial:
-  sources: [dgfip, caf]
-  validite_mois: 12
-periodes:
-  - libelle: Année scolaire du parcours
-    debut: {(date.today() - timedelta(days=60)).isoformat()}
-    fin: {(date.today() + timedelta(days=200)).isoformat()}
-    deliberation: "n° 2026/0042 du 29 juin 2026 (essai)"
-    services:
-      restauration_scolaire:
-        libelle: Restauration scolaire
-        unite: repas
-        bareme:
-          mode: tranches
-          tranches:
-            - jusqu_a: 350
-              prix: 0.80
-            - jusqu_a: 600
-              prix: 1.65
-            - jusqu_a: 900
-              prix: 2.70
-            - prix: 4.10
-      accueil_soir:
-        libelle: Accueil du soir
-        unite: soir
-        bareme:
-          mode: taux_effort
-          taux_pourcent: 0.30
-          plancher: 0.50
-          plafond: 3.20
-    reduction_fratrie:
-      services: [restauration_scolaire]
-      rangs: {{2: 20}}
-"""
+GRILLE = grille(
+    periode("Année scolaire du parcours", date.today() - timedelta(days=60),
+            date.today() + timedelta(days=200), [
+                service("restauration_scolaire", "Restauration scolaire", "repas",
+                        tranches(("350", "0.80"), ("600", "1.65"), ("900", "2.70"),
+                                 (None, "4.10"))),
+                service("accueil_soir", "Accueil du soir", "soir",
+                        taux_effort("0.30", "0.50", "3.20")),
+            ], deliberation="n° 2026/0042 du 29 juin 2026 (essai)",
+            fratrie=(("restauration_scolaire",), {2: 20})),
+    commune="Lyon", code_insee="69123", sources=("dgfip", "caf"),
+)
 
 
 @pytest.fixture

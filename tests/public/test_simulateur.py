@@ -27,9 +27,12 @@ ANGLAIS = ("Not a valid", "Invalid Choice", "This field", "could not coerce", "I
 
 
 @pytest.fixture
-def app(fabrique, tmp_path):
-    return fabrique(tarifs_fichier=ecrire(tmp_path), WTF_CSRF_ENABLED=False,
-                    RATELIMIT_ENABLED=False)
+def app(fabrique_du_module, tmp_path_factory):
+    grille = ecrire(tmp_path_factory.mktemp("grille"))
+    partagee = fabrique_du_module(tarifs_fichier=grille, WTF_CSRF_ENABLED=False,
+                                  RATELIMIT_ENABLED=False)
+    with partagee.pour_un_test() as app:
+        yield app
 
 
 def cli(app, *args: str) -> str:
