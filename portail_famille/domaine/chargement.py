@@ -69,10 +69,10 @@ _TRADUCTIONS_SYNTAXE = (
      "caractère inattendu en début de valeur : mettez la valeur entre guillemets"),
     ("mapping values are not allowed",
      "« : » inattendu : mettez entre guillemets une valeur qui contient « : », "
-     "ou vérifiez l'indentation"),
+     "ou vérifiez l’indentation"),
     ("could not find expected ':'", "« : » manquant après une clé, ou indentation incohérente"),
     ("expected <block end>", "indentation incohérente avec les lignes précédentes"),
-    ("unexpected end of stream", "fin de fichier inattendue : un guillemet n'est pas refermé"),
+    ("unexpected end of stream", "fin de fichier inattendue : un guillemet n’est pas refermé"),
     ("expected ',' or", "liste ou dictionnaire entre [ ] ou { } mal refermé"),
     ("another document", "un seul document est attendu : retirez le second « --- »"),
     ("undefined alias", "alias (*…) sans ancre : les ancres et alias ne sont pas acceptés"),
@@ -357,7 +357,7 @@ class _Lecteur:
         try:
             return date.fromisoformat(scalaire.value)
         except ValueError:
-            self.signaler(ou, f"« {nom} » : la date {scalaire.value} n'existe pas")
+            self.signaler(ou, f"« {nom} » : la date {scalaire.value} n’existe pas")
             return None
 
     def champ(self, entrees: dict[str, _Entree], cle: str, lire: Callable, *options, **noms):
@@ -410,11 +410,11 @@ class _Lecteur:
         if code is None:
             return None
         if entree.valeur.style is None:
-            self.signaler(entree.cle, f"« code_insee » s'écrit entre guillemets : \"{code}\" "
+            self.signaler(entree.cle, f"« code_insee » s’écrit entre guillemets : \"{code}\" "
                                       "(sans eux, un code comme 01053 perdrait son zéro)")
             return None
         if not identifiants.code_commune_valide(code):
-            self.signaler(entree.cle, f"« code_insee » : « {code} » n'est pas un code commune "
+            self.signaler(entree.cle, f"« code_insee » : « {code} » n’est pas un code commune "
                                       "INSEE (5 caractères, par exemple \"69123\" ou \"2A004\")")
             return None
         return code
@@ -620,11 +620,11 @@ class _Lecteur:
             borne = self.champ(entrees, "jusqu_a", self.nombre, prefixe)
             if derniere and "jusqu_a" in entrees:
                 self.signaler(entrees["jusqu_a"].cle,
-                              f"{prefixe}la dernière tranche n'a pas de « jusqu_a » : elle vaut "
+                              f"{prefixe}la dernière tranche n’a pas de « jusqu_a » : elle vaut "
                               "pour tous les QF au-delà (ajoutez une tranche sans borne après)")
             elif not derniere and "jusqu_a" not in entrees:
                 self.signaler(noeud, f"{prefixe}la tranche {numero} doit avoir une borne "
-                                     "« jusqu_a » : seule la dernière tranche n'en a pas")
+                                     "« jusqu_a » : seule la dernière tranche n’en a pas")
             elif not derniere:
                 bornes.append((numero, borne))
             prix_tranche = self.champ(entrees, "prix", self.nombre, prefixe)
@@ -697,7 +697,7 @@ class _Lecteur:
             return None
         services = self.lire_codes(
             entrees.get("services"), codes_periode,
-            lambda code: f"le service « {code} » n'existe pas dans cette période", prefixe,
+            lambda code: f"le service « {code} » n’existe pas dans cette période", prefixe,
         )
         rangs = self.lire_rangs(entrees.get("rangs"), prefixe)
         if services is None or rangs is None:

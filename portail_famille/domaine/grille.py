@@ -95,7 +95,7 @@ class BaremeTauxEffort:
     plafond: Decimal
 
     mode: ClassVar[str] = "taux_effort"
-    nom: ClassVar[str] = "taux d'effort"
+    nom: ClassVar[str] = "taux d’effort"
 
     def prix_maximal(self) -> Decimal:
         """The ceiling."""

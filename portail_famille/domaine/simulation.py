@@ -44,7 +44,7 @@ def en_json(simulation: dict) -> str:
 def points_de_courbe(bareme: Bareme, qf_max: Decimal) -> list[tuple[Decimal, Decimal]]:
     """(QF, price) from QF 0 to `qf_max`, at least 2 points; a bracket's jump is 2 points."""
     if qf_max < 0:
-        raise ValueError(f"la courbe s'arrête à un QF positif ou nul, pas {qf_max}")
+        raise ValueError(f"la courbe s’arrête à un QF positif ou nul, pas {qf_max}")
     points = [(QF_NUL, bareme.prix_de_base(QF_NUL).prix)]
     for point in bareme.cassures():
         if point[0] < qf_max and point != points[-1]:

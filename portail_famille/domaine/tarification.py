@@ -44,16 +44,16 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
     service = periode.services.get(code_service)
     if service is None:
         raise ServiceIntrouvable(
-            f"le service « {code_service} » n'existe pas dans la période « {periode.libelle} »"
+            f"le service « {code_service} » n’existe pas dans la période « {periode.libelle} »"
         )
     if rang < 1:
-        raise ValueError(f"rang d'enfant invalide ({rang}) : l'aîné est le rang 1")
+        raise ValueError(f"rang d’enfant invalide ({rang}) : l’aîné est le rang 1")
     if qf is None:
         prix = arrondir(service.sans_quotient)
         maximal = service.sans_quotient == service.bareme.prix_maximal()
         explication = (f"sans quotient familial : tarif {'maximal ' if maximal else ''}"
                        f"{formater_montant(prix)}")
-        etapes = [f"Pas de quotient familial valide : le tarif sans quotient s'applique, "
+        etapes = [f"Pas de quotient familial valide : le tarif sans quotient s’applique, "
                   f"{_euros(prix)}{', le plus élevé du barème' if maximal else ''}."]
         tranche, regle = None, REGLE_SANS_QUOTIENT
     else:

@@ -85,32 +85,32 @@ _AUTRE_CHEMIN = "Vous pouvez réessayer plus tard ou transmettre un justificatif
 # Each connector exception in words for the family; a subclass without its own line takes its
 # parent's (the table is read along the class hierarchy).
 MESSAGES_DES_ERREURS = {
-    exceptions.ErreurAPI: f"Le service n'a pas pu répondre. {_AUTRE_CHEMIN}",
-    exceptions.AuthentificationRefusee: "Votre connexion n'a pas pu être vérifiée. Reconnectez-"
+    exceptions.ErreurAPI: f"Le service n’a pas pu répondre. {_AUTRE_CHEMIN}",
+    exceptions.AuthentificationRefusee: "Votre connexion n’a pas pu être vérifiée. Reconnectez-"
                                         "vous avec FranceConnect, ou transmettez un justificatif.",
-    exceptions.AccesRefuse: f"La mairie n'a pas accès à ce service pour le moment. {_AUTRE_CHEMIN}",
-    exceptions.DossierAbsent: "Aucun dossier CAF ou MSA n'a été trouvé à votre nom. Vous pouvez "
-                              "utiliser votre avis d'imposition ou transmettre un justificatif.",
+    exceptions.AccesRefuse: f"La mairie n’a pas accès à ce service pour le moment. {_AUTRE_CHEMIN}",
+    exceptions.DossierAbsent: "Aucun dossier CAF ou MSA n’a été trouvé à votre nom. Vous pouvez "
+                              "utiliser votre avis d’imposition ou transmettre un justificatif.",
     exceptions.RequeteEnCours: "Votre demande est déjà en cours de traitement. Patientez un "
                                "instant puis réessayez.",
-    exceptions.RouteSupprimee: f"Ce service n'est plus disponible. {_AUTRE_CHEMIN}",
-    exceptions.IdentiteIntrouvable: "Nous n'avons pas pu vous retrouver. Vérifiez votre nom de "
+    exceptions.RouteSupprimee: f"Ce service n’est plus disponible. {_AUTRE_CHEMIN}",
+    exceptions.IdentiteIntrouvable: "Nous n’avons pas pu vous retrouver. Vérifiez votre nom de "
                                     "naissance, vos prénoms, votre date et votre lieu de "
                                     "naissance.",
-    exceptions.ParametresInvalides: "Certaines informations saisies n'ont pas été acceptées. "
+    exceptions.ParametresInvalides: "Certaines informations saisies n’ont pas été acceptées. "
                                     "Vérifiez le formulaire.",
     exceptions.ServiceIndisponible: f"Le service est momentanément indisponible. {_AUTRE_CHEMIN}",
     exceptions.QuotaDepasse: "Le service reçoit trop de demandes. Réessayez dans quelques minutes.",
-    exceptions.FournisseurEnErreur: f"La CAF ou la MSA n'a pas pu répondre. {_AUTRE_CHEMIN}",
+    exceptions.FournisseurEnErreur: f"La CAF ou la MSA n’a pas pu répondre. {_AUTRE_CHEMIN}",
     exceptions.APIEnMaintenance: f"Le service est en maintenance. {_AUTRE_CHEMIN}",
     exceptions.DelaiDepasse: f"L’organisme interrogé met trop de temps à répondre. {_AUTRE_CHEMIN}",
     exceptions.APIInjoignable: f"Le service ne répond pas pour le moment. {_AUTRE_CHEMIN}",
     exceptions.ReponseInvalide: f"Le service a envoyé une réponse illisible. {_AUTRE_CHEMIN}",
-    exceptions.SituationIntrouvable: "Aucune situation fiscale n'a été trouvée pour cette année "
+    exceptions.SituationIntrouvable: "Aucune situation fiscale n’a été trouvée pour cette année "
                                      "de revenus. Vous pouvez transmettre votre avis "
-                                     "d'imposition.",
-    exceptions.RequeteRefusee: "Votre numéro fiscal n'a pas été accepté. Vérifiez-le sur votre "
-                               "avis d'imposition.",
+                                     "d’imposition.",
+    exceptions.RequeteRefusee: "Votre numéro fiscal n’a pas été accepté. Vérifiez-le sur votre "
+                               "avis d’imposition.",
 }
 MESSAGES = {
     "non_calculable": "Votre quotient familial n’a pas pu être calculé : vos ressources ne sont "

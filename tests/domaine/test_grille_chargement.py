@@ -363,9 +363,9 @@ def test_directive_yaml_1_1_sans_effet():
          "tarifs.yaml:2:1: YAML invalide : tabulation interdite : indentez avec des espaces"),
         ("commune: a: b\n",
          "tarifs.yaml:1:11: YAML invalide : « : » inattendu : mettez entre guillemets une "
-         "valeur qui contient « : », ou vérifiez l'indentation"),
+         "valeur qui contient « : », ou vérifiez l’indentation"),
         ('commune: Lyon\ncode_insee: "69123\n',
-         "tarifs.yaml:2:13: YAML invalide : fin de fichier inattendue : un guillemet n'est pas "
+         "tarifs.yaml:2:13: YAML invalide : fin de fichier inattendue : un guillemet n’est pas "
          "refermé"),
         ("periodes:\n  - a: 1\n   b: 2\n",
          "tarifs.yaml:3:4: YAML invalide : indentation incohérente avec les lignes précédentes"),

@@ -109,7 +109,7 @@ def test_toutes_les_erreurs_a_la_fois_triees_par_position():
         charger_fichier(GRILLES / "tous_les_defauts.yaml")
     chemin = str(GRILLES / "tous_les_defauts.yaml")
     assert [ligne.removeprefix(chemin + ":") for ligne in exc.value.lignes()] == [
-        "2:1: « code_insee » s'écrit entre guillemets : \"69123\" (sans eux, un code comme "
+        "2:1: « code_insee » s’écrit entre guillemets : \"69123\" (sans eux, un code comme "
         "01053 perdrait son zéro)",
         "4:25: « sources » : « caf » cité deux fois (déjà ligne 4)",
         "4:30: source de quotient inconnue « msa » (possibles : caf, dgfip)",
@@ -119,7 +119,7 @@ def test_toutes_les_erreurs_a_la_fois_triees_par_position():
         "20:15: restauration_scolaire : le prix 0.50 de la tranche 2 est inférieur à celui de la "
         "tranche 1 (0.80) : un QF plus élevé ne peut pas payer moins",
         "21:15: restauration_scolaire : « prix » : écrivez le nombre 6.90 sans guillemets",
-        "22:15: restauration_scolaire : la dernière tranche n'a pas de « jusqu_a » : elle vaut "
+        "22:15: restauration_scolaire : la dernière tranche n’a pas de « jusqu_a » : elle vaut "
         "pour tous les QF au-delà (ajoutez une tranche sans borne après)",
         "23:9: restauration_scolaire : « sans_quotient » ne peut pas être négatif (-3)",
         "24:23: restauration_scolaire : clé « majoration_pourcent » manquante dans "
@@ -137,7 +137,7 @@ def test_toutes_les_erreurs_a_la_fois_triees_par_position():
         "36:69: Atelier : le prix 1 du point 2 est inférieur à celui du point 1 (2) : un QF plus "
         "élevé ne peut pas payer moins",
         "37:9: Atelier : clé « libelle » en double (déjà ligne 34)",
-        "39:18: reduction_fratrie : le service « restauration » n'existe pas dans cette période "
+        "39:18: reduction_fratrie : le service « restauration » n’existe pas dans cette période "
         "(vouliez-vous dire « restauration_scolaire » ?)",
         "40:15: reduction_fratrie : « rang » doit être un nombre entier au moins égal à 1, écrit "
         "sans guillemets, pas « 0 »",
@@ -145,7 +145,7 @@ def test_toutes_les_erreurs_a_la_fois_triees_par_position():
         "pas 150",
         "40:30: reduction_fratrie : rang 3 en double",
         "41:5: clé « services » manquante dans la période 2",
-        "42:5: « debut » : la date 2026-02-30 n'existe pas",
+        "42:5: « debut » : la date 2026-02-30 n’existe pas",
         "44:5: clé « services » manquante dans la période 3",
         "46:5: la période « C » finit le 2026-01-01, avant son début le 2026-08-31",
         "48:5: la période « D » (du 2026-01-01 au 2027-01-01) chevauche la période « A » "
@@ -179,11 +179,11 @@ UN_DEFAUT = [
     pytest.param(avec_service(TRANCHES).replace("commune: Test", "commune: ~"), "1:1",
                  "« commune » doit être un texte, pas une valeur vide", id="commune-nulle"),
     pytest.param(avec_service(TRANCHES).replace('"69123"', "69123"), "2:1",
-                 "« code_insee » s'écrit entre guillemets : \"69123\"", id="insee-sans-guillemets"),
+                 "« code_insee » s’écrit entre guillemets : \"69123\"", id="insee-sans-guillemets"),
     pytest.param(avec_service(TRANCHES).replace('"69123"', '"20123"'), "2:1",
-                 "« code_insee » : « 20123 » n'est pas un code commune INSEE", id="insee-corse-20"),
+                 "« code_insee » : « 20123 » n’est pas un code commune INSEE", id="insee-corse-20"),
     pytest.param(avec_service(TRANCHES).replace('"69123"', "'6912'"), "2:1",
-                 "« 6912 » n'est pas un code commune INSEE", id="insee-4-caracteres"),
+                 "« 6912 » n’est pas un code commune INSEE", id="insee-4-caracteres"),
     # -- quotient_familial ---------------------------------------------------------------------
     pytest.param(avec_service(TRANCHES).replace("[caf]", "[]"), "4:3",
                  "« sources » : il faut au moins un élément", id="sources-vide"),
@@ -222,7 +222,7 @@ UN_DEFAUT = [
     pytest.param(avec_service(TRANCHES).replace("2025-09-01", "2025-9-1"), "8:5",
                  "« debut » doit être une date AAAA-MM-JJ", id="date-sans-zeros"),
     pytest.param(avec_service(TRANCHES).replace("2026-08-31", "2026-02-29"), "9:5",
-                 "« fin » : la date 2026-02-29 n'existe pas", id="date-29-fevrier"),
+                 "« fin » : la date 2026-02-29 n’existe pas", id="date-29-fevrier"),
     pytest.param(avec_service(TRANCHES).replace("2026-08-31", "2025-08-31"), "9:5",
                  "la période « P » finit le 2025-08-31, avant son début le 2025-09-01",
                  id="fin-avant-debut"),
@@ -292,9 +292,9 @@ UN_DEFAUT = [
                  "cantine : « tranches » : il faut au moins une tranche", id="aucune-tranche"),
     pytest.param(avec_bareme("mode: tranches\ntranches:\n  - prix: 1\n  - prix: 2"), "17:15",
                  "cantine : la tranche 1 doit avoir une borne « jusqu_a » : seule la dernière "
-                 "tranche n'en a pas", id="borne-manquante"),
+                 "tranche n’en a pas", id="borne-manquante"),
     pytest.param(avec_bareme("mode: tranches\ntranches:\n  - {jusqu_a: 400, prix: 1}"), "17:16",
-                 "cantine : la dernière tranche n'a pas de « jusqu_a »", id="derniere-bornee"),
+                 "cantine : la dernière tranche n’a pas de « jusqu_a »", id="derniere-bornee"),
     pytest.param(avec_bareme("mode: tranches\ntranches:\n  - {jusqu_a: 400, prix: 1}\n"
                              "  - {jusqu_a: 400, prix: 2}\n  - {prix: 3}"), "18:16",
                  "cantine : la borne 400 doit être supérieure à la précédente (400)",
@@ -330,7 +330,7 @@ UN_DEFAUT = [
                  "1000000000000000 est trop grand (15 chiffres au plus avant le point)",
                  id="prix-demesure"),
     pytest.param(avec_bareme("mode: tranches\ntranches:\n  - {prix: '}"), "17:22",
-                 "YAML invalide : fin de fichier inattendue : un guillemet n'est pas refermé",
+                 "YAML invalide : fin de fichier inattendue : un guillemet n’est pas refermé",
                  id="guillemet-non-ferme"),
     # -- taux d'effort -------------------------------------------------------------------------
     pytest.param(avec_bareme("mode: taux_effort\ntaux_pourcent: 0.36\nplancher: 4.50\n"
@@ -367,7 +367,7 @@ UN_DEFAUT = [
                  id="points-dictionnaire"),
     # -- réduction fratrie ---------------------------------------------------------------------
     pytest.param(avec_periode("reduction_fratrie:\n  services: [cantin]\n  rangs: {3: 50}"),
-                 "19:18", "reduction_fratrie : le service « cantin » n'existe pas dans cette "
+                 "19:18", "reduction_fratrie : le service « cantin » n’existe pas dans cette "
                  "période (vouliez-vous dire « cantine » ?)", id="fratrie-service-inconnu"),
     pytest.param(avec_periode("reduction_fratrie:\n  services: [cantine, cantine]\n"
                               "  rangs: {3: 50}"), "19:27",
@@ -444,7 +444,7 @@ def test_le_service_de_la_fratrie_doit_etre_de_la_meme_periode():
     texte = (avec_periode(fratrie) + periode("Suivante", "2026-09-01", "2027-08-31", "garderie")
              + lignes(fratrie, 4))
     assert erreurs(texte) == [
-        "tarifs.yaml:24:36: reduction_fratrie : le service « cantine » n'existe pas dans cette "
+        "tarifs.yaml:24:36: reduction_fratrie : le service « cantine » n’existe pas dans cette "
         "période (possibles : garderie)",
     ]
 

@@ -232,7 +232,7 @@ def test_sans_quotient_le_prix_maximal(code, attendu):
     assert tarif.qf is None
     assert tarif.explication == f"sans quotient familial : tarif maximal {attendu}"
     assert tarif.etapes == (f"Pas de quotient familial valide : le tarif sans quotient "
-                            f"s'applique, {attendu}\u00a0€, le plus élevé du barème.",)
+                            f"s’applique, {attendu}\u00a0€, le plus élevé du barème.",)
 
 
 def test_sans_quotient_explicite_autre_que_le_maximum():
@@ -241,7 +241,7 @@ def test_sans_quotient_explicite_autre_que_le_maximum():
     assert tarif.prix == 4
     assert tarif.explication == "sans quotient familial : tarif 4.00"
     assert tarif.etapes == ("Pas de quotient familial valide : le tarif sans quotient "
-                            "s'applique, 4.00\u00a0€.",)
+                            "s’applique, 4.00\u00a0€.",)
 
 
 # -- hors commune --------------------------------------------------------------------------
@@ -333,13 +333,13 @@ def test_fratrie_cent_pour_cent():
 
 
 def test_service_introuvable():
-    with pytest.raises(ServiceIntrouvable, match="« piscine » n'existe pas dans la période"):
+    with pytest.raises(ServiceIntrouvable, match="« piscine » n’existe pas dans la période"):
         calculer_tarif(EXEMPLE, "piscine", Decimal(1))
 
 
 @pytest.mark.parametrize("rang", [0, -1])
 def test_rang_commence_a_1(rang):
-    with pytest.raises(ValueError, match="l'aîné est le rang 1"):
+    with pytest.raises(ValueError, match="l’aîné est le rang 1"):
         calculer_tarif(EXEMPLE, "restauration_scolaire", Decimal(1), rang=rang)
 
 

@@ -92,7 +92,7 @@ def _sans_quotient(app, client, fichier_grille, raison: str):
     page = client.get("/espace-famille/tarifs").text
     verifier_contre_le_simulateur(app, fichier_grille, page, None, {}, False)
     assert raison in page
-    assert "Pas de quotient familial valide : le tarif sans quotient s'applique" in \
+    assert "Pas de quotient familial valide : le tarif sans quotient s’applique" in \
         html.unescape(page)
     assert '<a href="/espace-famille/quotient">Transmettre mon quotient familial</a>' in page
     return page

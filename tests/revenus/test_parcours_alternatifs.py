@@ -126,11 +126,11 @@ def test_commune_par_nom_et_departement(portail):
 
 
 @pytest.mark.parametrize(("nom", "attendu"), [
-    ("INTROUVABLE", "Nous n'avons pas pu vous retrouver"),
-    ("ILLISIBLE", "Nous n'avons pas pu vous retrouver"),
+    ("INTROUVABLE", "Nous n’avons pas pu vous retrouver"),
+    ("ILLISIBLE", "Nous n’avons pas pu vous retrouver"),
     ("SANSDOSSIER", "Aucun dossier CAF ou MSA"),
     ("ENCOURS", "déjà en cours de traitement"),
-    ("PANNE", "La CAF ou la MSA n'a pas pu répondre"),
+    ("PANNE", "La CAF ou la MSA n’a pas pu répondre"),
     ("MAINTENANCE", "maintenance"),
     ("SATURE", "trop de demandes"),
     ("DELAI", "trop de temps"),

@@ -1,5 +1,6 @@
 """What a family reads about each connector failure: one table, a sentence for every class."""
 
+import re
 from datetime import UTC
 from datetime import datetime
 
@@ -34,3 +35,8 @@ def test_un_sous_type_sans_ligne_prend_le_message_de_son_parent():
 
     assert recuperation.message_de(Nouvelle()) == recuperation.message_de(
         exceptions.ServiceIndisponible())
+
+
+def test_l_apostrophe_des_messages_est_typographique():
+    textes = [*recuperation.MESSAGES_DES_ERREURS.values(), *recuperation.MESSAGES.values()]
+    assert [t for t in textes if re.search(r"\w'\w", t)] == []
