@@ -225,9 +225,13 @@ class Configuration:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_NAME": "__Host-session" if self.https else "session",
-            "MAX_CONTENT_LENGTH": self.justificatif_taille_max + 64 * 1024,
+            # Twice the document limit: a file a little too large is read, and refused next to
+            # its field; only a far larger body is cut off before the form can be read.
+            "MAX_CONTENT_LENGTH": 2 * self.justificatif_taille_max + 64 * 1024,
             "WTF_CSRF_TIME_LIMIT": None,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            # Said outright: Flask-Limiter would otherwise take the last app's choice.
+            "RATELIMIT_ENABLED": True,
             "RATELIMIT_HEADERS_ENABLED": True,
             "TESTING": self.tests,
             **self.extra,

@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from portail_famille import create_app
 from portail_famille.extensions import db
+from portail_famille.extensions import limiter
 from portail_famille.services import grilles
 
 
@@ -90,6 +91,8 @@ class AppPartagee:
 
     @contextlib.contextmanager
     def pour_un_test(self):
+        # Flask-Limiter keeps one state per process: it follows the app of this test.
+        limiter.init_app(self.app)
         try:
             yield self.app
         finally:

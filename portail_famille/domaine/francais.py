@@ -68,6 +68,13 @@ def heure(valeur: datetime) -> str:
     return f"{local.hour} h {local:%M}"
 
 
+def taille(octets: int) -> str:
+    """A file size the way people say it: `5242880` → `5 Mo`, `1024` → `1 ko`."""
+    if octets >= 1024 * 1024:
+        return f"{nombre(Decimal(octets) / (1024 * 1024), 0)}{ESPACE_INSECABLE}Mo"
+    return f"{nombre(Decimal(max(octets, 1024)) / 1024, 0)}{ESPACE_INSECABLE}ko"
+
+
 def date_courte(valeur: date | None) -> str:
     """`2026-09-01` → `01/09/2026`."""
     return "—" if valeur is None else f"{valeur:%d/%m/%Y}"

@@ -5,10 +5,12 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+import limits
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from portail_famille.extensions import db
+from portail_famille.extensions import limiter
 from portail_famille.familles import bp
 from portail_famille.services import quotients
 from portail_famille.services import tarifs_famille
@@ -21,6 +23,29 @@ IDENTIFIANT = "int(max=2147483647)"
 MESSAGE_CONFLIT = ("Ces informations ont été modifiées entre-temps, par un autre adulte du foyer "
                    "ou par la mairie. Rien n’a été enregistré : rouvrez la page pour voir leur "
                    "version actuelle, puis recommencez.")
+
+
+# Lookups that reach an outside API and documents stored, per account (securite.md I6,
+# impot-particulier §6). A form the portal refused itself is not one of them.
+RECHERCHES = limits.parse("10 per hour")
+
+
+def _cle_des_recherches() -> tuple[str, str]:
+    return ("recherches-de-revenus", f"compte:{current_user.get_id()}")
+
+
+def recherche_permise_a_partir_de() -> datetime | None:
+    """When the signed-in family may look up its income again, or None if it may now."""
+    if not limiter.enabled or limiter.limiter.test(RECHERCHES, *_cle_des_recherches()):
+        return None
+    fin, _ = limiter.limiter.get_window_stats(RECHERCHES, *_cle_des_recherches())
+    return datetime.fromtimestamp(fin, UTC)
+
+
+def compter_recherche() -> None:
+    """One more lookup that reached an API, or one more document stored."""
+    if limiter.enabled:
+        limiter.limiter.hit(RECHERCHES, *_cle_des_recherches())
 
 
 def etat_courant() -> quotients.EtatQuotient:

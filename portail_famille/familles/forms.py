@@ -35,7 +35,6 @@ from portail_famille.web.formulaires import Version
 from portail_famille.web.formulaires import au_moins_un
 from portail_famille.web.formulaires import avec_une_lettre
 from portail_famille.web.formulaires import nettoyer
-from portail_famille.web.formulaires import sans_controle
 
 # Addresses and school names: letters, digits and the punctuation of a postal line.
 TEXTE = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’.,/°()-]+$"
@@ -61,16 +60,24 @@ def chiffres(texte: str | None) -> str:
     return re.sub(r"[\s.-]", "", texte or "")
 
 
+def majuscules(texte: str | None) -> str:
+    """Trimmed and upper-cased: an INSEE code typed « 2a004 » is « 2A004 »."""
+    return (texte or "").strip().upper()
+
+
 def _nom(libelle: str, message: str, longueur: int, **kwargs) -> StringField:
+    # DataRequired after the filter: a name of spaces only is a name left blank.
     return StringField(libelle, validators=[
-        InputRequired(message), Length(max=longueur, message=f"{longueur} caractères au plus."),
+        DataRequired(message), Length(max=longueur, message=f"{longueur} caractères au plus."),
         Regexp(NOM, message=MESSAGE_NOM), avec_une_lettre], filters=[nettoyer], **kwargs)
 
 
-def _nom_civil(obligatoire: bool, libelle: str, **kwargs):
-    validateurs = [InputRequired(f"Indiquez {libelle.lower()}.")] if obligatoire else [Optional()]
+def _nom_civil(libelle: str, manquant: str | None = None, **kwargs):
+    """A civil-status name; required when `manquant` words its absence."""
+    validateurs = [DataRequired(manquant)] if manquant else [Optional()]
     return StringField(libelle, validators=[*validateurs, Length(max=80),
-                                            Regexp(NOM, message=MESSAGE_NOM)], **kwargs)
+                                            Regexp(NOM, message=MESSAGE_NOM), avec_une_lettre],
+                       filters=[nettoyer], **kwargs)
 
 
 class FoyerForm(Formulaire):
@@ -108,8 +115,7 @@ class SecondAdulteForm(Formulaire):
     courriel = StringField(
         "Adresse électronique", description="Facultatif.",
         validators=[Optional(), Length(max=254, message="254 caractères au plus."),
-                    Regexp(COURRIEL, message="Par exemple : prenom.nom@exemple.fr."),
-                    sans_controle],
+                    Regexp(COURRIEL, message="Par exemple : prenom.nom@exemple.fr.")],
         filters=[nettoyer], render_kw={"inputmode": "email", "autocomplete": "off"})
 
     def validate_telephone(self, champ):
@@ -183,8 +189,7 @@ class AnnulationInscriptionForm(Formulaire):
 class DemandeSuppressionForm(Formulaire):
     precisions = TextAreaField(
         "Précisions", description="Facultatif, 500 caractères au plus.",
-        validators=[Optional(), Length(max=500, message="500 caractères au plus."),
-                    sans_controle])
+        validators=[Optional(), Length(max=500, message="500 caractères au plus.")])
     confirmation = BooleanField(
         "Je demande la suppression du compte de mon foyer.",
         validators=[DataRequired("Cochez la case pour confirmer votre demande.")])
@@ -193,34 +198,37 @@ class DemandeSuppressionForm(Formulaire):
 class IdentiteForm(Formulaire):
     """The allocataire's birth identity, as on the civil-status record (api-particulier §6)."""
 
-    nom_naissance = _nom_civil(True, "Nom de naissance",
+    nom_naissance = _nom_civil("Nom de naissance", "Indiquez votre nom de naissance.",
                                description="Le nom inscrit sur l’acte de naissance.")
-    nom_usage = _nom_civil(False, "Nom d’usage",
-                           description="Facultatif, par exemple le nom d’époux.")
-    prenom_1 = _nom_civil(True, "Premier prénom")
-    prenom_2 = _nom_civil(False, "Deuxième prénom", description="Facultatif.")
-    prenom_3 = _nom_civil(False, "Troisième prénom", description="Facultatif.")
+    nom_usage = _nom_civil("Nom d’usage", description="Facultatif, par exemple le nom d’époux.")
+    prenom_1 = _nom_civil("Premier prénom", "Indiquez votre premier prénom.")
+    prenom_2 = _nom_civil("Deuxième prénom", description="Facultatif.")
+    prenom_3 = _nom_civil("Troisième prénom", description="Facultatif.")
     sexe = RadioField("Sexe à l’état civil", choices=[("F", "Féminin"), ("M", "Masculin")],
                       validators=[InputRequired("Indiquez le sexe inscrit à l’état civil.")])
     date_naissance = DateField("Date de naissance",
-                               validators=[InputRequired("Indiquez la date de naissance.")])
+                               validators=[InputRequired("Indiquez votre date de naissance.")])
     lieu = RadioField("Lieu de naissance", choices=[("france", "En France"),
                                                     ("etranger", "À l’étranger")],
                       default="france",
                       validators=[InputRequired("Indiquez si la naissance a eu lieu en France.")])
+    # No Optional() on the two codes: it would end their checks when they are empty, and the
+    # rule that one of the ways of naming the birthplace is given would never run.
     code_commune = StringField(
         "Code INSEE de la commune de naissance",
         description="5 caractères, par exemple 75107 ; prérempli par FranceConnect. À défaut, "
                     "indiquez le nom de la commune et le département.",
-        validators=[Optional(), Length(max=5)])
-    commune = StringField("Commune de naissance", validators=[Optional(), Length(max=80)])
+        filters=[majuscules])
+    commune = StringField("Commune de naissance", validators=[Optional(), Length(max=80)],
+                          filters=[nettoyer])
     departement = StringField("Département de naissance",
                               description="Par exemple 69, 2A ou 974.",
                               validators=[Optional(), Regexp(r"^(\d{2}|2[AB]|97\d)$",
-                                                             message="Par exemple 69, 2A ou 974.")])
+                                                             message="Par exemple 69, 2A ou 974.")],
+                              filters=[majuscules])
     pays = SelectField("Pays de naissance", choices=PAYS, validators=[Optional()])
     code_pays = StringField("Code INSEE du pays", description="5 chiffres commençant par 99.",
-                            validators=[Optional()])
+                            filters=[majuscules])
     consentement = BooleanField(CONSENTEMENT_CAF, validators=[DataRequired(
         "Votre accord est nécessaire pour interroger la CAF ou la MSA.")])
 
@@ -231,23 +239,25 @@ class IdentiteForm(Formulaire):
     def validate_code_commune(self, champ):
         if self.lieu.data != "france":
             return
-        if champ.data and not identifiants.code_commune_valide(champ.data.strip().upper()):
+        if champ.data and not identifiants.code_commune_valide(champ.data):
             raise ValidationError("Ce code INSEE n’est pas valide (5 caractères, ex. 75107).")
         if not champ.data and not (self.commune.data and self.departement.data):
             raise ValidationError("Indiquez le code INSEE, ou la commune et le département.")
 
     def validate_code_pays(self, champ):
-        if self.lieu.data != "etranger":
+        if self.lieu.data != "etranger" or self.pays.data not in (None, "", "autre"):
             return
-        if self.pays.data in (None, "", "autre") and not identifiants.code_pays_valide(
-                (champ.data or "").strip()):
-            raise ValidationError("Choisissez le pays, ou indiquez son code INSEE (99…).")
+        if not champ.data:
+            raise ValidationError("Indiquez le code INSEE du pays de naissance (99…), ou "
+                                  "choisissez le pays dans la liste.")
+        if not identifiants.code_pays_valide(champ.data) or champ.data == "99100":
+            raise ValidationError("Le code INSEE d’un pays étranger compte 5 chiffres et "
+                                  "commence par 99, par exemple 99139 pour le Portugal.")
 
     def code_pays_naissance(self) -> str:
         if self.lieu.data == "france":
             return "99100"
-        return self.pays.data if self.pays.data not in (None, "", "autre") else \
-            self.code_pays.data.strip()
+        return self.pays.data if self.pays.data not in (None, "", "autre") else self.code_pays.data
 
 
 class NumeroFiscalForm(Formulaire):

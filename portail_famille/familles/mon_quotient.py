@@ -6,18 +6,23 @@ sans_quotient price then applies, and the family is told so).
 """
 
 import contextlib
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from portail_famille.extensions import db
-from portail_famille.extensions import limiter
 from portail_famille.familles import bp
+from portail_famille.familles.commun import compter_recherche
 from portail_famille.familles.commun import etat_courant
+from portail_famille.familles.commun import recherche_permise_a_partir_de
 from portail_famille.familles.forms import PAYS
 from portail_famille.familles.forms import IdentiteForm
 from portail_famille.familles.forms import JustificatifForm
@@ -28,13 +33,7 @@ from portail_famille.services import recuperation
 from portail_famille.web import affichage
 from portail_famille.web import contexte
 from portail_famille.web import propositions
-
-# Each lookup reaches an outside API: bounded per account (securite.md I6, impot-particulier §6).
-LIMITE_RECHERCHES = "10 per hour"
-
-
-def _par_compte() -> str:
-    return f"compte:{current_user.get_id()}"
+from portail_famille.web.pages_erreur import page_erreur
 
 
 @bp.get("/quotient")
@@ -81,16 +80,31 @@ def _identite_civile(form: IdentiteForm) -> recuperation.IdentiteCivile:
         sexe=form.sexe.data,
         date_naissance=form.date_naissance.data,
         code_pays_naissance=form.code_pays_naissance(),
-        code_commune_naissance=_texte(form.code_commune.data.upper()) if en_france else None,
+        code_commune_naissance=_texte(form.code_commune.data) if en_france else None,
         nom_commune_naissance=_texte(form.commune.data) if en_france else None,
         code_departement_naissance=_texte(form.departement.data) if en_france else None,
     )
+
+
+def _trop_de_recherches(gabarit: str, form, jusqu_a):
+    """The form again, as typed, and when the family may try again (429, Retry-After)."""
+    attente = max(1, round((jusqu_a - datetime.now(UTC)).total_seconds()))
+    message = ("Vous avez fait beaucoup de demandes en une heure : par sécurité, vous pourrez "
+               f"réessayer à partir de {affichage.heure(jusqu_a)}. Ce que vous avez saisi est "
+               "conservé ci-dessous.")
+    return render_template(gabarit, form=form, echec=None, quota=message,
+                           etat=etat_courant()), 429, \
+        {"Retry-After": str(attente)}
 
 
 def _rechercher(form, gabarit: str, rechercher, provenance: str):
     """Run a lookup the family asked for; on failure, the form again with why and what next."""
     echec = None
     if form.validate_on_submit():
+        jusqu_a = recherche_permise_a_partir_de()
+        if jusqu_a is not None:
+            return _trop_de_recherches(gabarit, form, jusqu_a)
+        compter_recherche()
         try:
             recuperee = rechercher()
         except recuperation.RecuperationImpossible as exc:
@@ -102,11 +116,11 @@ def _rechercher(form, gabarit: str, rechercher, provenance: str):
             flash(f"Votre quotient familial a été obtenu {provenance} : "
                   f"{affichage.euros(recuperee.quotient.valeur)}.", "succes")
             return redirect(url_for("familles.quotient"), 303)
-    return render_template(gabarit, form=form, echec=echec), 422 if form.errors or echec else 200
+    return render_template(gabarit, form=form, echec=echec, quota=None), \
+        422 if form.errors or echec else 200
 
 
 @bp.route("/quotient/identite", methods=["GET", "POST"])
-@limiter.limit(LIMITE_RECHERCHES, key_func=_par_compte, methods=["POST"])
 def quotient_identite():
     form = IdentiteForm(data=_identite_depuis_compte())
     return _rechercher(
@@ -117,7 +131,6 @@ def quotient_identite():
 
 
 @bp.route("/quotient/numero-fiscal", methods=["GET", "POST"])
-@limiter.limit(LIMITE_RECHERCHES, key_func=_par_compte, methods=["POST"])
 def quotient_numero_fiscal():
     form = NumeroFiscalForm()
     return _rechercher(
@@ -127,24 +140,53 @@ def quotient_numero_fiscal():
         "auprès des impôts")
 
 
+def _page_justificatif(form, statut: int = 200, quota: str | None = None):
+    return render_template("familles/quotient_justificatif.html", form=form, quota=quota,
+                           etat=etat_courant()), statut
+
+
 @bp.route("/quotient/justificatif", methods=["GET", "POST"])
-@limiter.limit(LIMITE_RECHERCHES, key_func=_par_compte, methods=["POST"])
 def quotient_justificatif():
     form = JustificatifForm()
     taille_max = contexte.config().justificatif_taille_max
     if form.validate_on_submit():
+        jusqu_a = recherche_permise_a_partir_de()
+        if jusqu_a is not None:
+            return _trop_de_recherches("familles/quotient_justificatif.html", form, jusqu_a)
         try:
             justificatifs.deposer_justificatif(current_user.famille_id, form.nature.data,
-                                         form.fichier.data.read(taille_max + 1), taille_max)
+                                               form.fichier.data.read(taille_max + 1),
+                                               taille_max)
         except justificatifs.JustificatifRefuse as exc:
             form.fichier.errors.append(str(exc))
         else:
+            compter_recherche()
             db.session.commit()
-            flash("Votre justificatif a été transmis. Un agent de la mairie le vérifiera ; en "
-                  "attendant, le tarif sans quotient familial s’applique.", "succes")
+            flash(_apres_le_depot(), "succes")
             return redirect(url_for("familles.quotient"), 303)
-    return render_template("familles/quotient_justificatif.html", form=form), \
-        422 if form.errors else 200
+    return _page_justificatif(form, 422 if form.errors else 200)
+
+
+def _apres_le_depot() -> str:
+    """What applies until the document is reviewed: the QF in force when there is one."""
+    etat = etat_courant()
+    if etat.qf is not None:
+        return (f"Votre justificatif a été transmis. Un agent de la mairie le vérifiera ; en "
+                f"attendant, votre quotient familial actuel ({affichage.euros(etat.qf)}) "
+                "continue de fixer vos tarifs.")
+    return ("Votre justificatif a été transmis. Un agent de la mairie le vérifiera ; en "
+            "attendant, le tarif sans quotient familial s’applique.")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def document_trop_lourd(erreur):
+    """A file far beyond the limit is refused before the form can be read: the page says so
+    next to the field, not on a generic error page."""
+    if request.endpoint != "familles.quotient_justificatif":
+        return page_erreur(413)
+    form = JustificatifForm(formdata=None)
+    form.fichier.errors = [justificatifs.trop_lourd(contexte.config().justificatif_taille_max)]
+    return _page_justificatif(form, 413)
 
 
 @bp.post("/quotient/refus")

@@ -1,6 +1,7 @@
 """Supporting documents a family uploads for an agent to review."""
 
 from portail_famille.domaine import documents
+from portail_famille.domaine import francais
 from portail_famille.extensions import db
 from portail_famille.models import Justificatif
 from portail_famille.services import audit
@@ -13,15 +14,19 @@ class JustificatifRefuse(ValueError):
     """The uploaded file is not an accepted document; the message says why, in French."""
 
 
+def trop_lourd(taille_max: int) -> str:
+    """Why a file over `taille_max` bytes is refused, and what to send instead."""
+    return (f"Le fichier dépasse {francais.taille(taille_max)}. Envoyez une photo moins lourde "
+            "ou un PDF.")
+
+
 def deposer_justificatif(famille_id: int, nature: str, contenu: bytes,
                          taille_max: int) -> Justificatif:
     """Keep a document for an agent to review; raise JustificatifRefuse."""
     if not contenu:
         raise JustificatifRefuse("Le fichier est vide.")
     if len(contenu) > taille_max:
-        raise JustificatifRefuse(
-            f"Le fichier dépasse {taille_max // (1024 * 1024)} Mo. Envoyez une photo moins lourde "
-            "ou un PDF.")
+        raise JustificatifRefuse(trop_lourd(taille_max))
     type_mime = documents.type_de_document(contenu)
     if type_mime is None:
         raise JustificatifRefuse("Ce fichier n’est ni un PDF, ni une image JPEG ou PNG.")

@@ -81,31 +81,31 @@ def preparer_jeton_dgfip(clients: Clients) -> None:
 
 # --- What the family reads ---------------------------------------------------------------------
 
-_AUTRE_CHEMIN = "Vous pouvez réessayer plus tard ou transmettre un justificatif."
 # Each connector exception in words for the family; a subclass without its own line takes its
-# parent's (the table is read along the class hierarchy).
+# parent's (the table is read along the class hierarchy). What to do next is said once, by the
+# page that shows these sentences.
 MESSAGES_DES_ERREURS = {
-    exceptions.ErreurAPI: f"Le service n’a pas pu répondre. {_AUTRE_CHEMIN}",
+    exceptions.ErreurAPI: "Le service n’a pas pu répondre.",
     exceptions.AuthentificationRefusee: "Votre connexion n’a pas pu être vérifiée. Reconnectez-"
                                         "vous avec FranceConnect, ou transmettez un justificatif.",
-    exceptions.AccesRefuse: f"La mairie n’a pas accès à ce service pour le moment. {_AUTRE_CHEMIN}",
+    exceptions.AccesRefuse: "La mairie n’a pas accès à ce service pour le moment.",
     exceptions.DossierAbsent: "Aucun dossier CAF ou MSA n’a été trouvé à votre nom. Vous pouvez "
                               "utiliser votre avis d’imposition ou transmettre un justificatif.",
     exceptions.RequeteEnCours: "Votre demande est déjà en cours de traitement. Patientez un "
                                "instant puis réessayez.",
-    exceptions.RouteSupprimee: f"Ce service n’est plus disponible. {_AUTRE_CHEMIN}",
+    exceptions.RouteSupprimee: "Ce service n’est plus disponible.",
     exceptions.IdentiteIntrouvable: "Nous n’avons pas pu vous retrouver. Vérifiez votre nom de "
                                     "naissance, vos prénoms, votre date et votre lieu de "
                                     "naissance.",
     exceptions.ParametresInvalides: "Certaines informations saisies n’ont pas été acceptées. "
                                     "Vérifiez le formulaire.",
-    exceptions.ServiceIndisponible: f"Le service est momentanément indisponible. {_AUTRE_CHEMIN}",
+    exceptions.ServiceIndisponible: "Le service est momentanément indisponible.",
     exceptions.QuotaDepasse: "Le service reçoit trop de demandes. Réessayez dans quelques minutes.",
-    exceptions.FournisseurEnErreur: f"La CAF ou la MSA n’a pas pu répondre. {_AUTRE_CHEMIN}",
-    exceptions.APIEnMaintenance: f"Le service est en maintenance. {_AUTRE_CHEMIN}",
-    exceptions.DelaiDepasse: f"L’organisme interrogé met trop de temps à répondre. {_AUTRE_CHEMIN}",
-    exceptions.APIInjoignable: f"Le service ne répond pas pour le moment. {_AUTRE_CHEMIN}",
-    exceptions.ReponseInvalide: f"Le service a envoyé une réponse illisible. {_AUTRE_CHEMIN}",
+    exceptions.FournisseurEnErreur: "La CAF ou la MSA n’a pas pu répondre.",
+    exceptions.APIEnMaintenance: "Le service est en maintenance.",
+    exceptions.DelaiDepasse: "L’organisme interrogé met trop de temps à répondre.",
+    exceptions.APIInjoignable: "Le service ne répond pas pour le moment.",
+    exceptions.ReponseInvalide: "Le service a envoyé une réponse illisible.",
     exceptions.SituationIntrouvable: "Aucune situation fiscale n’a été trouvée pour cette année "
                                      "de revenus. Vous pouvez transmettre votre avis "
                                      "d’imposition.",
@@ -129,8 +129,7 @@ MESSAGES = {
 def message_de(exc: exceptions.ErreurAPI) -> str:
     """What the family reads about a connector failure."""
     if isinstance(exc, exceptions.APIEnMaintenance) and exc.jusqu_a is not None:
-        return (f"Le service est en maintenance. Réessayez après {francais.heure(exc.jusqu_a)}, "
-                "ou transmettez un justificatif.")
+        return f"Le service est en maintenance jusqu’à {francais.heure(exc.jusqu_a)}."
     return next(MESSAGES_DES_ERREURS[classe] for classe in type(exc).__mro__
                 if classe in MESSAGES_DES_ERREURS)
 

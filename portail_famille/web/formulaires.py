@@ -86,12 +86,6 @@ def avec_une_lettre(form, champ):
         raise ValidationError(MESSAGE_NOM)
 
 
-def sans_controle(form, champ):
-    """Free text holds no control character (PostgreSQL refuses NUL; logs must stay readable)."""
-    if champ.data and any(ord(c) < 32 and c not in "\r\n\t" for c in champ.data):
-        raise ValidationError("Ce texte contient des caractères non autorisés.")
-
-
 def au_moins_un(message: str):
     """At least one box ticked; unlike DataRequired, it does not mark each box `required`
     (screen readers would announce every checkbox of the group as mandatory)."""

@@ -1,9 +1,29 @@
-"""HTTP hardening: security headers on every response, proxy handling (securite.md H1–H3)."""
+"""HTTP hardening: security headers on every response, proxy handling (securite.md H1–H3),
+and no control character in what a request carries."""
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portail_famille.web.pages_erreur import page_erreur
+
+# Line breaks and tabs are text (a multi-line message); every other control character, NUL
+# first, is not: PostgreSQL refuses NUL in text, and the logs must stay one line per event.
+_PERMIS = frozenset("\t\n\r")
+
+
+def contient_un_controle(texte: str) -> bool:
+    """Whether `texte` holds a control character other than a tab or a line break."""
+    return any(c not in _PERMIS and unicodedata.category(c) == "Cc" for c in texte)
+
+
+def _valeurs_de_la_requete():
+    for multi in (request.args, request.form):
+        for cle, valeurs in multi.lists():
+            yield cle
+            yield from valeurs
 
 
 def _origine(url: str) -> str:
@@ -28,6 +48,14 @@ def init_app(app, config) -> None:
         "frame-ancestors 'none'",
         f"form-action {form_action}",
     ])
+
+    @app.before_request
+    def refuser_les_caracteres_de_controle():
+        if any(contient_un_controle(valeur) for valeur in _valeurs_de_la_requete()):
+            return page_erreur(400, "Ce que vous avez envoyé contient un caractère invisible "
+                                    "qui n’est pas accepté. Revenez à la page précédente, "
+                                    "retapez le texte et recommencez.")
+        return None
 
     @app.after_request
     def entetes(reponse):

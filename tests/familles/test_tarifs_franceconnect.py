@@ -38,7 +38,7 @@ CAS = [
     pytest.param("dgfip", 41234, 3, "1145.39", "non", "41\u202f234 € ÷ 12 ÷ 3 parts",
                  id="dgfip-hors-commune"),
     # 30 517 / 12 / 1.75 = 1 453.1904… → 1 453.19
-    pytest.param("dgfip", 30517, 1.75, "1453.19", "oui", "30\u202f517 € ÷ 12 ÷ 1,75 parts",
+    pytest.param("dgfip", 30517, 1.75, "1453.19", "oui", "30\u202f517 € ÷ 12 ÷ 1,75 part",
                  id="dgfip-residente"),
     # No tax file: the CAF's QF (1 340 in the stubbed answer), used as returned.
     pytest.param("caf", None, None, "1340.00", "oui", "transmis par la CAF via FranceConnect",

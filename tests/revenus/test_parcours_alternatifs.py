@@ -212,16 +212,21 @@ def test_depot_trop_volumineux(portail):
     taille = portail.extensions["portail"].justificatif_taille_max
     reponse = deposer(portail, navigateur, PDF + b"0" * taille, "gros.pdf")
     assert reponse.status_code == 422
-    assert "Le fichier dépasse 5 Mo" in reponse.text
+    assert "Le fichier dépasse 5\u00a0Mo" in reponse.text
     assert lignes(portail, Justificatif) == []
 
 
-def test_depot_au_dela_de_la_limite_de_requete_413_en_francais(portail):
+@pytest.mark.parametrize(("en_trop", "statut"), [
+    (1024 * 1024, 422),  # 6 Mo for 5: read, then refused by the service
+    (5 * 1024 * 1024 + 128 * 1024, 413),  # beyond what the portal reads at all
+])
+def test_depot_trop_lourd_refuse_a_cote_du_champ(portail, en_trop, statut):
     navigateur = connecter(portail, "karim")
     taille = portail.extensions["portail"].justificatif_taille_max
-    reponse = deposer(portail, navigateur, PDF + b"0" * (taille + 128 * 1024), "enorme.pdf")
-    assert reponse.status_code == 413
-    assert "Le fichier envoyé dépasse la taille autorisée." in reponse.text
+    reponse = deposer(portail, navigateur, PDF + b"0" * (taille + en_trop), "enorme.pdf")
+    assert reponse.status_code == statut
+    assert "Le fichier dépasse 5\u00a0Mo" in reponse.text
+    assert 'id="fichier-erreur"' in reponse.text
     assert lignes(portail, Justificatif) == []
 
 
