@@ -25,12 +25,15 @@ from ruamel.yaml.nodes import SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from portail_famille.domaine import identifiants
+from portail_famille.domaine import residence
+from portail_famille.domaine.grille import JOURS_DE_CLASSE
 from portail_famille.domaine.grille import MODES
 from portail_famille.domaine.grille import SOURCES
 from portail_famille.domaine.grille import Bareme
 from portail_famille.domaine.grille import BaremeLineaire
 from portail_famille.domaine.grille import BaremeTauxEffort
 from portail_famille.domaine.grille import BaremeTranches
+from portail_famille.domaine.grille import CodePostal
 from portail_famille.domaine.grille import ErreurGrille
 from portail_famille.domaine.grille import FichierIllisible
 from portail_famille.domaine.grille import Grille
@@ -391,17 +394,63 @@ class _Lecteur:
         entrees = self.dictionnaire(
             racine, racine, "le fichier",
             obligatoires=("commune", "code_insee", "quotient_familial", "periodes"),
+            facultatives=("codes_postaux",),
         )
         if entrees is None:
             return None
         commune = self.champ(entrees, "commune", self.texte)
         code_insee = self.lire_code_insee(entrees.get("code_insee"))
+        codes_postaux = self.lire_codes_postaux(entrees.get("codes_postaux"))
         qf = self.lire_quotient_familial(entrees.get("quotient_familial"))
         periodes = self.lire_periodes(entrees.get("periodes"))
         if None in (commune, code_insee, qf, periodes):
             return None
         sources, validite_mois = qf
-        return Grille(commune, code_insee, sources, validite_mois, periodes)
+        return Grille(commune, code_insee, sources, validite_mois, periodes, codes_postaux)
+
+    def lire_codes_postaux(self, entree: _Entree | None) -> tuple[CodePostal, ...] | None:
+        """The postcodes; None when the key is absent (or wrong: the error is reported)."""
+        if entree is None:
+            return None
+        noeuds = self.liste(entree, "un code postal")
+        if not noeuds:
+            return None
+        codes: dict[str, CodePostal] = {}
+        valide = True
+        for noeud in noeuds:
+            code_postal = self.lire_code_postal(noeud)
+            if code_postal is None:
+                valide = False
+            elif code_postal.code in codes:
+                self.signaler(noeud, f"« codes_postaux » : le code {code_postal.code} est cité "
+                                     "deux fois")
+                valide = False
+            else:
+                codes[code_postal.code] = code_postal
+        return tuple(codes.values()) if valide else None
+
+    def lire_code_postal(self, noeud: Node) -> CodePostal | None:
+        communes: tuple[str, ...] = ()
+        ou = noeud
+        if isinstance(noeud, MappingNode):
+            entrees = self.dictionnaire(noeud, noeud, "un code postal partagé",
+                                        obligatoires=("code", "communes"),
+                                        prefixe="codes_postaux : ")
+            if entrees is None or "code" not in entrees:
+                return None
+            lues = self.lire_codes(entrees.get("communes"), None, str, "codes_postaux : ")
+            if lues is None:
+                return None
+            communes, noeud = lues, entrees["code"].valeur
+            ou = entrees["code"].cle
+        code = self.texte(noeud, ou, "code postal", "codes_postaux : ")
+        if code is None:
+            return None
+        if noeud.style is None or not residence.code_postal_valide(code):
+            self.signaler(ou, f"« codes_postaux » : « {code} » doit être un code postal de 5 "
+                              "chiffres entre guillemets, par exemple \"69001\"")
+            return None
+        return CodePostal(code, communes)
 
     def lire_code_insee(self, entree: _Entree | None) -> str | None:
         if entree is None:
@@ -534,7 +583,7 @@ class _Lecteur:
         prefixe = f"{code} : "
         entrees = self.dictionnaire(entree.valeur, entree.cle, "le service",
                                     obligatoires=("libelle", "unite", "bareme"),
-                                    facultatives=("sans_quotient", "hors_commune"),
+                                    facultatives=("sans_quotient", "hors_commune", "jours"),
                                     prefixe=prefixe)
         if entrees is None:
             return None
@@ -543,7 +592,12 @@ class _Lecteur:
         bareme = self.lire_bareme(entrees.get("bareme"), prefixe)
         sans_quotient = self.champ(entrees, "sans_quotient", self.nombre, prefixe)
         hors_commune = self.lire_hors_commune(entrees.get("hors_commune"), prefixe)
-        if None in (libelle, unite, bareme):
+        jours = JOURS_DE_CLASSE
+        if "jours" in entrees:
+            jours = self.lire_codes(entrees["jours"], JOURS_DE_CLASSE,
+                                    lambda jour: f"« {jour} » n’est pas un jour de classe",
+                                    prefixe)
+        if None in (libelle, unite, bareme, jours):
             return None
         prix_sans_quotient = (bareme.prix_maximal() if sans_quotient is None
                               else sans_quotient.valeur)
@@ -556,6 +610,7 @@ class _Lecteur:
             hors_commune=prix_sans_quotient if hors_commune is None else hors_commune,
             sans_quotient_explicite="sans_quotient" in entrees,
             hors_commune_explicite="hors_commune" in entrees,
+            jours=tuple(jour for jour in JOURS_DE_CLASSE if jour in jours),
         )
 
     def lire_hors_commune(self, entree: _Entree | None,

@@ -68,6 +68,16 @@ def heure(valeur: datetime) -> str:
     return f"{local.hour} h {local:%M}"
 
 
+def telephone(numero: str | None) -> str:
+    """A French number stored as digits, read the French way: `+33612345678` and `0612345678`
+    both give `06 12 34 56 78` (no-break spaces); anything else is shown as stored."""
+    chiffres = (numero or "").replace("+33", "0", 1) if (numero or "").startswith("+33") \
+        else (numero or "")
+    if len(chiffres) != 10 or not chiffres.isdigit():
+        return numero or ""
+    return ESPACE_INSECABLE.join(chiffres[i:i + 2] for i in range(0, 10, 2))
+
+
 def taille(octets: int) -> str:
     """A file size the way people say it: `5242880` → `5 Mo`, `1024` → `1 ko`."""
     if octets >= 1024 * 1024:

@@ -21,6 +21,8 @@ from portail_famille.domaine.montants import formater_tel_quel
 
 MODES = ("tranches", "taux_effort", "lineaire")
 SOURCES = ("caf", "dgfip")
+# The days a service may run: school days. A service that names none runs all of them.
+JOURS_DE_CLASSE = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
 
 # ---------------------------------------------------------------------------------------------
 # The model
@@ -194,6 +196,7 @@ class Service:
     hors_commune: Decimal | Majoration
     sans_quotient_explicite: bool
     hors_commune_explicite: bool
+    jours: tuple[str, ...] = JOURS_DE_CLASSE  # in the week's order
 
 
 @dataclass(frozen=True)
@@ -229,12 +232,24 @@ class PeriodeIntrouvable(LookupError):
 
 
 @dataclass(frozen=True)
+class CodePostal:
+    """A postcode of the commune; `communes` names the ones that count as resident when the
+    postcode is shared with other communes (empty: the whole postcode is the commune's)."""
+
+    code: str
+    communes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Grille:
     commune: str
     code_insee: str
     sources: tuple[str, ...]
     validite_mois: int
     periodes: tuple[Periode, ...]  # in chronological order
+    # The commune's postcodes: residence follows the household's address; None: the family
+    # declares it (tarifs.md §2).
+    codes_postaux: tuple[CodePostal, ...] | None = None
 
     def periode_a(self, d: date) -> Periode:
         """The period with `debut` ≤ `d` ≤ `fin`; raise PeriodeIntrouvable."""

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from portail_famille.familles import bp
 from portail_famille.familles.commun import etat_courant
+from portail_famille.services import foyers
 from portail_famille.services import tarifs
-from portail_famille.services import tarifs_famille
 from portail_famille.web import contexte
 from portail_famille.web import propositions
 
@@ -18,7 +18,8 @@ def accueil():
     etat = etat_courant()
     grille = contexte.grille()
     # The same residence rule as « Mes tarifs », for one child before any sibling reduction.
-    hors_commune = tarifs_famille.est_hors_commune(current_user.famille)
+    residence = foyers.residence_du_foyer(current_user.famille, grille)
+    hors_commune = residence.hors_commune
     try:
         periode = tarifs.periode_a(grille, date.today())
     except tarifs.PeriodeIntrouvable:
@@ -27,4 +28,5 @@ def accueil():
         lignes = tarifs.tarifer_periode(periode, tarifs.Situation(etat.qf, hors_commune))
     return render_template("familles/accueil.html", compte=current_user, etat=etat,
                            echecs=propositions.echecs(), periode=periode, lignes=lignes,
-                           hors_commune=hors_commune)
+                           hors_commune=hors_commune, residence=residence,
+                           adresse_de_la_caf=bool(propositions.propositions().get("adresse")))

@@ -25,6 +25,7 @@ from wtforms.validators import ValidationError
 
 from portail_famille.domaine import identifiants
 from portail_famille.models.foyers import NIVEAUX
+from portail_famille.services import foyers
 from portail_famille.services.inscriptions import JOURS_OUVRES
 from portail_famille.web.formulaires import MESSAGE_NOM
 from portail_famille.web.formulaires import NOM
@@ -36,9 +37,15 @@ from portail_famille.web.formulaires import au_moins_un
 from portail_famille.web.formulaires import avec_une_lettre
 from portail_famille.web.formulaires import nettoyer
 
-# Addresses and school names: letters, digits and the punctuation of a postal line.
+# School names: letters, digits and common punctuation.
 TEXTE = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’.,/°()-]+$"
-MESSAGE_TEXTE = "Lettres, chiffres, espaces et ponctuation courante ( . , ' - / ° ) seulement."
+MESSAGE_TEXTE = "Lettres, chiffres, espaces et ponctuation courante ( . , ’ - / ° ) seulement."
+# What French postal lines hold (« Résidence “Les Lilas” », « 3 bis, rue d’Alsace & Lorraine »,
+# « Bât. B #12 »): only characters no address has are refused.
+ADRESSE = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ '’\"“”«».,;:&#/°()+-]+$"
+MESSAGE_ADRESSE = "Ce caractère ne peut pas figurer dans une adresse : retirez-le."
+COMMUNE = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ '’().-]+$"
+MESSAGE_COMMUNE = "Lettres, chiffres, espaces, traits d’union et apostrophes seulement."
 TELEPHONE = re.compile(r"^(?:\+33|0)[1-9][0-9]{8}$")
 COURRIEL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 AGE_MAXIMAL = 20  # years: the services are for school children
@@ -81,27 +88,48 @@ def _nom_civil(libelle: str, manquant: str | None = None, **kwargs):
 
 
 class FoyerForm(Formulaire):
+    """The household's address; `reside` only where the grid lets the family declare it (the
+    view removes it when the commune's postcodes decide)."""
+
     adresse_voie = StringField(
         "Numéro et voie", description="Par exemple : 12 rue de la République.",
-        validators=[InputRequired("Indiquez le numéro et la voie."),
+        validators=[DataRequired("Indiquez le numéro et la voie."),
                     Length(max=120, message="120 caractères au plus."),
-                    Regexp(TEXTE, message=MESSAGE_TEXTE)],
+                    Regexp(ADRESSE, message=MESSAGE_ADRESSE)],
         filters=[nettoyer], render_kw={"autocomplete": "address-line1"})
     adresse_complement = StringField(
         "Complément d’adresse", description="Facultatif : bâtiment, étage, lieu-dit…",
         validators=[Optional(), Length(max=120, message="120 caractères au plus."),
-                    Regexp(TEXTE, message=MESSAGE_TEXTE)],
+                    Regexp(ADRESSE, message=MESSAGE_ADRESSE)],
         filters=[nettoyer], render_kw={"autocomplete": "address-line2"})
     code_postal = StringField(
-        "Code postal", validators=[InputRequired("Indiquez le code postal."),
-                                   Regexp(r"^[0-9]{5}$",
-                                          message="Le code postal compte 5 chiffres.")],
-        filters=[nettoyer], render_kw={"inputmode": "numeric", "autocomplete": "postal-code"})
-    commune_residence = _nom("Commune", "Indiquez la commune.", 80,
-                             render_kw={"autocomplete": "address-level2"})
+        "Code postal", description="5 chiffres, par exemple 69002.",
+        validators=[DataRequired("Indiquez le code postal.")],
+        filters=[foyers.normaliser_code_postal],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code"})
+    commune_residence = StringField(
+        "Commune", validators=[DataRequired("Indiquez la commune."),
+                               Length(max=80, message="80 caractères au plus."),
+                               Regexp(COMMUNE, message=MESSAGE_COMMUNE), avec_une_lettre],
+        filters=[nettoyer], render_kw={"autocomplete": "address-level2"})
     reside = RadioField(
         "Habitez-vous la commune ?", choices=[("oui", "Oui"), ("non", "Non, une autre commune")],
         validators=[InputRequired("Indiquez si vous habitez la commune.")])
+
+
+    def validate_code_postal(self, champ):
+        if not re.fullmatch(r"[0-9]{5}", champ.data):
+            raise ValidationError("Le code postal compte 5 chiffres, par exemple 69002.")
+        if not foyers.code_postal_valide(champ.data):
+            raise ValidationError("Ce code postal n’existe pas : vérifiez-le sur un courrier.")
+
+
+class ContestationResidenceForm(Formulaire):
+    message = TextAreaField(
+        "Précisions pour la mairie",
+        description="Facultatif, 500 caractères au plus. Par exemple : nous avons déménagé à "
+                    "Lyon le 1er novembre.",
+        validators=[Optional(), Length(max=500, message="500 caractères au plus.")])
 
 
 class SecondAdulteForm(Formulaire):

@@ -66,6 +66,9 @@ class Enfant(db.Model):
     origine: Mapped[str] = mapped_column(sa.String(8), default="famille")  # famille, caf
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     archive_le: Mapped[datetime | None] = mapped_column(Horodatage)  # removed by the family
+    # The family kept a class unusual for the child's age (a year skipped or repeated): an
+    # agent checks it, and clears the flag once satisfied.
+    niveau_a_verifier: Mapped[bool] = mapped_column(default=False)
     # Edited by the family and, later, by agents: a stale form gets a 409 (securite.md R1).
     version: Mapped[int] = mapped_column(default=1)
 
@@ -175,4 +178,19 @@ class DemandeSuppression(db.Model):
     compte_id: Mapped[int | None] = mapped_column(sa.ForeignKey("compte.id", ondelete="SET NULL"))
     demandee_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     precisions: Mapped[str] = mapped_column(sa.String(500), default="")
+    statut: Mapped[str] = mapped_column(sa.String(10), default="a_traiter")  # a_traiter, traitee
+
+
+class ContestationResidence(db.Model):
+    """A family that disagrees with the residence its address gives asks the town hall to
+    check it: an item of the agents' worklist (one pending at a time per household)."""
+
+    __tablename__ = "contestation_residence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    famille_id: Mapped[int] = mapped_column(sa.ForeignKey("famille.id", ondelete="CASCADE"),
+                                            index=True)
+    compte_id: Mapped[int | None] = mapped_column(sa.ForeignKey("compte.id", ondelete="SET NULL"))
+    demandee_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+    message: Mapped[str] = mapped_column(sa.String(500), default="")
     statut: Mapped[str] = mapped_column(sa.String(10), default="a_traiter")  # a_traiter, traitee

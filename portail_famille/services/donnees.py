@@ -38,6 +38,7 @@ TABLES = {
     "evenement": "Le journal de votre dossier : connexions, démarches, et consultations par les "
                  "agents de la mairie",
     "demande_suppression": "Vos demandes de suppression de compte",
+    "contestation_residence": "Vos demandes à la mairie de vérifier votre commune de résidence",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {

@@ -14,11 +14,14 @@ import sqlalchemy as sa
 
 from portail_famille.domaine import identite
 from portail_famille.domaine import residence
+from portail_famille.domaine.grille import Grille
 from portail_famille.extensions import db
+from portail_famille.models import ContestationResidence
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import SecondAdulte
 from portail_famille.models import maintenant
+from portail_famille.services import audit
 
 
 class Introuvable(LookupError):
@@ -64,9 +67,23 @@ def verifier_version(objet, version: int | None) -> None:
 
 # --- Address and residence -------------------------------------------------------------------
 
+# What the pages need of the residence rules.
+Residence = residence.Residence
+normaliser_code_postal = residence.normaliser_code_postal
+code_postal_valide = residence.code_postal_valide
+
+
+def residence_du_foyer(famille: Famille, grille: Grille) -> residence.Residence:
+    """Where the household lives for the grid's prices: by its address when the grid names
+    the commune's postcodes, else as the family declared (`domaine.residence`)."""
+    return residence.decider(grille.codes_postaux, famille.code_postal,
+                             famille.commune_residence, famille.reside_dans_la_commune)
+
+
 def enregistrer_adresse(famille: Famille, *, voie: str, complement: str, code_postal: str,
-                        commune: str, reside_dans_la_commune: bool) -> None:
-    """Record the household's address and whether it lives in the commune of the grid."""
+                        commune: str, reside_dans_la_commune: bool | None) -> None:
+    """Record the household's address, and the family's answer when the grid asks for one
+    (None when the address decides)."""
     famille.adresse_voie = voie
     famille.adresse_complement = complement
     famille.code_postal = code_postal
@@ -78,8 +95,8 @@ def enregistrer_adresse(famille: Famille, *, voie: str, complement: str, code_po
 def adresse_proposee(lignes: dict | None, commune_de_la_grille: str) -> dict | None:
     """The household form's fields prefilled from the CAF's postal lines, or None.
 
-    Whether the family lives in the commune is only guessed when the city is the grid's own:
-    the family confirms it by saving the form.
+    Where the family must say whether it lives in the commune, that is only guessed when the
+    city is the grid's own: the family confirms it by saving the form.
     """
     adresse = residence.depuis_lignes_caf(lignes)
     if adresse is None:
@@ -91,6 +108,25 @@ def adresse_proposee(lignes: dict | None, commune_de_la_grille: str) -> dict | N
         "commune_residence": adresse.commune,
         "reside": "oui" if residence.meme_commune(adresse.commune, commune_de_la_grille) else None,
     }
+
+
+def contestation_en_cours(famille_id: int) -> ContestationResidence | None:
+    """The household's request to check its residence, not yet processed, if any."""
+    return db.session.scalars(sa.select(ContestationResidence).where(
+        ContestationResidence.famille_id == famille_id,
+        ContestationResidence.statut == "a_traiter")).first()
+
+
+def contester_residence(famille: Famille, auteur, message: str) -> ContestationResidence:
+    """Ask the town hall to check the residence the address gives; one request at a time."""
+    demande = contestation_en_cours(famille.id)
+    if demande is None:
+        demande = ContestationResidence(famille_id=famille.id, compte_id=auteur.id,
+                                        message=message)
+        db.session.add(demande)
+        db.session.flush()
+        audit.consigner("residence_contestee", compte_id=auteur.id, famille_id=famille.id)
+    return demande
 
 
 # --- Second adult ----------------------------------------------------------------------------

@@ -186,6 +186,8 @@ def grille_en_json(grille: grille_domaine.Grille) -> dict:
     return {
         "commune": grille.commune,
         "code_insee": grille.code_insee,
+        "codes_postaux": None if grille.codes_postaux is None else [
+            {"code": c.code, "communes": list(c.communes)} for c in grille.codes_postaux],
         "quotient_familial": {"sources": list(grille.sources),
                               "validite_mois": grille.validite_mois},
         "periodes": [_periode_en_json(periode) for periode in grille.periodes],
@@ -216,6 +218,7 @@ def _periode_en_json(periode: grille_domaine.Periode) -> dict:
             "libelle": service.libelle,
             "unite": service.unite,
             "bareme": _bareme_en_json(service.bareme),
+            "jours": list(service.jours),
             "sans_quotient": _montant(service.sans_quotient),
             "hors_commune": (
                 {"majoration_pourcent": str(hors_commune.pourcent)}

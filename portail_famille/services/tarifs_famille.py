@@ -13,7 +13,6 @@ from datetime import time
 from decimal import Decimal
 
 from portail_famille.domaine import grille as grille_domaine
-from portail_famille.domaine import residence
 from portail_famille.domaine import tarification
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
@@ -85,9 +84,10 @@ class TarifsFoyer:
     periodes: tuple[TarifsPeriode, ...]
 
 
-def est_hors_commune(famille: Famille) -> bool:
-    """Whether the grid's hors_commune rule applies to the household (`domaine.residence`)."""
-    return residence.hors_commune(famille.reside_dans_la_commune)
+def est_hors_commune(famille: Famille, grille: grille_domaine.Grille) -> bool:
+    """Whether the grid's hors_commune rule applies to the household: unless it is known to
+    live in the commune, it does (`domaine.residence`)."""
+    return foyers.residence_du_foyer(famille, grille).hors_commune
 
 
 def sans_quotient_le_plus_eleve(grille: grille_domaine.Grille, aujourd_hui: date) -> bool:
@@ -105,8 +105,8 @@ def _correction_quotient(etat: quotients.EtatQuotient, liens: Liens) -> Correcti
                       "revenus.", liens.quotient, "Transmettre mon quotient familial")
 
 
-def _correction_residence(famille: Famille, liens: Liens, commune: str) -> Correction | None:
-    if famille.reside_dans_la_commune is not None:
+def _correction_residence(connue: bool, liens: Liens, commune: str) -> Correction | None:
+    if connue:
         return None
     return Correction(f"Indiquez votre adresse : tant que nous ne savons pas si vous habitez "
                       f"{commune}, le tarif hors commune s’applique.", liens.foyer,
@@ -149,7 +149,8 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
     where it lives, the hors_commune rule applies: neither is ever quietly cheaper. A period
     to come is priced with the QF that will count on its first day.
     """
-    hors_commune = est_hors_commune(famille)
+    residence = foyers.residence_du_foyer(famille, grille)
+    hors_commune = residence.hors_commune
     enfants = foyers.lister_enfants(famille.id)
     inscrites = inscriptions.lister_inscriptions(famille.id)
 
@@ -166,8 +167,8 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
     return TarifsFoyer(
         etat=etat,
         hors_commune=hors_commune,
-        residence_declaree=famille.reside_dans_la_commune is not None,
+        residence_declaree=residence.connue,
         correction_quotient=_correction_quotient(etat, liens),
-        correction_residence=_correction_residence(famille, liens, grille.commune),
+        correction_residence=_correction_residence(residence.connue, liens, grille.commune),
         periodes=tuple(map(bloc, inscriptions.periodes_ouvertes(grille, aujourd_hui))),
     )

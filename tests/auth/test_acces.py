@@ -61,6 +61,7 @@ ACCES = {
     "familles.tarifs": FAMILLE,
     "familles.foyer": FAMILLE,
     "familles.adresse_caf_ignorer": FAMILLE,
+    "familles.residence_verification": FAMILLE,
     "familles.second_adulte": FAMILLE,
     "familles.second_adulte_retirer": FAMILLE,
     "familles.enfants": FAMILLE,

@@ -480,3 +480,56 @@ def test_un_taux_invalide_ne_masque_pas_un_plafond_sous_le_plancher():
                                                                          "t.yaml:18:11"]
     assert exc.value.lignes()[1] == (
         "t.yaml:18:11: cantine : le plafond 0.50 est inférieur au plancher 4.50")
+
+
+def test_codes_postaux_lus_avec_leurs_communes_partagees():
+    grille = charger_grille(MINIMAL_CODES.format(codes='["69001", {code: "69250", communes: '
+                                                       '[Neuville-sur-Saône, Montanay]}]'))
+    assert [(c.code, c.communes) for c in grille.codes_postaux] == [
+        ("69001", ()), ("69250", ("Neuville-sur-Saône", "Montanay"))]
+
+
+def test_sans_codes_postaux_la_famille_declare():
+    sans = MINIMAL_CODES.format(codes="[]").replace("codes_postaux: []\n", "")
+    assert charger_grille(sans).codes_postaux is None
+
+
+@pytest.mark.parametrize(("codes", "message"), [
+    ("[69001]", "« 69001 » doit être un code postal de 5 chiffres entre guillemets"),
+    ('["00000"]', "« 00000 » doit être un code postal de 5 chiffres entre guillemets"),
+    ('["6900"]', "« 6900 » doit être un code postal de 5 chiffres entre guillemets"),
+    ('["69001", "69001"]', "le code 69001 est cité deux fois"),
+    ("[]", "il faut au moins un code postal"),
+    ('[{code: "69250"}]', "clé « communes » manquante"),
+])
+def test_codes_postaux_invalides(codes, message):
+    with pytest.raises(GrilleInvalide) as erreur:
+        charger_grille(MINIMAL_CODES.format(codes=codes))
+    assert any(message in ligne and ligne.startswith("tarifs.yaml:3:")
+               for ligne in erreur.value.lignes()), erreur.value.lignes()
+
+
+def test_jours_d_un_service():
+    grille = charger_grille(MINIMAL_CODES.format(codes='["69001"]').replace(
+        "        unite: repas\n", "        unite: repas\n        jours: [mercredi, lundi]\n"))
+    assert grille.periodes[0].services["cantine"].jours == ("lundi", "mercredi")
+    with pytest.raises(GrilleInvalide, match="« samedi » n’est pas un jour de classe"):
+        charger_grille(MINIMAL_CODES.format(codes='["69001"]').replace(
+            "        unite: repas\n", "        unite: repas\n        jours: [samedi]\n"))
+
+
+MINIMAL_CODES = """\
+commune: Lyon
+code_insee: "69123"
+codes_postaux: {codes}
+quotient_familial: {{sources: [caf], validite_mois: 12}}
+periodes:
+  - libelle: P
+    debut: 2025-09-01
+    fin: 2026-08-31
+    services:
+      cantine:
+        libelle: Cantine
+        unite: repas
+        bareme: {{mode: tranches, tranches: [{{prix: 1}}]}}
+"""

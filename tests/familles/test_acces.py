@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from portail_famille.extensions import db
 from portail_famille.models import Compte
+from portail_famille.models import ContestationResidence
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
@@ -43,7 +44,8 @@ PROPOSITION_DE_B = {"nom_naissance": "AUTRE", "prenoms": "Zéphyrin",
 SANS_IDENTIFIANT = {
     "familles.accueil", "familles.quotient", "familles.quotient_identite",
     "familles.quotient_numero_fiscal", "familles.quotient_justificatif", "familles.quotient_refus",
-    "familles.foyer", "familles.adresse_caf_ignorer", "familles.second_adulte",
+    "familles.foyer", "familles.adresse_caf_ignorer", "familles.residence_verification",
+    "familles.second_adulte",
     "familles.second_adulte_retirer", "familles.enfants", "familles.enfant_ajouter",
     "familles.inscriptions", "familles.inscription_nouvelle", "familles.tarifs",
     "familles.donnees", "familles.donnees_json", "familles.donnees_suppression",
@@ -80,7 +82,9 @@ def deux_familles(app, client):
             Justificatif(famille_id=famille_b, nature="avis_impot", type_mime="application/pdf",
                          taille=len(contenu), contenu=contenu),
             DemandeSuppression(famille_id=famille_b, compte_id=compte_b,
-                               precisions="Nous partons à Brest."), agent])
+                               precisions="Nous partons à Brest."),
+            ContestationResidence(famille_id=famille_b, compte_id=compte_b,
+                                  message="Nous habitons bien la commune."), agent])
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from portail_famille.extensions import db
 from portail_famille.models import Compte
+from portail_famille.models import ContestationResidence
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Evenement
 from portail_famille.models import HistoriqueInscription
@@ -64,6 +65,8 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
         agent = Compte(role="agent", identifiant="agent.durand", nom_naissance="DURAND")
         db.session.add(agent)
         db.session.flush()
+        db.session.add(ContestationResidence(famille_id=famille_id, compte_id=compte_id,
+                                             message="Nous habitons la commune."))
         db.session.add(Justificatif(famille_id=famille_id, nature="avis_impot",
                                     type_mime="application/pdf", taille=len(CONTENU_PDF),
                                     contenu=CONTENU_PDF, statut="valide", traite_par_id=agent.id,

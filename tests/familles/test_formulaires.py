@@ -57,6 +57,7 @@ VALIDES = {
     "jours": ["lundi", "mardi", "vendredi"],
     "date_debut": [date.today().isoformat(), DEBUT_SUIVANTE.isoformat()],
     "precisions": ["", "Nous déménageons."], "confirmation": ["y"],
+    "message": ["", "Nous avons déménagé."],
 }
 MULTIPLES = {"enfants", "jours"}
 
@@ -65,6 +66,7 @@ FORMULAIRES = {
     "familles.foyer": ["adresse_voie", "adresse_complement", "code_postal",
                        "commune_residence", "reside"],
     "familles.adresse_caf_ignorer": [],
+    "familles.residence_verification": ["message"],
     "familles.second_adulte": ["prenoms", "nom", "telephone", "courriel"],
     "familles.second_adulte_retirer": [],
     "familles.enfant_ajouter": ENFANT,

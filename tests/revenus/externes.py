@@ -27,14 +27,15 @@ REPONSE_CAF = {
         "adresse": {"destinataire": "MADAME VERDURIER ODILE", "complement_information": None,
                     "complement_information_geographique": None,
                     "numero_libelle_voie": "9 RUE DES ACACIAS", "lieu_dit": None,
-                    "code_postal_ville": "69004 LYON", "pays": "FRANCE"},
+                    "code_postal_ville": "69100 VILLEURBANNE", "pays": "FRANCE"},
         "quotient_familial": {"fournisseur": "CNAF", "valeur": 1340, "annee": 2026, "mois": 11,
                               "annee_calcul": 2026, "mois_calcul": 9},
     },
     "links": {}, "meta": {},
 }
 SITUATION = {"rfr": 37760, "nbPart": 2.5, "sitFam": "V", "pac": {"nbPac": 1},
-             "nmNaiDec1": "VERDURIER", "prnmDec1": "ODILE", "aft": "9 RUE DES ACACIAS 69004 LYON",
+             "nmNaiDec1": "VERDURIER", "prnmDec1": "ODILE",
+             "aft": "9 RUE DES ACACIAS 69100 VILLEURBANNE",
              "revenuBrutGlobal": 39811, "dateNaisDec1": {"jour": "06", "mois": "05",
                                                          "annee": "1981"}}
 

@@ -160,7 +160,7 @@ def test_rien_de_la_reponse_au_dela_de_la_provenance_en_base(fabrique, externes)
         # Every table, sessions included: the CAF's proposals wait there, encrypted.
         contenu = repr([tuple(ligne) for t in db.metadata.sorted_tables
                         for ligne in db.session.execute(sa.select(t))])
-    for extrait in ("VERDURIER", "ODILE", "BASTIEN", "ACACIAS", "69004", "1981-05-06"):
+    for extrait in ("VERDURIER", "ODILE", "BASTIEN", "ACACIAS", "69100", "1981-05-06"):
         assert extrait not in contenu
 
 
