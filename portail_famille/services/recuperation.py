@@ -13,6 +13,8 @@ from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.api_particulier import Adresse
 from portail_famille.connecteurs.api_particulier import IdentiteCivile
@@ -25,6 +27,7 @@ from portail_famille.domaine.montants import CENTIME
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import QuotientFamilial
+from portail_famille.models import maintenant
 from portail_famille.services import audit
 from portail_famille.services.clients_api import Clients
 
@@ -193,7 +196,26 @@ def _depuis_dgfip(famille_id: int, mode: str, situation: SituationFiscale) -> Qu
     )
 
 
+# What makes two records the same fact: the retrieval time and request id do not.
+CHAMPS_DU_FAIT = ("source", "mode", "fournisseur", "valeur", "rfr", "parts", "annee", "mois",
+                  "annee_calcul", "mois_calcul", "annrev")
+
+
 def _enregistrer(quotient: QuotientFamilial) -> QuotientFamilial:
+    """Add the record, unless the household's latest one is the same fact: then only its
+    retrieval time (and request id) moves, and the history keeps one row per fact."""
+    dernier = db.session.scalars(
+        sa.select(QuotientFamilial).where(QuotientFamilial.famille_id == quotient.famille_id)
+        .order_by(QuotientFamilial.recupere_le.desc(), QuotientFamilial.id.desc())).first()
+    if dernier is not None and all(getattr(dernier, champ) == getattr(quotient, champ)
+                                   for champ in CHAMPS_DU_FAIT):
+        dernier.recupere_le = maintenant()
+        dernier.reference = quotient.reference
+        dernier.depuis_cache = bool(quotient.depuis_cache)
+        db.session.flush()
+        audit.consigner("quotient_confirme", famille_id=dernier.famille_id,
+                        detail=f"{dernier.source}/{dernier.mode}")
+        return dernier
     db.session.add(quotient)
     db.session.flush()
     audit.consigner("quotient_recupere", famille_id=quotient.famille_id,

@@ -3,11 +3,14 @@ that are not the sandbox (issue 4): every outside party is stubbed with `respons
 
 import json
 import logging
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from portail_famille.config import RACINE_PROJET
 from portail_famille.extensions import db
@@ -64,6 +67,22 @@ def test_qf_municipal_dgfip_prefere_et_prix_de_la_grille(fabrique, externes):
                                       tarifs.Situation(Decimal("1258.67"), hors_commune=True))
     for service in attendu["services"].values():
         assert affichage.euros(Decimal(service["prix"])) in page.text
+
+
+def test_une_ligne_par_fait_la_date_d_obtention_avance(fabrique, externes):
+    fc, apis = externes
+    app = fabrique(**REGLAGES_DONNEES)
+    with time_machine.travel(datetime(2026, 11, 2, 9, tzinfo=UTC), tick=False):
+        se_connecter(client_de(app), fc)
+    with time_machine.travel(datetime(2026, 12, 2, 9, tzinfo=UTC), tick=False):
+        se_connecter(client_de(app), fc)
+        se_connecter(client_de(app), fc)
+    (enregistrement,) = quotients(app)
+    assert enregistrement.recupere_le == datetime(2026, 12, 2, 9, tzinfo=UTC)
+    # Something changed: a new row, and the history keeps the earlier fact.
+    apis.dgfip = {date.today().year - 1: (200, {**SITUATION, "rfr": 40000})}
+    se_connecter(client_de(app), fc)
+    assert sorted(q.rfr for q in quotients(app)) == [37760, 40000]
 
 
 def test_annee_precedente_si_la_derniere_manque(fabrique, externes):
