@@ -46,7 +46,13 @@ class ObligatoireEnMode:
 
 
 class SimulationForm(FlaskForm):
-    """The simulator: a QF, or an RFR and a number of shares."""
+    """The simulator: a QF, or an RFR and a number of shares.
+
+    The radio says which; when what was typed says otherwise (an RFR and shares typed with the
+    radio left on « quotient familial », or only a QF under « avis d’impôt »), what was typed
+    wins: the page works the same with JavaScript and :has() or without. The fields of the
+    mode not used are ignored, even when what they hold is not a number.
+    """
 
     class Meta(MessagesEnFrancais):
         csrf = False  # a GET form that writes nothing
@@ -88,3 +94,21 @@ class SimulationForm(FlaskForm):
         validators=[Optional()],
     )
     periode = SelectField("Année scolaire", validators=[Optional()])
+
+    def mode_deduit(self) -> str | None:
+        """The mode that what was typed calls for: the radio's, unless only one side is filled."""
+        quotient = bool(self.qf.saisie)
+        revenus = bool(self.rfr.saisie or self.parts.saisie)
+        if quotient and not revenus:
+            return "qf"
+        if revenus and not quotient:
+            return "rfr"
+        return self.mode.data
+
+    def validate(self, extra_validators=None) -> bool:
+        self.mode.data = self.mode_deduit()
+        super().validate(extra_validators)
+        ignores = {"qf": (self.rfr, self.parts), "rfr": (self.qf,)}.get(self.mode.data, ())
+        for champ in ignores:
+            champ.errors = []
+        return not self.errors

@@ -107,8 +107,103 @@ def test_le_qf_retenu_est_affiche_avec_son_calcul(app):
     page = Page(reponse.text)
     assert page.par_id("titre-resultats").texte == f"Vos tarifs estimés – {PERIODE_A}"
     assert [p.texte for p in page.tous("p") if p.texte.startswith("Quotient familial retenu")] \
-        == [f"Quotient familial retenu : 1{FINE}258,67{NBSP}€ (37{FINE}760 € ÷ 12 ÷ 2,50 parts). "
+        == [f"Quotient familial retenu : 1{FINE}258,67{NBSP}€ (37{FINE}760 € ÷ 12 ÷ 2,5 parts). "
             "Tarifs votés par la délibération n° 2030/1 du 30 juin 2030."]
+
+
+# Issue 9, point 6: the radio left on the other mode no longer refuses what was typed.
+MODES_DEDUITS = {
+    "rfr_tape_sous_le_bouton_qf": ({"mode": "qf", "rfr": "37760", "parts": "2,5"}, "rfr"),
+    "rfr_sans_bouton": ({"rfr": "37 760", "parts": "2,5"}, "rfr"),
+    "seulement_les_parts_sous_le_bouton_qf": ({"mode": "qf", "rfr": "", "parts": "2,5"}, "rfr"),
+    "qf_tape_sous_le_bouton_rfr": ({"mode": "rfr", "qf": "1 258,67"}, "qf"),
+}
+
+
+@pytest.mark.parametrize(("requete", "mode"), MODES_DEDUITS.values(), ids=MODES_DEDUITS.keys())
+def test_le_mode_est_deduit_de_ce_qui_est_saisi(app, requete, mode):
+    reponse = app.test_client().get("/simulateur", query_string={"periode": RENTREE, **requete})
+    page = Page(reponse.text)
+    coches = [i.get("value") for i in page.tous("input", name="mode") if "checked" in i.attrs]
+    assert coches == [mode]  # the page says which mode it used
+    if "parts" in requete and not requete.get("rfr"):
+        # Shares alone: the RFR is what is missing, not the QF.
+        assert reponse.status_code == 422
+        assert page.par_id("rfr-erreur").texte == "Saisissez votre revenu fiscal de référence."
+        assert "qf-erreur" not in reponse.text
+        return
+    assert reponse.status_code == 200, reponse.text
+    assert "Saisissez votre quotient familial" not in reponse.text
+    # 37 760 € ÷ 12 ÷ 2.5 = 1 258.67 either way: the prices of SITUATIONS["rfr_et_parts"].
+    assert prix_affiches(page) == {"cantine": f"4,00{NBSP}€", "soir": f"6,29{NBSP}€",
+                                   "ateliers": f"2,01{NBSP}€"}
+    assert (" ÷ 2,5 parts)" in reponse.text) == (mode == "rfr")
+
+
+def test_le_mode_suit_le_bouton_quand_les_deux_sont_saisis(app):
+    reponse = app.test_client().get("/simulateur", query_string={
+        "mode": "qf", "qf": "400", "rfr": "37760", "parts": "2,5", "periode": RENTREE})
+    assert reponse.status_code == 200
+    assert prix_affiches(Page(reponse.text))["cantine"] == f"1,00{NBSP}€"  # QF 400
+
+
+@pytest.mark.parametrize(("requete", "champ"), [
+    ({"mode": "qf", "qf": "400", "rfr": "abc", "parts": "0"}, "rfr"),
+    ({"mode": "rfr", "rfr": "37760", "parts": "2,5", "qf": "-5"}, "qf"),
+], ids=["rfr_faux_en_mode_qf", "qf_faux_en_mode_rfr"])
+def test_les_champs_de_l_autre_mode_sont_ignores(app, requete, champ):
+    reponse = app.test_client().get("/simulateur", query_string={"periode": RENTREE, **requete})
+    assert reponse.status_code == 200, reponse.text
+    assert f"{champ}-erreur" not in reponse.text
+    assert prix_affiches(Page(reponse.text))
+
+
+def test_les_champs_de_chaque_mode_sont_groupes_pour_la_feuille_de_style(app):
+    page = Page(app.test_client().get("/simulateur").text)
+    [formulaire] = [f for f in page.tous("form") if "simulateur" in f.get("class", "").split()]
+    groupes = {d.get("class"): [i.get("id") for i in d.tous("input")]
+               for d in formulaire.tous("div") if "simulateur__" in d.get("class", "")}
+    assert groupes == {"grille-champs simulateur__qf": ["qf"],
+                       "simulateur__rfr": ["rfr", "parts"]}
+
+
+# Issue 9, point 7: « part » up to 2 excluded, « parts » from 2 (French plural).
+PARTS = {"1": "1 part", "1,25": "1,25 part", "1,5": "1,5 part", "1,75": "1,75 part",
+         "2": "2 parts", "2,5": "2,5 parts", "3": "3 parts"}
+
+
+@pytest.mark.parametrize(("parts", "attendu"), PARTS.items(), ids=PARTS.keys())
+def test_parts_au_pluriel_a_partir_de_2(app, parts, attendu):
+    reponse = app.test_client().get("/simulateur", query_string={
+        "mode": "rfr", "rfr": "30000", "parts": parts, "periode": RENTREE})
+    assert reponse.status_code == 200
+    [calcul] = [p.texte for p in Page(reponse.text).tous("p")
+                if p.texte.startswith("Quotient familial retenu")]
+    assert f"÷ 12 ÷ {attendu})" in calcul
+
+
+def test_graphique_lisible_sur_un_telephone_et_bareme_empilable(app):
+    reponse = app.test_client().get("/simulateur", query_string={
+        "mode": "qf", "qf": "500", "periode": RENTREE})
+    page = Page(reponse.text)
+    assert "tableau-defilant" not in reponse.text
+    assert len(page.tous("figure")) == 3
+    for figure in page.tous("figure"):
+        [svg] = figure.tous("svg")
+        largeur = float(svg.get("viewbox").split()[2])  # the parser lowercases names
+        # Rendered on a 390 px phone, 316 px wide (its card's width): at least 12 px.
+        assert float(svg.get("font-size")) * 316 / largeur >= 12
+        assert all(t.get("font-size") is None for t in svg.tous("text"))
+        [table] = figure.tous("table")
+        assert "tableau-empilable" in table.get("class", "").split()
+        entetes = [th.texte for th in table.tous("th")]
+        assert entetes[1].startswith("Prix par ")
+        for ligne in table.tous("tbody")[0].tous("tr"):
+            cellules = ligne.tous("td")
+            if cellules[0].get("colspan"):
+                assert cellules[0].get("data-label") is None  # a note across both columns
+            else:
+                assert [td.get("data-label") for td in cellules] == entetes
 
 
 def test_formulaire_vide(app):
