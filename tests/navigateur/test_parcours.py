@@ -2,6 +2,12 @@
 sign in through the sandbox FranceConnect, QF fetched, household and two children, enrolment,
 rates and their explanation, data export; axe finds nothing serious on any page (X2), and a
 keyboard alone goes from the sign-in to the rates with a visible focus (X3).
+
+Both on a 390 px phone and at 1280 px: no page scrolls sideways, the tables become cards on
+the phone with every cell and action in view, the family menu folds into a « Menu » button,
+the charts' text is at least 12 px, « Se déconnecter » stays on the brand's row. A full-page
+screenshot of each page at each width goes to tests/navigateur/captures/ (not committed; CI
+keeps them), with the charts' measures in mesures-<width>.json.
 """
 
 import json
@@ -38,13 +44,26 @@ DATE_FRANCAISE = re.compile(r"(1er|\d{1,2}) (janvier|février|mars|avril|mai|jui
                             r"septembre|octobre|novembre|décembre) \d{4}")
 
 
+CAPTURES = Path(__file__).parent / "captures"
+TELEPHONE = 390
+BUREAU = 1280
+HAUTEURS = {TELEPHONE: 844, BUREAU: 800}
+LARGEURS = pytest.mark.parametrize("navigateur", [TELEPHONE, BUREAU], indirect=True,
+                                   ids=[f"{TELEPHONE}px", f"{BUREAU}px"])
+TEXTE_MINIMAL = 12  # px, the charts' text on a phone
+
+
 @pytest.fixture
-def navigateur():
+def navigateur(request):
+    """A Chromium page `request.param` CSS pixels wide (1280 unless parametrized)."""
     # CI sets PORTAIL_NAVIGATEUR_OBLIGATOIRE=1: a missing Chromium is then a failure.
     assert CHROMIUM.exists(), f"{CHROMIUM} est introuvable (apt-get install chromium)"
+    largeur = getattr(request, "param", BUREAU)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=OPTIONS)
-        contexte = chromium.new_context(accept_downloads=True, locale="fr-FR")
+        contexte = chromium.new_context(
+            accept_downloads=True, locale="fr-FR",
+            viewport={"width": largeur, "height": HAUTEURS.get(largeur, 800)})
         yield contexte.new_page()
         contexte.close()
         chromium.close()
@@ -75,14 +94,31 @@ def portail(serveur, tmp_path):
     return serveur(RATELIMIT_ENABLED=False, tarifs_fichier=grille)
 
 
+# What sticks out of the viewport on the right, for the message when the page scrolls sideways.
+DEBORDANTS = """() => {
+    const largeur = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > largeur + 0.5
+                     && e.getClientRects().length)
+        .slice(0, 8)
+        .map(e => `${e.tagName.toLowerCase()}.${e.className} → ${e.getBoundingClientRect().right}`);
+}"""
+
+
 class Auditeur:
-    """Runs axe on each page of the journey; collects serious and critical violations."""
+    """On each page of the journey: axe, whose serious and critical violations it collects; the
+    page's width (nothing may scroll sideways); a full-page screenshot under captures/."""
 
     def __init__(self, page):
         self.page = page
         self.axe = Axe()
+        self.largeur = page.viewport_size["width"]
         self.pages: list[str] = []
         self.graves: list[tuple[str, str, list]] = []
+        self.debordements: list[tuple[str, int, list]] = []
+        CAPTURES.mkdir(exist_ok=True)
+        for ancienne in CAPTURES.glob(f"{self.largeur}px-*.png"):
+            ancienne.unlink()  # a page's name may change from run to run (an id in its path)
 
     def auditer(self):
         self.pages.append(self.page.url)
@@ -90,24 +126,172 @@ class Auditeur:
             if violation["impact"] in ("serious", "critical"):
                 self.graves.append((self.page.url, violation["id"],
                                     [n["target"] for n in violation["nodes"]]))
+        largeur_page = self.page.evaluate("document.documentElement.scrollWidth")
+        if largeur_page > self.largeur:
+            self.debordements.append((self.page.url, largeur_page,
+                                      self.page.evaluate(DEBORDANTS)))
+        chemin = urlsplit(self.page.url).path.strip("/").replace("/", "-") or "accueil"
+        self.page.screenshot(full_page=True, path=str(
+            CAPTURES / f"{self.largeur}px-{len(self.pages):02d}-{chemin}.png"))
+
+
+def ouvrir_le_menu(page) -> None:
+    """On a phone the family menu is a « Menu » button (<details>): open it."""
+    menu = page.get_by_role("navigation", name="Menu principal").locator("details")
+    if menu.count() and menu.is_visible() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
 
 
 def aller(page, auditeur, libelle: str):
     """Follow a link of the family menu, then audit the page."""
+    ouvrir_le_menu(page)
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name=libelle, exact=True).click()
     auditeur.auditer()
 
 
+def boite(locator) -> dict:
+    b = locator.bounding_box()
+    assert b is not None, f"{locator} n’est pas affiché"
+    return b
+
+
+def verifier_le_menu(page, largeur: int) -> None:
+    """The family menu: a « Menu » button on a phone, whose links are those of the wide screen;
+    inline links at 1280 px; the current page marked in either (aria-current)."""
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    bouton = navigation.locator("summary")
+    en_ligne = navigation.locator("ul.navigation__liens")
+    if largeur == TELEPHONE:
+        expect(bouton).to_be_visible()
+        expect(bouton).to_have_text("Menu")
+        expect(en_ligne).to_be_hidden()
+        expect(navigation.get_by_role("link")).to_have_count(0)  # folded
+        bouton.click()
+        expect(navigation.get_by_role("link")).to_have_count(7)
+        boite_lien = boite(navigation.get_by_role("link", name="Mes données"))
+        assert boite_lien["x"] + boite_lien["width"] <= largeur
+        bouton.click()
+        expect(navigation.get_by_role("link")).to_have_count(0)
+    else:
+        expect(bouton).to_be_hidden()
+        expect(navigation.get_by_role("link")).to_have_count(7)
+        hauts = {round(boite(lien)["y"]) for lien in navigation.get_by_role("link").all()}
+        assert len(hauts) == 1, f"les liens du menu tiennent sur une ligne : {hauts}"
+    ouvrir_le_menu(page)
+    courant = navigation.locator('a[aria-current="page"]:visible')
+    expect(courant).to_have_count(1)
+    expect(courant).to_have_text("Mon espace")
+
+
+def verifier_l_entete(page) -> None:
+    """« Se déconnecter » on the brand's row, not alone on a line of its own."""
+    marque = boite(page.locator(".entete__marque"))
+    bouton = boite(page.get_by_role("button", name=re.compile("Se déconnecter")))
+    milieu = bouton["y"] + bouton["height"] / 2
+    assert marque["y"] <= milieu <= marque["y"] + marque["height"], (marque, bouton)
+    assert bouton["x"] >= marque["x"] + marque["width"], (marque, bouton)
+    assert bouton["x"] + bouton["width"] <= page.viewport_size["width"]
+
+
+def verifier_le_tableau_des_inscriptions(page, largeur: int) -> None:
+    """Each enrolment's « État » and its only link are in view: no sideways scrolling box."""
+    assert page.locator(".tableau-defilant").count() == 0
+    lignes = page.locator("main table tbody tr")
+    assert lignes.count() >= 2
+    for ligne in lignes.all():
+        for cellule in (ligne.locator('td[data-label="État"]'),
+                        ligne.get_by_role("link", name=re.compile("Voir ou modifier"))):
+            b = boite(cellule)
+            assert b["x"] >= 0 and b["x"] + b["width"] <= largeur, (cellule, b)
+    if largeur == TELEPHONE:
+        # Stacked: the header row is out of sight, each cell shows its column's name.
+        etiquette = page.locator('main td[data-label="État"]').first.evaluate(
+            "e => getComputedStyle(e, '::before').content")
+        assert etiquette == '"État"'
+
+
+MESURES_DES_GRAPHIQUES = """() => [...document.querySelectorAll('figure.graphique')].map(f => {
+    const svg = f.querySelector('svg');
+    const carte = f.parentElement;
+    const style = getComputedStyle(carte);
+    const interieur = carte.clientWidth - parseFloat(style.paddingLeft)
+                      - parseFloat(style.paddingRight);
+    const textes = [...svg.querySelectorAll('text')].map(t => ({
+        texte: t.textContent,
+        taille: t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize),
+        hauteur: t.getBoundingClientRect().height,
+        droite: t.getBoundingClientRect().right,
+    }));
+    return {largeur: svg.getBoundingClientRect().width, conteneur: interieur,
+            droite_svg: svg.getBoundingClientRect().right, textes};
+})"""
+
+
+def verifier_les_graphiques(page, largeur: int) -> dict:
+    """Charts as wide as their card on a phone, their text at least 12 px on screen."""
+    graphiques = page.evaluate(MESURES_DES_GRAPHIQUES)
+    assert len(graphiques) >= 2
+    for g in graphiques:
+        if largeur == TELEPHONE:
+            assert abs(g["largeur"] - g["conteneur"]) <= 1, g
+        assert g["textes"]
+        for texte in g["textes"]:
+            assert texte["taille"] >= TEXTE_MINIMAL, texte
+            assert texte["droite"] <= g["droite_svg"] + 1, texte
+    tailles = [t["taille"] for g in graphiques for t in g["textes"]]
+    mesures = {"largeur_fenetre": largeur, "largeur_graphique": graphiques[0]["largeur"],
+               "taille_texte_min": round(min(tailles), 2),
+               "taille_texte_max": round(max(tailles), 2),
+               "hauteur_boite_texte_min": round(min(t["hauteur"] for g in graphiques
+                                                    for t in g["textes"]), 2)}
+    (CAPTURES / f"mesures-{largeur}.json").write_text(json.dumps(mesures, indent=2),
+                                                      encoding="utf-8")
+    return mesures
+
+
+def verifier_le_bareme(page) -> None:
+    """The barème, opened, stays inside its card (its price column was cut on a phone)."""
+    carte = page.locator("section.carte").filter(has=page.locator("figure")).first
+    details = carte.locator("figcaption details")
+    details.locator("summary").click()
+    tableau = details.locator("table")
+    expect(tableau).to_be_visible()
+    bord = boite(carte)
+    for cellule in tableau.locator("td, caption").all():
+        b = boite(cellule)
+        assert b["x"] + b["width"] <= bord["x"] + bord["width"], (cellule.inner_text(), b, bord)
+
+
+@LARGEURS
 def test_parcours_de_demonstration(portail, navigateur):
     page = navigateur
+    largeur = page.viewport_size["width"]
     base = portail.extensions["portail"].portail_url
     auditeur = Auditeur(page)
 
     page.goto(f"{base}/")
+    expect(page.locator("footer")).to_contain_text("Connexion du personnel")
     auditeur.auditer()
     page.goto(f"{base}/simulateur")
     auditeur.auditer()
+
+    # The simulator: only the chosen mode's fields (CSS :has(), no JavaScript), then prices
+    # from an RFR with its charts, their text readable on a phone.
+    expect(page.get_by_label("Quotient familial, en euros")).to_be_visible()
+    expect(page.get_by_label("Revenu fiscal de référence, en euros")).to_be_hidden()
+    page.get_by_label("J’ai mon avis d’impôt (revenu fiscal de référence)").check()
+    expect(page.get_by_label("Quotient familial, en euros")).to_be_hidden()
+    page.get_by_label("Revenu fiscal de référence, en euros").fill("37 760")
+    page.get_by_label("Nombre de parts fiscales").fill("2,5")
+    page.get_by_role("button", name="Voir mes tarifs").click()
+    expect(page.locator("main")).to_contain_text("÷ 12 ÷ 2,5 parts")
+    auditeur.auditer()
+    mesures = verifier_les_graphiques(page, largeur)
+    print(f"\nGraphiques à {largeur} px : {mesures}")
+    verifier_le_bareme(page)
+    auditeur.auditer()
+
     page.get_by_role("link", name="Espace famille").click()
     expect(page).to_have_url(f"{base}/connexion")
     auditeur.auditer()
@@ -122,9 +306,16 @@ def test_parcours_de_demonstration(portail, navigateur):
 
     expect(page).to_have_url(f"{base}/espace-famille/")
     expect(page.locator("main")).to_contain_text("480,00\u00a0€")
+    # Signed in: the staff's sign-in leaves the footer; the header and its menu.
+    expect(page.locator("footer")).not_to_contain_text("Connexion du personnel")
+    verifier_l_entete(page)
+    verifier_le_menu(page, largeur)
     auditeur.auditer()
     aller(page, auditeur, "Mon quotient familial")
     expect(page.locator("main")).to_contain_text("transmis par la CAF via FranceConnect")
+    # Its history, a table: cards on a phone, no scrolling box (axe's scrollable-region-focusable).
+    expect(page.locator("main table")).to_have_count(1)
+    assert page.locator(".tableau-defilant").count() == 0
 
     # The household: the CAF's address prefills the form, the family saves it.
     aller(page, auditeur, "Mon foyer")
@@ -172,6 +363,7 @@ def test_parcours_de_demonstration(portail, navigateur):
     auditeur.auditer()
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.locator(".messages")).to_contain_text("Votre demande d’inscription est envoyée")
+    verifier_le_tableau_des_inscriptions(page, largeur)
     auditeur.auditer()
     page.get_by_role("link", name=re.compile("Voir ou modifier l’inscription de Nour")).click()
     expect(page.locator("main")).to_contain_text("Demande d’inscription")
@@ -220,6 +412,7 @@ def test_parcours_de_demonstration(portail, navigateur):
                        "/espace-famille/tarifs", "/espace-famille/donnees",
                        "/espace-famille/enfants/999999"}, chemins
     assert auditeur.graves == []
+    assert auditeur.debordements == [], "pages plus larges que la fenêtre"
 
 
 def focalise(page) -> dict:
@@ -243,6 +436,7 @@ def tabuler_jusqu_a(page, cible: re.Pattern, maximum: int = 80) -> None:
     raise AssertionError(f"« {cible.pattern} » jamais atteint au clavier")
 
 
+@LARGEURS
 def test_x3_au_clavier_de_la_connexion_aux_tarifs(portail, navigateur):
     page = navigateur
     base = portail.extensions["portail"].portail_url
@@ -253,6 +447,10 @@ def test_x3_au_clavier_de_la_connexion_aux_tarifs(portail, navigateur):
     tabuler_jusqu_a(page, re.compile("Se connecter avec cette identité"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base}/espace-famille/")
+    if page.viewport_size["width"] == TELEPHONE:
+        # The menu is a button: Enter unfolds it, the links follow in the tab order.
+        tabuler_jusqu_a(page, re.compile("^Menu$"))
+        page.keyboard.press("Enter")
     tabuler_jusqu_a(page, re.compile("^Mes tarifs$"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base}/espace-famille/tarifs")
