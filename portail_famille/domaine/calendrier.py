@@ -1,15 +1,19 @@
 """Periods open to enrolment, and the rules of an enrolment's days and first day."""
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 
 from portail_famille.domaine import francais
+from portail_famille.domaine import scolarite
+from portail_famille.domaine.grille import JOURS_DE_CLASSE
 from portail_famille.domaine.grille import Grille
 from portail_famille.domaine.grille import Periode
 from portail_famille.domaine.grille import PeriodeIntrouvable
+from portail_famille.domaine.grille import Service
 
-# School days of the week: the grid names no day, so every service is open Monday to Friday.
-JOURS_OUVRES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
+# School days of the week: a service that names none of them runs every one.
+JOURS_OUVRES = JOURS_DE_CLASSE
 
 
 class ChoixRefuse(ValueError):
@@ -51,17 +55,33 @@ def jours_dans_l_ordre(jours) -> str:
     return ",".join(jour for jour in JOURS_OUVRES if jour in jours)
 
 
-def verifier_choix(periode: Periode, choix: Choix, aujourd_hui: date,
-                   date_inchangee: date | None = None) -> None:
-    """Raise ChoixRefuse unless the days are school days and the first day lies in the period,
-    from today on (a first day already past may stay as it was: `date_inchangee`)."""
+def verifier_choix(periode: Periode, service: Service, choix: Choix, aujourd_hui: date,
+                   feries: Container[date], date_inchangee: date | None = None) -> None:
+    """Raise ChoixRefuse unless the days are days the service runs and the first day is a
+    school day of the period, from today on (a first day already past may stay as it was:
+    `date_inchangee`)."""
     if not choix.jours:
         raise ChoixRefuse("jours", "Cochez au moins un jour.")
-    if not set(choix.jours) <= set(JOURS_OUVRES):
-        raise ChoixRefuse("jours", "Choisissez des jours du lundi au vendredi.")
+    if not set(choix.jours) <= set(service.jours):
+        raise ChoixRefuse("jours", f"{service.libelle} : {les_jours(service.jours)} "
+                                   "seulement.")
     if not periode.debut <= choix.date_debut <= periode.fin:
         raise ChoixRefuse(
             "date_debut", f"Choisissez une date entre le {francais.date_longue(periode.debut)} "
                           f"et le {francais.date_longue(periode.fin)}.")
-    if choix.date_debut < aujourd_hui and choix.date_debut != date_inchangee:
+    if choix.date_debut == date_inchangee:
+        return
+    if choix.date_debut < aujourd_hui:
         raise ChoixRefuse("date_debut", "Choisissez une date à partir d’aujourd’hui.")
+    if not scolarite.jour_de_classe(choix.date_debut, feries):
+        raise ChoixRefuse("date_debut", f"Le {francais.date_longue(choix.date_debut)} n’est pas "
+                                        "un jour de classe : choisissez un jour du lundi au "
+                                        "vendredi, hors jour férié.")
+
+
+def les_jours(jours: tuple[str, ...]) -> str:
+    """« le mercredi », « le lundi et le jeudi », « du lundi au vendredi »."""
+    if jours == JOURS_OUVRES:
+        return "du lundi au vendredi"
+    noms = [f"le {jour}" for jour in jours]
+    return noms[0] if len(noms) == 1 else f"{', '.join(noms[:-1])} et {noms[-1]}"

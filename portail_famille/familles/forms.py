@@ -24,6 +24,7 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from portail_famille.domaine import identifiants
+from portail_famille.domaine import scolarite
 from portail_famille.models.foyers import NIVEAUX
 from portail_famille.services import foyers
 from portail_famille.services.inscriptions import JOURS_OUVRES
@@ -156,8 +157,10 @@ class EnfantForm(Formulaire):
     nom = _nom("Nom", "Indiquez le nom.", 80)
     date_naissance = ChampDate("Date de naissance",
                                validators=[DataRequired("Indiquez la date de naissance.")])
-    niveau = SelectField("Classe à la rentrée", choices=[("", "Choisissez…"), *NIVEAUX.items()],
+    niveau = SelectField("Classe", choices=[("", "Choisissez…"), *NIVEAUX.items()],
                          validators=[InputRequired("Choisissez la classe.")])
+    # Shown only once the class looks unusual for the child's age: the family confirms it.
+    niveau_confirme = BooleanField("Oui, c’est bien sa classe (une année sautée ou redoublée)")
     ecole = StringField(
         "École", description="Par exemple : école Jean-Macé. Laissez vide si votre enfant n’est "
                              "pas encore scolarisé.",
@@ -174,12 +177,37 @@ class EnfantForm(Formulaire):
             raise ValidationError(f"Les services accueillent des enfants de moins de "
                                   f"{AGE_MAXIMAL} ans : vérifiez l’année.")
 
+    def __init__(self, *args, aujourd_hui: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aujourd_hui = aujourd_hui or date.today()
+        self.rentree = scolarite.annee_de_la_rentree(self.aujourd_hui)
+        # In December the class is this year's; in July, the one of the coming rentrée.
+        self.niveau.label.text = ("Classe à la rentrée" if scolarite.avant_la_rentree(
+            self.aujourd_hui) else f"Classe cette année ({self.rentree}-{self.rentree + 1})")
+        self.niveau_inhabituel = False
+
     def validate(self, extra_validators=None):
         valide = super().validate(extra_validators)
         # Here rather than on the field: its Optional() ends the checks of an empty school.
         if not self.ecole.data and self.niveau.data in NIVEAUX.keys() - {"non_scolarise"}:
             self.ecole.errors.append("Indiquez l’école.")
-            return False
+            valide = False
+        if self.ecole.data and self.niveau.data == "non_scolarise":
+            self.ecole.errors.append("Un enfant pas encore scolarisé n’a pas d’école : laissez "
+                                     "ce champ vide, ou choisissez sa classe.")
+            valide = False
+        naissance = self.date_naissance.data
+        if (naissance and not self.date_naissance.errors and self.niveau.data in NIVEAUX
+                and scolarite.inhabituel(self.niveau.data, naissance, self.rentree)):
+            self.niveau_inhabituel = True
+            if not self.niveau_confirme.data:
+                attendus = " ou ".join(NIVEAUX[n] for n in scolarite.niveaux_attendus(
+                    naissance, self.rentree))
+                self.niveau.errors.append(
+                    f"Un enfant né en {naissance.year} est d’habitude en {attendus} cette "
+                    "année. Vérifiez la classe et la date de naissance ; si elles sont justes, "
+                    "cochez la case de confirmation : la mairie en sera informée.")
+                valide = False
         return valide
 
 

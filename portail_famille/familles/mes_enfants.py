@@ -44,7 +44,8 @@ def _proposition_ou_404(cle: str) -> foyers.PropositionEnfant:
 def _fiche(form: EnfantForm) -> foyers.FicheEnfant:
     return foyers.FicheEnfant(nom=form.nom.data, prenoms=form.prenoms.data,
                               date_naissance=form.date_naissance.data, ecole=form.ecole.data,
-                              niveau=form.niveau.data)
+                              niveau=form.niveau.data,
+                              niveau_a_verifier=form.niveau_inhabituel)
 
 
 @bp.get("/enfants")
@@ -60,7 +61,7 @@ def enfant_ajouter():
     if form.validate_on_submit():
         ajoute = foyers.ajouter_enfant(current_user.famille_id, _fiche(form))
         db.session.commit()
-        flash(f"{ajoute.prenom} a été ajouté à votre foyer.", "succes")
+        flash(f"La fiche de {ajoute.prenom} est ajoutée à votre foyer.", "succes")
         return redirect(url_for("familles.enfants"), 303)
     return render_template("familles/enfant.html", form=form, enfant=None, proposition=None), \
         422 if form.errors else 200
@@ -75,7 +76,7 @@ def enfant_caf(cle: str):
         ajoute = foyers.ajouter_enfant(current_user.famille_id, _fiche(form), origine="caf")
         db.session.commit()
         propositions.oublier(enfant=cle)
-        flash(f"{ajoute.prenom} a été ajouté à votre foyer.", "succes")
+        flash(f"La fiche de {ajoute.prenom} est ajoutée à votre foyer.", "succes")
         return redirect(url_for("familles.enfants"), 303)
     return render_template("familles/enfant.html", form=form, enfant=None,
                            proposition=proposition), 422 if form.errors else 200
@@ -85,8 +86,8 @@ def enfant_caf(cle: str):
 def enfant_caf_ignorer(cle: str):
     proposition = _proposition_ou_404(cle)
     propositions.oublier(enfant=cle)
-    flash(f"{proposition.prenoms.split(' ')[0]} n’a pas été ajouté : la proposition de la CAF "
-          "est écartée.", "info")
+    flash(f"La proposition de la CAF pour {proposition.prenoms.split(' ')[0]} est écartée : rien "
+          "n’est ajouté à votre foyer.", "info")
     return redirect(url_for("familles.enfants"), 303)
 
 
@@ -120,7 +121,7 @@ def enfant_retirer(enfant_id: int):
             return render_template("familles/enfant_retirer.html", enfant=existant,
                                    inscrit=True, archive=archive), 409
         db.session.commit()
-        flash(f"{prenom} a été retiré de votre foyer."
+        flash(f"La fiche de {prenom} est retirée de votre foyer."
               + (" L’historique de ses inscriptions est conservé." if archive else ""), "info")
         return redirect(url_for("familles.enfants"), 303)
     inscrit = any(inscription.active for inscription in existant.inscriptions)

@@ -51,11 +51,12 @@ def inscription_nouvelle():
     form = InscriptionForm(data={
         "enfants": [e.id for e in enfants if str(e.id) == request.args.get("enfant")],
         "service": request.args.get("service"),
-        "date_debut": max(aujourd_hui, periodes[0].debut) if periodes else None,
+        "date_debut": inscriptions.premier_jour_possible(periodes[0], aujourd_hui)
+        if periodes else None,
     })
     form.enfants.choices = [(e.id, f"{e.prenoms} {e.nom}") for e in enfants]
     form.service.choices = {
-        periode.libelle: [(f"{periode.debut.isoformat()}:{code}", service.libelle)
+        periode.libelle: [(f"{periode.debut.isoformat()}:{code}", _libelle(service))
                           for code, service in periode.services.items()]
         for periode in periodes}
     if enfants and periodes and form.validate_on_submit():
@@ -79,6 +80,13 @@ def inscription_nouvelle():
                            periodes=periodes), 422 if form.errors else 200
 
 
+def _libelle(service) -> str:
+    """A service as the list offers it, with its days when it does not run every day."""
+    if service.jours == inscriptions.JOURS_OUVRES:
+        return service.libelle
+    return f"{service.libelle} ({inscriptions.les_jours(service.jours)})"
+
+
 @bp.route(f"/inscriptions/<{IDENTIFIANT}:inscription_id>", methods=["GET", "POST"])
 def inscription(inscription_id: int):
     inscrite = _inscription_ou_404(inscription_id)
@@ -87,6 +95,8 @@ def inscription(inscription_id: int):
     form = ModificationInscriptionForm(data={"jours": inscrite.liste_jours,
                                              "date_debut": inscrite.date_debut,
                                              "version": inscrite.version})
+    form.jours.choices = [(jour, jour.capitalize()) for jour in inscriptions.jours_du_service(
+        grille, inscrite.periode_debut, inscrite.service)]
     if form.validate_on_submit():
         try:
             inscriptions.modifier(inscrite, form.version.data, grille, _choix(form),

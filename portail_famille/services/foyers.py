@@ -45,6 +45,7 @@ class FicheEnfant:
     date_naissance: date
     ecole: str
     niveau: str
+    niveau_a_verifier: bool = False  # unusual for the age, kept by the family
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def trouver_enfant(famille_id: int, enfant_id: int) -> Enfant:
 def ajouter_enfant(famille_id: int, fiche: FicheEnfant, origine: str = "famille") -> Enfant:
     """Add a child typed by the family, or a CAF proposal it confirmed (`origine` "caf")."""
     nouvel = Enfant(famille_id=famille_id, origine=origine, nom=fiche.nom, prenoms=fiche.prenoms,
-                    date_naissance=fiche.date_naissance, ecole=fiche.ecole, niveau=fiche.niveau)
+                    date_naissance=fiche.date_naissance, ecole=fiche.ecole, niveau=fiche.niveau,
+                    niveau_a_verifier=fiche.niveau_a_verifier)
     db.session.add(nouvel)
     db.session.flush()
     return nouvel
@@ -196,6 +198,7 @@ def modifier_enfant(existant: Enfant, version: int | None, fiche: FicheEnfant) -
     existant.nom, existant.prenoms = fiche.nom, fiche.prenoms
     existant.date_naissance = fiche.date_naissance
     existant.ecole, existant.niveau = fiche.ecole, fiche.niveau
+    existant.niveau_a_verifier = fiche.niveau_a_verifier
     db.session.flush()
 
 

@@ -6,12 +6,15 @@ no function here sets it. A change by the family sends a validated enrolment bac
 """
 
 from datetime import date
+from functools import lru_cache
 
+import holidays
 import sqlalchemy as sa
 
 from portail_famille.domaine import calendrier
 from portail_famille.domaine import fratrie
 from portail_famille.domaine import grille as grille_domaine
+from portail_famille.domaine import scolarite
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Enfant
@@ -25,6 +28,28 @@ InscriptionRefusee = calendrier.ChoixRefuse
 Choix = calendrier.Choix
 periodes_ouvertes = calendrier.periodes_ouvertes
 periode_ouverte = calendrier.periode_ouverte
+les_jours = calendrier.les_jours
+
+
+@lru_cache(maxsize=8)
+def feries(annee: int):
+    """The French public holidays of `annee` (the `holidays` package's calendar)."""
+    return holidays.country_holidays("FR", years=annee)
+
+
+def premier_jour_possible(periode: grille_domaine.Periode, aujourd_hui: date) -> date:
+    """The first school day from which a new enrolment of `periode` may start."""
+    jour = max(aujourd_hui, periode.debut)
+    return scolarite.prochain_jour_de_classe(jour, feries(jour.year) | feries(jour.year + 1))
+
+
+def jours_du_service(grille: grille_domaine.Grille, periode_debut: date, service: str,
+                     ) -> tuple[str, ...]:
+    """The days the service runs in that period (every school day once it is gone)."""
+    periode = next((p for p in grille.periodes if p.debut == periode_debut), None)
+    if periode is None or service not in periode.services:
+        return JOURS_OUVRES
+    return periode.services[service].jours
 
 
 def lister_inscriptions(famille_id: int) -> list[Inscription]:
@@ -62,7 +87,8 @@ def inscrire(famille_id: int, enfants_ids: list[int], grille: grille_domaine.Gri
     periode = periode_ouverte(grille, periode_debut, aujourd_hui)
     if periode is None or service not in periode.services:
         raise InscriptionRefusee("service", "Choisissez un service de l’année proposée.")
-    calendrier.verifier_choix(periode, choix, aujourd_hui)
+    calendrier.verifier_choix(periode, periode.services[service], choix, aujourd_hui,
+                              feries(choix.date_debut.year))
     if not enfants_ids:
         raise InscriptionRefusee("enfants", "Cochez au moins un enfant.")
     try:
@@ -103,9 +129,10 @@ def modifier(inscrite: Inscription, version: int | None, grille: grille_domaine.
     again. Raise foyers.ConflitDeVersion or InscriptionRefusee."""
     foyers.verifier_version(inscrite, version)
     periode = periode_ouverte(grille, inscrite.periode_debut, aujourd_hui)
-    if periode is None:
+    if periode is None or inscrite.service not in periode.services:
         raise InscriptionRefusee("jours", "Les inscriptions de cette année scolaire sont closes.")
-    calendrier.verifier_choix(periode, choix, aujourd_hui, date_inchangee=inscrite.date_debut)
+    calendrier.verifier_choix(periode, periode.services[inscrite.service], choix, aujourd_hui,
+                              feries(choix.date_debut.year), date_inchangee=inscrite.date_debut)
     action = "modification" if inscrite.active else "reprise"
     inscrite.jours = calendrier.jours_dans_l_ordre(choix.jours)
     inscrite.date_debut = choix.date_debut

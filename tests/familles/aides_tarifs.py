@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from tests.aides import Page
+from tests.familles.conftest import JOUR_DE_CLASSE
 
 CELLULE = re.compile(
     r'data-periode="([\d-]+)" data-enfant="(\d+)" data-service="(\w+)">\s*<h4>[^<]*</h4>\s*'
@@ -49,7 +50,7 @@ def simuler(app, fichier, le: date, *, qf: str | None, rang: int = 1,
 def inscrire(client, enfants: list[int], periode: date, service: str, jours=("lundi",)):
     reponse = client.post("/espace-famille/inscriptions/nouvelle", data={
         "enfants": enfants, "service": f"{periode.isoformat()}:{service}", "jours": list(jours),
-        "date_debut": max(date.today(), periode).isoformat()})
+        "date_debut": max(JOUR_DE_CLASSE, periode).isoformat()})
     assert reponse.status_code == 303, reponse.text
 
 

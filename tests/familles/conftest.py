@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from portail_famille.domaine import scolarite
 from portail_famille.extensions import db
 from portail_famille.models import Inscription
+from portail_famille.services import inscriptions
 from tests.fabriques import creer_famille
 from tests.fabriques import famille_de
 from tests.grilles import grille
@@ -19,6 +21,9 @@ from tests.grilles import taux_effort
 from tests.grilles import tranches
 
 AUJOURD_HUI = date.today()
+# An enrolment starts on a school day: today, or the next one when today is not.
+JOUR_DE_CLASSE = scolarite.prochain_jour_de_classe(
+    AUJOURD_HUI, inscriptions.feries(AUJOURD_HUI.year) | inscriptions.feries(AUJOURD_HUI.year + 1))
 # The period in force started two months ago; the next one is already in the file.
 DEBUT = AUJOURD_HUI - timedelta(days=60)
 FIN = AUJOURD_HUI + timedelta(days=200)

@@ -33,6 +33,7 @@ from tests.fabriques import consigner_consultation
 from tests.fabriques import creer_famille
 from tests.fabriques import creer_foyer
 from tests.fabriques import famille_de
+from tests.familles.conftest import JOUR_DE_CLASSE
 
 from .conftest import DEBUT
 from .conftest import connecter
@@ -140,7 +141,7 @@ def test_a2_chaque_route_avec_les_identifiants_d_une_autre_famille(app, client, 
                    "enfant_id": identifiants_b["enfant_id"],
                    "inscription_id": identifiants_b["inscription_id"], "famille_id": famille_b,
                    "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
-                   "date_debut": date.today().isoformat()}
+                   "date_debut": JOUR_DE_CLASSE.isoformat()}
     for regle in regles_famille(app):
         if regle.arguments:
             continue

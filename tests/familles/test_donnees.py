@@ -24,6 +24,7 @@ from tests.fabriques import ajouter_qf_dgfip
 from tests.fabriques import consigner_consultation
 from tests.fabriques import creer_famille
 from tests.fabriques import famille_de
+from tests.familles.conftest import JOUR_DE_CLASSE
 
 from .conftest import DEBUT
 
@@ -57,7 +58,7 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
     ajouter_qf_dgfip(app, famille_id, 37760, "2.5", "1258.67")
     client.post("/espace-famille/inscriptions/nouvelle", data={
         "enfants": [enfant], "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
-        "date_debut": date.today().isoformat()})
+        "date_debut": JOUR_DE_CLASSE.isoformat()})
     client.post("/espace-famille/foyer/second-adulte", data={"prenoms": "Thomas", "nom": "RO"})
     client.post("/espace-famille/donnees/suppression", data={"confirmation": "y",
                                                              "precisions": "Nous déménageons."})

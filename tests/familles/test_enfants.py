@@ -10,6 +10,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Enfant
 from portail_famille.services import foyers
 from tests.fabriques import ajouter_enfant
+from tests.familles.conftest import JOUR_DE_CLASSE
 
 from .conftest import DEBUT
 from .conftest import adresse_de_la_derniere_inscription
@@ -40,7 +41,7 @@ def propositions_restantes(client):
 def test_ajouter_un_enfant(app, client, famille):
     reponse = client.post("/espace-famille/enfants/ajouter", data={
         "prenoms": "Jade  Rose", "nom": "N’Diaye-Lœwenthal", "date_naissance": "2019-11-20",
-        "niveau": "ms", "ecole": "École maternelle Jean-Macé"})
+        "niveau": "ms", "niveau_confirme": "y", "ecole": "École maternelle Jean-Macé"})
     assert reponse.status_code == 303
     assert enfants_en_base(app) == [("Jade Rose", "N’Diaye-Lœwenthal", date(2019, 11, 20), "ms",
                                      "École maternelle Jean-Macé", "famille")]
@@ -52,17 +53,19 @@ def test_ajouter_un_enfant(app, client, famille):
 def test_date_saisie_a_la_francaise(app, client, famille):
     client.post("/espace-famille/enfants/ajouter", data={
         "prenoms": "Æsa", "nom": "ÉLUARD", "date_naissance": "05/07/2018",
-        "niveau": "non_scolarise", "ecole": ""})
+        "niveau": "non_scolarise", "niveau_confirme": "y", "ecole": ""})
     assert enfants_en_base(app)[0][:3] == ("Æsa", "ÉLUARD", date(2018, 7, 5))
 
 
 def test_saisie_invalide_422_rien_d_enregistre_saisie_conservee(app, client, famille):
     demain = (date.today() + timedelta(days=1)).isoformat()
     cas = [
-        ({"prenoms": "L3o", "nom": "--", "date_naissance": demain, "niveau": "cp", "ecole": ""},
+        ({"prenoms": "L3o", "nom": "--", "date_naissance": demain, "niveau": "cp",
+          "niveau_confirme": "y", "ecole": ""},
          ["Lettres, espaces, traits d’union et apostrophes seulement.",
           "La date de naissance ne peut pas être dans le futur.", "Indiquez l’école."]),
         ({"prenoms": "", "nom": "Martin", "date_naissance": "1990-01-01", "niveau": "doctorat",
+          "niveau_confirme": "y",
           "ecole": "École"},
          ["Indiquez le prénom.", "moins de 20 ans", "N'est pas un choix valide."]),
         ({"prenoms": "Léo", "nom": "Martin", "date_naissance": "31/02/2019", "niveau": "",
@@ -94,6 +97,7 @@ def test_propositions_caf_confirmees_une_par_une(app, client, famille):
     assert 'value="Lou"' in formulaire and 'value="2015-03-21"' in formulaire
     reponse = client.post(f"/espace-famille/enfants/caf/{cle_lou}", data={
         "prenoms": "Lou", "nom": "LEROY", "date_naissance": "2015-03-21", "niveau": "cm2",
+            "niveau_confirme": "y",
         "ecole": "École Berthelot"})
     assert reponse.status_code == 303
     assert enfants_en_base(app) == [("Lou", "LEROY", date(2015, 3, 21), "cm2", "École Berthelot",
@@ -105,7 +109,8 @@ def test_propositions_caf_confirmees_une_par_une(app, client, famille):
     assert "seulement l’année 2019" in formulaire
     assert 'id="date_naissance" name="date_naissance" required type="date" value=""' in formulaire
     reponse = client.post(f"/espace-famille/enfants/caf/{cle_timeo}", data={
-        "prenoms": "Timéo", "nom": "LEROY", "date_naissance": "", "niveau": "ms", "ecole": "A"})
+        "prenoms": "Timéo", "nom": "LEROY", "date_naissance": "", "niveau": "ms",
+            "niveau_confirme": "y", "ecole": "A"})
     assert reponse.status_code == 422
     assert "Indiquez la date de naissance." in reponse.text
     assert len(enfants_en_base(app)) == 1
@@ -129,7 +134,7 @@ def test_modifier_avec_une_version_perimee_409(app, client, famille):
     _, famille_id = famille
     enfant_id = ajouter_enfant(app, famille_id, "Léo", date(2017, 5, 3))
     donnees = {"prenoms": "Léo", "nom": "MARTIN", "date_naissance": "2017-05-03",
-               "niveau": "ce2", "ecole": "École Jean-Macé", "version": "1"}
+               "niveau": "ce2", "niveau_confirme": "y", "ecole": "École Jean-Macé", "version": "1"}
     assert client.post(f"/espace-famille/enfants/{enfant_id}", data=donnees).status_code == 303
     reponse = client.post(f"/espace-famille/enfants/{enfant_id}",
                           data={**donnees, "niveau": "cm1"})
@@ -153,7 +158,7 @@ def test_g4_retirer_un_enfant_inscrit_l_archive_avec_son_historique(app, client,
     ajouter_enfant(app, famille_id, "Jade", date(2019, 11, 20))
     client.post("/espace-famille/inscriptions/nouvelle", data={
         "enfants": [enfant_id], "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
-        "date_debut": date.today().isoformat()})
+        "date_debut": JOUR_DE_CLASSE.isoformat()})
     inscription = adresse_de_la_derniere_inscription(app)
     assert "a une inscription en cours" in client.get(
         f"/espace-famille/enfants/{enfant_id}/retirer").text
@@ -164,7 +169,8 @@ def test_g4_retirer_un_enfant_inscrit_l_archive_avec_son_historique(app, client,
 
     reponse = client.post(f"/espace-famille/enfants/{enfant_id}/retirer",
                           follow_redirects=True)
-    assert "Léo a été retiré de votre foyer. L’historique de ses inscriptions est conservé." \
+    assert "La fiche de Léo est retirée de votre foyer. L’historique de ses inscriptions est " \
+        "conservé." \
         in reponse.text
     # Kept, with its enrolment and every change of it.
     with app.app_context():
@@ -185,7 +191,7 @@ def test_g4_retirer_un_enfant_inscrit_l_archive_avec_son_historique(app, client,
                        data={"annulation-version": "2"}).status_code == 404
     refus = client.post("/espace-famille/inscriptions/nouvelle", data={
         "enfants": [enfant_id], "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
-        "date_debut": date.today().isoformat()})
+        "date_debut": JOUR_DE_CLASSE.isoformat()})
     assert refus.status_code == 422
     # In the data export, with its enrolment history.
     tables = client.get("/espace-famille/donnees.json").json["tables"]

@@ -24,6 +24,7 @@ from portail_famille.services import foyers
 from portail_famille.web.securite_http import contient_un_controle
 from tests.aides import Page
 from tests.fabriques import ajouter_enfant
+from tests.familles.conftest import JOUR_DE_CLASSE
 
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
@@ -55,7 +56,7 @@ VALIDES = {
     "service": [f"{DEBUT.isoformat()}:cantine", f"{DEBUT.isoformat()}:garderie",
                 f"{DEBUT_SUIVANTE.isoformat()}:cantine"],
     "jours": ["lundi", "mardi", "vendredi"],
-    "date_debut": [date.today().isoformat(), DEBUT_SUIVANTE.isoformat()],
+    "date_debut": [JOUR_DE_CLASSE.isoformat(), DEBUT_SUIVANTE.isoformat()],
     "precisions": ["", "Nous déménageons."], "confirmation": ["y"],
     "message": ["", "Nous avons déménagé."],
 }
@@ -118,7 +119,7 @@ def verifier_422(reponse) -> None:
     ("/espace-famille/foyer", {"adresse_voie": "1 rue Haute", "code_postal": "35000",
                                "commune_residence": "Rennes"}, ["reside"]),
     ("/espace-famille/inscriptions/nouvelle", {"service": f"{DEBUT.isoformat()}:cantine",
-                                               "date_debut": date.today().isoformat()},
+                                               "date_debut": JOUR_DE_CLASSE.isoformat()},
      ["enfants", "jours"]),
     ("/espace-famille/quotient/justificatif", {}, ["nature"]),
     ("/espace-famille/quotient/identite", {"lieu": "", "sexe": ""}, ["sexe", "lieu"]),
@@ -144,7 +145,7 @@ def cibles(app, client, famille):
     cadette = ajouter_enfant(app, famille_id, "Jade", date(2019, 11, 20))
     client.post("/espace-famille/inscriptions/nouvelle", data={
         "enfants": [enfant], "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
-        "date_debut": date.today().isoformat()})
+        "date_debut": JOUR_DE_CLASSE.isoformat()})
     cle = foyers.cle_de_proposition(PROPOSITION)
     adaptateur = app.url_map.bind("localhost")
     with app.app_context():

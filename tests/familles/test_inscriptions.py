@@ -16,6 +16,7 @@ from portail_famille.models import QuotientFamilial
 from tests.fabriques import ajouter_enfant
 from tests.fabriques import creer_famille
 from tests.fabriques import famille_de
+from tests.familles.conftest import JOUR_DE_CLASSE
 
 from .conftest import DEBUT
 from .conftest import DEBUT_SUIVANTE
@@ -23,7 +24,7 @@ from .conftest import FIN
 from .conftest import adresse_de_la_derniere_inscription
 from .conftest import connecter
 
-AUJOURD_HUI = date.today().isoformat()
+AUJOURD_HUI = JOUR_DE_CLASSE.isoformat()
 
 
 def demande(enfants, service="cantine", periode=DEBUT, jours=("lundi", "jeudi"),
@@ -78,6 +79,7 @@ def test_champs_en_trop_ignores_a3(app, client, famille, enfants):
         "jours": ["mardi"], "date_debut": AUJOURD_HUI, "version": "1", "statut": "validee"})
     client.post("/espace-famille/enfants/ajouter", data={
         "prenoms": "Noé", "nom": "MARTIN", "date_naissance": "2020-06-30", "niveau": "ps",
+            "niveau_confirme": "y",
         "ecole": "École", "famille_id": "999", "origine": "caf", "id": "1"})
     with app.app_context():
         assert db.session.scalar(sa.select(Inscription.statut)) == "demandee"

@@ -77,6 +77,7 @@ def test_g1_chaque_prix_de_mes_tarifs_est_celui_de_la_cli(fabrique, externes, tm
     for prenom, naissance, niveau in ENFANTS:
         assert client.post("/espace-famille/enfants/ajouter", data={
             "prenoms": prenom, "nom": "DUBOIS", "date_naissance": naissance, "niveau": niveau,
+                "niveau_confirme": "y",
             "ecole": "École Jean-Macé"}).status_code == 303
     ids = ids_des_enfants(app)
     hugo, lina, noe = ids["Hugo"], ids["Lina"], ids["Noé"]
