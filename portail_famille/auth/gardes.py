@@ -3,6 +3,7 @@
 from flask import abort
 from flask import redirect
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 
@@ -23,7 +24,10 @@ def proteger(blueprint, *roles: str) -> None:
     @blueprint.before_request
     def garde():
         if not current_user.is_authenticated:
-            return redirect(url_for(connexion, next=request.full_path.rstrip("?")))
+            # The browser still held a session that timed out: the sign-in page says why,
+            # from the address alone (no new session is opened to carry the message).
+            expiree = {"expiree": "1"} if getattr(session, "cookie_perime", False) else {}
+            return redirect(url_for(connexion, next=request.full_path.rstrip("?"), **expiree))
         if current_user.role not in roles:
             abort(403)
         return None

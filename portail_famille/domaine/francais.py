@@ -78,6 +78,12 @@ def telephone(numero: str | None) -> str:
     return ESPACE_INSECABLE.join(chiffres[i:i + 2] for i in range(0, 10, 2))
 
 
+def majuscule_initiale(texte: str) -> str:
+    """The first letter upper-cased, the rest untouched (« via FranceConnect » stays so, where
+    Jinja's `capitalize` would lower it)."""
+    return texte[:1].upper() + texte[1:]
+
+
 def taille(octets: int) -> str:
     """A file size the way people say it: `5242880` → `5 Mo`, `1024` → `1 ko`."""
     if octets >= 1024 * 1024:

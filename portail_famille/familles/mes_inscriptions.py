@@ -111,18 +111,24 @@ def inscription(inscription_id: int):
             return redirect(url_for("familles.inscription", inscription_id=inscrite.id), 303)
     elif form.version.errors:
         return conflit()
-    annulation = AnnulationInscriptionForm(formdata=None, prefix="annulation",
-                                           data={"version": inscrite.version})
     return render_template(
-        "familles/inscription.html", inscription=inscrite, form=form, annulation=annulation,
+        "familles/inscription.html", inscription=inscrite, form=form,
         periode=periode, libelle=inscriptions.libelles_des_services(grille).get(
             (inscrite.periode_debut, inscrite.service), inscrite.service),
     ), 422 if form.errors else 200
 
 
-@bp.post(f"/inscriptions/<{IDENTIFIANT}:inscription_id>/annuler")
+@bp.route(f"/inscriptions/<{IDENTIFIANT}:inscription_id>/annuler", methods=["GET", "POST"])
 def inscription_annuler(inscription_id: int):
     inscrite = _inscription_ou_404(inscription_id)
+    if request.method == "GET":
+        # A cancellation is confirmed on a page of its own: one tap never cancels.
+        form = AnnulationInscriptionForm(formdata=None, prefix="annulation",
+                                         data={"version": inscrite.version})
+        return render_template(
+            "familles/inscription_annuler.html", inscription=inscrite, form=form,
+            libelle=inscriptions.libelles_des_services(contexte.grille()).get(
+                (inscrite.periode_debut, inscrite.service), inscrite.service))
     form = AnnulationInscriptionForm(prefix="annulation")
     if not form.validate_on_submit():
         return conflit()

@@ -11,7 +11,8 @@ heure = francais.heure
 def init_app(app) -> None:
     """Register the filters and the French names of months and days."""
     for filtre in (francais.euros, francais.nombre, francais.date_longue, francais.date_courte,
-                   francais.decimal_court, francais.nombres_fr, francais.telephone):
+                   francais.decimal_court, francais.nombres_fr, francais.telephone,
+                   francais.majuscule_initiale):
         app.add_template_filter(filtre)
     app.jinja_env.globals["JOURS"] = francais.JOURS
     app.jinja_env.globals["MOIS"] = francais.MOIS

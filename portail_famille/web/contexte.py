@@ -28,6 +28,11 @@ NAVIGATION = {
 }
 
 
+# Where « Revenir à l’accueil » leads each audience.
+ACCUEILS = {"anonyme": "public.accueil", "famille": "familles.accueil",
+            "agent": "mairie.accueil", "admin": "admin.accueil"}
+
+
 def config() -> Configuration:
     """The portal's settings."""
     return current_app.extensions["portail"]
@@ -54,9 +59,18 @@ def clients() -> Clients:
     return current_app.extensions["revenus"]
 
 
+def _audience() -> str:
+    return current_user.role if current_user.is_authenticated else "anonyme"
+
+
+def accueil() -> str:
+    """The endpoint of the current audience's home page."""
+    return ACCUEILS.get(_audience(), "public.accueil")
+
+
 def navigation() -> list[tuple[str, str, bool]]:
     """The current audience's menu: (endpoint, label, whether it is the current page)."""
-    role = current_user.role if current_user.is_authenticated else "anonyme"
+    role = _audience()
     return [(endpoint, libelle, request.endpoint == endpoint
              or (blueprint is not None and request.blueprint == blueprint))
             for endpoint, libelle, blueprint in NAVIGATION.get(role, ())]
@@ -67,4 +81,5 @@ def init_app(app) -> None:
 
     @app.context_processor
     def contexte_commun():
-        return {"portail": config(), "commune": grille().commune, "navigation": navigation}
+        return {"portail": config(), "commune": grille().commune, "navigation": navigation,
+                "accueil": accueil}

@@ -222,7 +222,7 @@ def test_une_famille_ne_peut_pas_valider(app):
 
 
 def test_i1_les_deux_formulaires_de_la_page_portent_leur_jeton(fabrique, fichier_grille):
-    """With CSRF on, the change and cancel forms of one page each carry a valid token."""
+    """With CSRF on, the change form and the cancel confirmation each carry a valid token."""
     app = fabrique(RATELIMIT_ENABLED=False, tarifs_fichier=fichier_grille)
     client = app.test_client()
     compte = creer_famille(app)
@@ -239,7 +239,7 @@ def test_i1_les_deux_formulaires_de_la_page_portent_leur_jeton(fabrique, fichier
     assert client.post("/espace-famille/inscriptions/nouvelle",
                        data={**demande([leo]), nom: jeton}).status_code == 303
     url = adresse_de_la_derniere_inscription(app)
-    champs = dict(jetons(url))
+    champs = {**dict(jetons(url)), **dict(jetons(f"{url}/annuler"))}
     assert set(champs) == {"csrf_token", "annulation-csrf_token"}
     assert client.post(url, data={
         "jours": ["mardi"], "date_debut": AUJOURD_HUI, "version": "1",
