@@ -158,17 +158,33 @@ def exporter():
 comptes = AppGroup("comptes", help="Comptes du personnel de la mairie.")
 
 
+def _demander_le_mot_de_passe() -> str:
+    """Asked twice, hidden, in French (click's own confirmation speaks English)."""
+    mot_de_passe = click.prompt("Mot de passe", hide_input=True, prompt_suffix=" : ")
+    if click.prompt("Confirmez le mot de passe", hide_input=True,
+                    prompt_suffix=" : ") != mot_de_passe:
+        _echouer("Erreur : les deux mots de passe saisis diffèrent. Rien n’a été créé.", 1)
+    return mot_de_passe
+
+
 @comptes.command("creer")
 @click.argument("identifiant")
-@click.option("--role", type=click.Choice(["agent", "admin"]), default="agent")
-@click.password_option("--mot-de-passe", prompt="Mot de passe")
-def creer_compte(identifiant: str, role: str, mot_de_passe: str):
+@click.option("--role", default="agent", help="agent (par défaut) ou admin.")
+@click.option("--mot-de-passe", help="Sans cette option, il est demandé deux fois.")
+def creer_compte(identifiant: str, role: str, mot_de_passe: str | None):
     """Crée un compte d’agent ou d’administrateur."""
-    if len(mot_de_passe) < 12:
-        _echouer("Erreur : le mot de passe doit compter au moins 12 caractères.", 2)
-    services_comptes.creer_personnel(identifiant, mot_de_passe, role)
-    db.session.commit()
-    click.echo(f"Compte {role} « {identifiant} » créé.")
+    if role not in services_comptes.ROLES_DU_PERSONNEL:
+        _echouer(f"Erreur : rôle « {role} » inconnu : agent ou admin.", 2)
+    try:
+        services_comptes.verifier_identifiant(identifiant)
+        compte = services_comptes.creer_personnel(
+            identifiant, mot_de_passe if mot_de_passe is not None
+            else _demander_le_mot_de_passe(), role)
+        db.session.commit()
+    except services_comptes.CompteRefuse as refus:
+        db.session.rollback()
+        _echouer(f"Erreur : {refus}", 1)
+    click.echo(f"Compte {role} « {compte.identifiant} » créé.")
 
 
 @click.command("demo")

@@ -1,5 +1,6 @@
 """Accounts: family adults reconciled on FranceConnect's (issuer, sub), staff with a password."""
 
+import re
 import secrets
 from dataclasses import asdict
 
@@ -14,6 +15,24 @@ from portail_famille.models import maintenant
 from portail_famille.services import audit
 
 ROLES = ("famille", "agent", "admin")
+ROLES_DU_PERSONNEL = ("agent", "admin")
+# A staff identifier: what a login field and a log line read without surprise.
+IDENTIFIANT = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+MOT_DE_PASSE_MINIMUM = 12
+
+
+class CompteRefuse(ValueError):
+    """A staff account that cannot be created; the message says why, in French."""
+
+
+def verifier_identifiant(identifiant: str) -> str:
+    """The identifier as stored (lower case); raise CompteRefuse unless it is 2 to 64 letters,
+    digits, « . », « - » or « _ », starting with a letter or a digit."""
+    normalise = identifiant.strip().lower()
+    if not IDENTIFIANT.fullmatch(normalise):
+        raise CompteRefuse("l’identifiant ne peut contenir que des lettres sans accent, des "
+                           "chiffres, « . », « - » et « _ » (2 à 64 caractères).")
+    return normalise
 CHAMPS_IDENTITE = ("prenoms", "nom_naissance", "nom_usage", "date_naissance", "sexe",
                    "code_commune_naissance", "code_pays_naissance", "email")
 
@@ -42,10 +61,17 @@ def rapprocher_franceconnect(issuer: str, identite) -> tuple[Compte, bool]:
 
 
 def creer_personnel(identifiant: str, mot_de_passe: str, role: str) -> Compte:
-    """An agent or admin account; the password is stored as a salted hash only."""
-    if role not in ("agent", "admin"):
-        raise ValueError("rôle du personnel : agent ou admin")
-    compte = Compte(role=role, identifiant=identifiant.strip().lower(),
+    """An agent or admin account; the password is stored as a salted hash only. Raise
+    CompteRefuse for a wrong role, identifier or password, or an identifier already taken."""
+    if role not in ROLES_DU_PERSONNEL:
+        raise CompteRefuse("rôle du personnel : agent ou admin.")
+    identifiant = verifier_identifiant(identifiant)
+    if len(mot_de_passe) < MOT_DE_PASSE_MINIMUM:
+        raise CompteRefuse(f"le mot de passe doit compter au moins {MOT_DE_PASSE_MINIMUM} "
+                           "caractères.")
+    if db.session.scalar(sa.select(Compte.id).where(Compte.identifiant == identifiant)):
+        raise CompteRefuse(f"l’identifiant « {identifiant} » est déjà pris. Rien n’a été créé.")
+    compte = Compte(role=role, identifiant=identifiant,
                     mot_de_passe=generate_password_hash(mot_de_passe))
     db.session.add(compte)
     db.session.flush()
