@@ -207,8 +207,10 @@ def demo(hote: str):
     click.echo("\nFamilles – « S’identifier avec FranceConnect », puis une identité fictive :")
     for identite in jeu_de_donnees.IDENTITES:
         personne = identite.personne
+        numero = jeu_de_donnees.numero_fiscal(personne)
         click.echo(f"  - {' '.join(personne.prenoms)} {personne.nom_naissance} : "
-                   f"{identite.description}")
+                   f"{identite.description}"
+                   + (f" (numéro fiscal {numero})" if numero else ""))
     click.echo("\nPersonnel – « Connexion du personnel » en bas de page :")
     for identifiant, role, mot_de_passe in personnel:
         click.echo(f"  - {role} : identifiant {identifiant}, mot de passe {mot_de_passe}")

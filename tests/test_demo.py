@@ -78,6 +78,9 @@ def test_la_commande_de_demonstration_sert_le_portail(demo):
     for identite in jeu_de_donnees.IDENTITES:
         personne = identite.personne
         assert f"{' '.join(personne.prenoms)} {personne.nom_naissance}" in sortie
+    # Beside the identities, what the numéro fiscal lookup takes (issue 9).
+    assert "Angela Claire Louise DUBOIS : Identité de test publiée par FranceConnect ; quotient " \
+        "CAF et avis d’impôt (numéro fiscal 9912000000011)" in sortie
     comptes = dict(re.findall(r"identifiant (\S+), mot de passe (\S+)", sortie))
     assert set(comptes) == {"agent.demo", "admin.demo"}
 

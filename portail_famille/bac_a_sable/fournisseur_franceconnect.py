@@ -106,6 +106,33 @@ SCOPES_DONNEES = (
     "dgfip_annee_n_moins_2_si_indispo_n_moins_1",
 )
 SCOPES = [*REVENDICATIONS_PAR_SCOPE, *SCOPES_DONNEES]
+# What each scope means, in the words FranceConnect's consent screen uses; one line per data
+# set the service would receive (openid itself transmits nothing the person reads).
+SCOPES_EN_MOTS = {
+    "given_name": "vos prénoms", "family_name": "votre nom de naissance",
+    "birthdate": "votre date de naissance", "gender": "votre sexe",
+    "birthplace": "votre lieu de naissance", "birthcountry": "votre pays de naissance",
+    "email": "votre adresse électronique", "preferred_username": "votre nom d’usage",
+    "identite_pivot": "votre identité : nom de naissance, prénoms, sexe, date et lieu de "
+                      "naissance",
+    "profile": "votre identité : noms, prénoms, sexe et date de naissance",
+    "birth": "votre lieu et votre pays de naissance",
+    "cnaf_quotient_familial": "votre quotient familial (CAF ou MSA)",
+    "cnaf_allocataires": "les allocataires de votre dossier CAF ou MSA",
+    "cnaf_enfants": "les enfants de votre dossier CAF ou MSA",
+    "cnaf_adresse": "l’adresse de votre dossier CAF ou MSA",
+    "dgfip_rfr": "votre revenu fiscal de référence (impôts)",
+    "dgfip_nbpart": "votre nombre de parts fiscales (impôts)",
+    "dgfip_sitfam": "votre situation de famille (impôts)",
+    "dgfip_pac": "les personnes à votre charge (impôts)",
+    "dgfip_nbpac": "le nombre de personnes à votre charge (impôts)",
+    "dgfip_aft": "votre adresse fiscale (impôts)",
+    "dgfip_annee_n_moins_1": "pour les revenus de l’année dernière",
+    "dgfip_annee_n_moins_2": "pour les revenus de l’année précédente",
+    "dgfip_annee_n_moins_3": "pour les revenus d’il y a trois ans",
+    "dgfip_annee_n_moins_2_si_indispo_n_moins_1": "ou, s’ils manquent, pour ceux de l’année "
+                                                  "précédente",
+}
 # What the login page hands back to the next step, so that it is checked again there.
 PARAMETRES_AUTORISATION = ("response_type", "client_id", "redirect_uri", "scope", "acr_values",
                            "state", "nonce", "prompt", "claims", "ui_locales", "idp_hint")
@@ -725,7 +752,8 @@ def authorize():
         fiches=[_fiche(identite) for identite in jeu_de_donnees.IDENTITES],
         parametres=[(nom, request.values[nom]) for nom in PARAMETRES_AUTORISATION
                     if nom in request.values],
-        scopes=grant.request.scope.split(),
+        donnees=[SCOPES_EN_MOTS.get(scope, scope) for scope in grant.request.scope.split()
+                 if scope != "openid"],
     )
 
 

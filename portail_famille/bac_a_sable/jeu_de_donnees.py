@@ -195,6 +195,12 @@ FOYERS_FISCAUX = (
 )
 
 
+def numero_fiscal(personne: Personne) -> str | None:
+    """The numéro fiscal of the tax household `personne` declares, if the sandbox has one."""
+    return next((foyer.spi for foyer in FOYERS_FISCAUX
+                 if personne in (foyer.declarant1, foyer.declarant2)), None)
+
+
 def identite(cle: str) -> Identite | None:
     """The sandbox identity with this login key."""
     return next((i for i in IDENTITES if i.cle == cle), None)

@@ -685,3 +685,17 @@ def test_sb15_deconnexion_invalide_page_400_sans_redirection(app, client, cas):
     assert reponse.status_code == 400
     assert "Location" not in reponse.headers
     assert reponse.mimetype == "text/html"
+
+
+def test_les_donnees_demandees_sont_dites_en_mots(app, client):
+    page = client.get(f"{CHEMIN_FC}/authorize", query_string=parametres_autorisation(
+        app, scope="openid identite_pivot email cnaf_quotient_familial dgfip_rfr dgfip_nbpart "
+                   "dgfip_annee_n_moins_1"))
+    assert page.status_code == 200
+    for mots in ("votre identité : nom de naissance, prénoms, sexe, date et lieu de naissance",
+                 "votre adresse électronique", "votre quotient familial (CAF ou MSA)",
+                 "votre revenu fiscal de référence (impôts)",
+                 "votre nombre de parts fiscales (impôts)",
+                 "En choisissant une identité ci-dessous, vous acceptez cette transmission"):
+        assert mots in page.text
+    assert "dgfip_rfr" not in page.text.split("<form")[0]

@@ -36,3 +36,4 @@ def test_x2_pages_du_fournisseur_sans_violation_grave(serveur, navigateur, chang
     graves = [v["id"] for v in resultats.response["violations"]
               if v["impact"] in ("serious", "critical")]
     assert graves == []
+
