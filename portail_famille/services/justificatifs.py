@@ -1,10 +1,10 @@
 """Supporting documents a family uploads for an agent to review."""
 
-from portail_famille.domaine import documents
 from portail_famille.domaine import francais
 from portail_famille.extensions import db
 from portail_famille.models import Justificatif
 from portail_famille.services import audit
+from portail_famille.services import controle_documents
 
 NATURES = {"attestation_caf": "Attestation de quotient familial (CAF ou MSA)",
            "avis_impot": "Avis d’impôt sur le revenu"}
@@ -22,19 +22,22 @@ def trop_lourd(taille_max: int) -> str:
 
 def deposer_justificatif(famille_id: int, nature: str, contenu: bytes,
                          taille_max: int) -> Justificatif:
-    """Keep a document for an agent to review; raise JustificatifRefuse."""
+    """Keep a document for an agent to review, as checked (`controle_documents`); raise
+    JustificatifRefuse, storing nothing."""
     if not contenu:
         raise JustificatifRefuse("Le fichier est vide.")
     if len(contenu) > taille_max:
         raise JustificatifRefuse(trop_lourd(taille_max))
-    type_mime = documents.type_de_document(contenu)
-    if type_mime is None:
-        raise JustificatifRefuse("Ce fichier n’est ni un PDF, ni une image JPEG ou PNG.")
     if nature not in NATURES:
         raise JustificatifRefuse("Choisissez le type de document.")
-    justificatif = Justificatif(famille_id=famille_id, nature=nature, type_mime=type_mime,
-                                taille=len(contenu), contenu=contenu)
+    try:
+        document = controle_documents.controler(contenu)
+    except controle_documents.DocumentRefuse as refus:
+        raise JustificatifRefuse(str(refus)) from None
+    justificatif = Justificatif(famille_id=famille_id, nature=nature,
+                                type_mime=document.type_mime, taille=len(document.contenu),
+                                contenu=document.contenu)
     db.session.add(justificatif)
     db.session.flush()
-    audit.consigner("justificatif_depose", famille_id=famille_id, detail=type_mime)
+    audit.consigner("justificatif_depose", famille_id=famille_id, detail=document.type_mime)
     return justificatif

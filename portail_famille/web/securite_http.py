@@ -59,11 +59,12 @@ def init_app(app, config) -> None:
 
     @app.after_request
     def entetes(reponse):
-        reponse.headers["Content-Security-Policy"] = csp
+        # A served document brings its own, stricter policy (web.documents).
+        reponse.headers.setdefault("Content-Security-Policy", csp)
         reponse.headers["X-Content-Type-Options"] = "nosniff"
         reponse.headers["Referrer-Policy"] = "same-origin"
         reponse.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        reponse.headers["X-Frame-Options"] = "DENY"
+        reponse.headers.setdefault("X-Frame-Options", "DENY")
         # Pages may show a family's data, and the callback carries a code: never cached (H2).
         if request.endpoint != "static":
             reponse.headers["Cache-Control"] = "no-store"

@@ -22,6 +22,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Inscription
 from portail_famille.services import foyers
 from portail_famille.web.securite_http import contient_un_controle
+from tests import documents
 from tests.aides import Page
 from tests.fabriques import ajouter_enfant
 from tests.familles.conftest import JOUR_DE_CLASSE
@@ -187,7 +188,7 @@ def test_i2_saisies_au_hasard_jamais_de_500(app, client, cibles, endpoint):
 
 # --- Income forms: valid input reaches API Particulier or the DGFiP --------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = documents.PDF
 # The signed-in adult of the `famille` fixture, as the APIs name their allocataire or declarant.
 IDENTITE = {"nom_naissance": "MARTIN", "nom_usage": "", "prenom_1": "Camille", "prenom_2": "",
             "prenom_3": "", "sexe": "F", "date_naissance": "1985-04-02", "lieu": "france",
@@ -201,7 +202,8 @@ REVENUS = {
     "familles.quotient_justificatif": {"nature": "avis_impot", "fichier": PDF},
     "familles.quotient_refus": {},
 }
-CONTENUS = [PDF, b"\x89PNG\r\n\x1a\n" + bytes(32), b"\xff\xd8\xff\xe0" + bytes(32), b"",
+CONTENUS = [PDF, documents.PNG, documents.JPEG, b"\x89PNG\r\n\x1a\n" + bytes(32),
+            b"\xff\xd8\xff\xe0" + bytes(32), b"",
             b"GIF89a", b"%PDF", b"MZ\x90\x00"]
 REPONSE_CAF = {"data": {
     "allocataires": [{"nom_naissance": "MARTIN", "nom_usage": None, "prenoms": "CAMILLE",

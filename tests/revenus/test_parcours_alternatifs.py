@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Justificatif
 from portail_famille.models import QuotientFamilial
+from tests import documents
 from tests.aides import sans_attente
 from tests.bac_a_sable import Formulaire
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = documents.PDF
+PNG = documents.PNG
 
 
 @pytest.fixture
