@@ -2,15 +2,18 @@
 
 from wtforms import PasswordField
 from wtforms import StringField
+from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
 from portail_famille.web.formulaires import Formulaire
+from portail_famille.web.formulaires import nettoyer
 
 
 class ConnexionPersonnelForm(Formulaire):
+    # An identifier of spaces only is an identifier left blank; a password is taken as typed.
     identifiant = StringField("Identifiant",
-                              validators=[InputRequired("Saisissez votre identifiant.")],
-                              render_kw={"autocomplete": "username"})
+                              validators=[DataRequired("Indiquez votre identifiant.")],
+                              filters=[nettoyer], render_kw={"autocomplete": "username"})
     mot_de_passe = PasswordField("Mot de passe",
-                                 validators=[InputRequired("Saisissez votre mot de passe.")],
+                                 validators=[InputRequired("Indiquez votre mot de passe.")],
                                  render_kw={"autocomplete": "current-password"})

@@ -230,7 +230,9 @@ def _identifier_la_requete():
 
 @bp.after_request
 def _entetes_communs(reponse: Response) -> Response:
-    reponse.headers["X-Request-ID"] = g.request_id
+    # Absent when the portal refused the request before this blueprint saw it.
+    if "request_id" in g:
+        reponse.headers["X-Request-ID"] = g.request_id
     fenetre = g.get("fenetre_api_particulier")
     if fenetre is not None:
         reponse.headers.update(fenetre.entetes())
