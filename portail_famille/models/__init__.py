@@ -8,6 +8,7 @@ from portail_famille.models.comptes import Compte
 from portail_famille.models.comptes import Evenement
 from portail_famille.models.comptes import Famille
 from portail_famille.models.comptes import SessionServeur
+from portail_famille.models.comptes import VerrouConnexion
 from portail_famille.models.foyers import ContestationResidence
 from portail_famille.models.foyers import DemandeSuppression
 from portail_famille.models.foyers import Enfant
@@ -21,4 +22,4 @@ from portail_famille.models.revenus import QuotientFamilial
 __all__ = ["Compte", "ContestationResidence", "DemandeSuppression", "Enfant", "Evenement",
            "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage", "Inscription",
            "Justificatif", "Montant", "QuotientFamilial", "SecondAdulte", "SessionServeur",
-           "maintenant"]
+           "VerrouConnexion", "maintenant"]

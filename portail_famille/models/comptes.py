@@ -113,3 +113,17 @@ class Evenement(db.Model):
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
 
     compte: Mapped[Compte | None] = sa.orm.relationship()
+
+
+class VerrouConnexion(db.Model):
+    """Failed sign-ins counted under one key (an identifier typed, an address), and until when
+    the next attempt waits. Keys are SHA-256 digests: the table names no one, and an unknown
+    identifier is counted like a known one, so that a lock tells nothing of who exists."""
+
+    __tablename__ = "verrou_connexion"
+
+    cle: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    echecs: Mapped[int] = mapped_column(default=0)
+    bloque_jusqu_a: Mapped[datetime | None] = mapped_column(Horodatage)
+    modifie_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant,
+                                                 onupdate=maintenant)

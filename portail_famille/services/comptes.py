@@ -3,6 +3,8 @@
 import re
 import secrets
 from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
@@ -13,6 +15,7 @@ from portail_famille.models import Compte
 from portail_famille.models import Famille
 from portail_famille.models import maintenant
 from portail_famille.services import audit
+from portail_famille.services import verrous
 
 ROLES = ("famille", "agent", "admin")
 ROLES_DU_PERSONNEL = ("agent", "admin")
@@ -78,20 +81,58 @@ def creer_personnel(identifiant: str, mot_de_passe: str, role: str) -> Compte:
     return compte
 
 
-def authentifier_personnel(identifiant: str, mot_de_passe: str) -> Compte | None:
-    """The active staff account these credentials open, or None (same answer for every failure)."""
+@dataclass(frozen=True)
+class Authentification:
+    """The outcome of a staff sign-in: the account it opens, or until when attempts wait."""
+
+    compte: Compte | None
+    bloque_jusqu_a: datetime | None = None
+
+
+# One decoy hash per hashing function, computed once: hashing a fresh password at every
+# unknown identifier cost more than checking a real one, and told which identifiers exist.
+# (Keyed on the function because the tests swap it for a cheaper one.)
+_LEURRES: dict = {}
+
+
+def _leurre() -> str:
+    if generate_password_hash not in _LEURRES:
+        _LEURRES[generate_password_hash] = generate_password_hash(secrets.token_urlsafe(16))
+    return _LEURRES[generate_password_hash]
+
+
+def verifier_mot_de_passe(compte: Compte | None, mot_de_passe: str) -> bool:
+    """Whether the password opens this active staff account; as long for an unknown one."""
+    if compte is None or not compte.actif or not compte.mot_de_passe:
+        check_password_hash(_leurre(), mot_de_passe)
+        return False
+    return check_password_hash(compte.mot_de_passe, mot_de_passe)
+
+
+def authentifier_personnel(identifiant: str, mot_de_passe: str, adresse: str | None,
+                           maintenant_: datetime) -> Authentification:
+    """The active staff account these credentials open; after repeated failures for this
+    identifier or this address, a wait, whatever the password (`services.verrous`). Every
+    success, failure and lock is audited; none tells whether the identifier exists."""
+    cles = verrous.cles(identifiant, adresse)
+    fin = verrous.bloque_jusqu_a(cles, maintenant_)
+    if fin is not None:
+        audit.consigner("connexion_bloquee", detail="personnel")
+        return Authentification(None, fin)
     compte = db.session.scalars(
         sa.select(Compte).where(Compte.identifiant == identifiant.strip().lower(),
-                                Compte.role.in_(("agent", "admin")))
+                                Compte.role.in_(ROLES_DU_PERSONNEL))
     ).first()
-    if compte is None or not compte.actif or not compte.mot_de_passe:
-        # Hash anyway, so that timing does not tell which identifiers exist.
-        check_password_hash(generate_password_hash("leurre"), mot_de_passe)
-        return None
-    if not check_password_hash(compte.mot_de_passe, mot_de_passe):
-        return None
-    compte.connecte_le = maintenant()
-    return compte
+    if not verifier_mot_de_passe(compte, mot_de_passe):
+        fin = verrous.noter_echec(cles, maintenant_)
+        audit.consigner("echec_connexion", detail="personnel")
+        if fin is not None:
+            audit.consigner("verrouillage", detail=f"personnel jusqu’à {fin.isoformat()}")
+        return Authentification(None, fin)
+    verrous.effacer(cles)
+    compte.connecte_le = maintenant_
+    audit.consigner("connexion_personnel", compte_id=compte.id)
+    return Authentification(compte)
 
 
 COMPTES_DE_DEMO = (("agent.demo", "agent"), ("admin.demo", "admin"))

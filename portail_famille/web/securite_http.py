@@ -59,7 +59,7 @@ def init_app(app, config) -> None:
 
     @app.after_request
     def entetes(reponse):
-        # A served document brings its own, stricter policy (web.documents).
+        # A served document brings its own, stricter policy (web.envoi_de_document).
         reponse.headers.setdefault("Content-Security-Policy", csp)
         reponse.headers["X-Content-Type-Options"] = "nosniff"
         reponse.headers["Referrer-Policy"] = "same-origin"

@@ -97,7 +97,8 @@ def test_une_classe_inhabituelle_pour_l_age_se_confirme_et_est_signalee(portail,
     usuel = {**ENFANT, "prenoms": "Léa", "date_naissance": "2020-03-01", "niveau": "cp"}
     assert client.post("/espace-famille/enfants/ajouter", data=usuel).status_code == 303
     with portail.app_context():
-        signales = dict(db.session.execute(sa.select(Enfant.prenoms, Enfant.niveau_a_verifier)).all())
+        signales = dict(db.session.execute(
+            sa.select(Enfant.prenoms, Enfant.niveau_a_verifier)).all())
     assert signales == {"Zoé": True, "Léa": False}
 
 
