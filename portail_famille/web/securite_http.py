@@ -4,6 +4,7 @@ and no control character in what a request carries."""
 import unicodedata
 from urllib.parse import urlsplit
 
+from flask import jsonify
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,11 +52,13 @@ def init_app(app, config) -> None:
 
     @app.before_request
     def refuser_les_caracteres_de_controle():
-        if any(contient_un_controle(valeur) for valeur in _valeurs_de_la_requete()):
-            return page_erreur(400, "Ce que vous avez envoyé contient un caractère invisible "
-                                    "qui n’est pas accepté. Revenez à la page précédente, "
-                                    "retapez le texte et recommencez.")
-        return None
+        if not any(contient_un_controle(valeur) for valeur in _valeurs_de_la_requete()):
+            return None
+        if request.path.startswith("/api/"):
+            return jsonify({"erreur": "paramètre contenant un caractère de contrôle"}), 400
+        return page_erreur(400, "Ce que vous avez envoyé contient un caractère invisible qui "
+                                "n’est pas accepté. Revenez à la page précédente, retapez le "
+                                "texte et recommencez.")
 
     @app.after_request
     def entetes(reponse):

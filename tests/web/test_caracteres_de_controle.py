@@ -16,7 +16,10 @@ def test_chaque_page_refuse_un_controle_dans_ses_parametres(app, client, valeur)
             continue
         reponse = client.get(url, query_string={"q": valeur})
         assert reponse.status_code == 400, endpoint
-        assert "caractère invisible" in reponse.text, endpoint
+        if url.startswith("/api/"):
+            assert reponse.json == {"erreur": "paramètre contenant un caractère de contrôle"}
+        else:
+            assert "caractère invisible" in reponse.text, endpoint
 
 
 @pytest.mark.parametrize("identifiant", ["\x00", "Zo\x00é", "agent\x1b", "agent\x00.demo"])
