@@ -21,6 +21,7 @@ from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
 from portail_famille.services import tarifs as tarifs_service
 from portail_famille.web import contexte
+from portail_famille.web.serveurs import GestionnaireDiscret
 
 tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, importer, exporter.")
 
@@ -218,7 +219,8 @@ def demo(hote: str):
     # The development server logs every URL, query strings included (codes, states): not here.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     # Threaded: the portal calls its own sandbox provider while serving the callback (SB-5).
-    run_simple(hote, port, current_app._get_current_object(), threaded=True)
+    run_simple(hote, port, current_app._get_current_object(), threaded=True,
+               request_handler=GestionnaireDiscret)
 
 
 def init_app(app) -> None:

@@ -1,67 +1,34 @@
 """The README's demonstration command really serves the portal, with working demo accounts."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from portail_famille.bac_a_sable import jeu_de_donnees
 from tests.aides import Page
-
-FLASK = Path(sys.executable).with_name("flask")
-DELAI_DEMARRAGE_S = 60
-
-
-def port_libre() -> int:
-    with socket.socket() as prise:
-        prise.bind(("127.0.0.1", 0))
-        return prise.getsockname()[1]
+from tests.processus import BINAIRES
+from tests.processus import environnement_neuf
+from tests.processus import port_libre
+from tests.processus import serveur
 
 
 @pytest.fixture
 def demo(tmp_path):
     """`PORTAIL_BAC_A_SABLE=1 flask --app portail_famille demo`, on a free port and a new base."""
     url = f"http://127.0.0.1:{port_libre()}"
-    env = {cle: valeur for cle, valeur in os.environ.items()
-           if cle not in ("SECRET_KEY", "DATABASE_URL", "TARIFS_FICHIER", "FLASK_APP", "REDIS_URL")
-           and not cle.startswith(("FRANCECONNECT_", "API_PARTICULIER_", "IMPOT_PARTICULIER_"))}
-    env.update(PORTAIL_BAC_A_SABLE="1", PORTAIL_URL=url, PYTHONUNBUFFERED="1",
-               PYTHONIOENCODING="utf-8", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
-    sortie, erreurs = tmp_path / "sortie.txt", tmp_path / "erreurs.txt"
-    with sortie.open("w") as out, erreurs.open("w") as err:
-        processus = subprocess.Popen(  # noqa: S603 (our own executable, fixed arguments)
-            [str(FLASK), "--app", "portail_famille", "demo"], cwd=tmp_path, env=env,
-            stdout=out, stderr=err)
-    try:
-        limite = time.monotonic() + DELAI_DEMARRAGE_S
-        while True:
-            assert processus.poll() is None, erreurs.read_text(encoding="utf-8")
-            try:
-                requests.get(f"{url}/", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < limite, "la démonstration ne répond pas"
-                time.sleep(0.2)  # a real process starting: nothing to fake here
-        yield url, lambda: sortie.read_text(encoding="utf-8")
-    finally:
-        processus.terminate()
-        try:
-            processus.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            processus.kill()
-            processus.wait()
+    env = environnement_neuf(PORTAIL_BAC_A_SABLE="1", PORTAIL_URL=url,
+                             DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
+    with serveur([str(BINAIRES / "flask"), "--app", "portail_famille", "demo"],
+                 url, env, tmp_path) as lire_sortie:
+        yield url, lire_sortie
 
 
 def test_la_commande_de_demonstration_sert_le_portail(demo):
     url, lire_sortie = demo
     simulateur = requests.get(f"{url}/simulateur", timeout=10)
     assert simulateur.status_code == 200
+    assert "Server" not in simulateur.headers  # the development server names itself otherwise
     page = Page(simulateur.text)
     assert page.tous("html")[0].get("lang") == "fr"
     assert page.tous("h1")[0].texte == "Simulateur de tarifs"
