@@ -44,7 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if config.tests:
         app.jinja_env.undefined = StrictUndefined
 
-    web.init_app(app, config)
+    web.init_app(app, config, journal_json=pour_servir and not config.tests)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(RACINE_PROJET / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -85,6 +85,8 @@ class Configuration:
     # The volume declared in the DGFiP habilitation: 50, 200 or 1 000 calls a minute.
     impot_particulier_appels_par_minute: int = 50
     grille_rafraichissement_s: float = 2.0
+    # Error reporting (optional): events leave without identities, query strings or bodies.
+    sentry_dsn: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -147,6 +149,7 @@ class Configuration:
                 "IMPOT_PARTICULIER_APPELS_PAR_MINUTE",
                 env.get("IMPOT_PARTICULIER_APPELS_PAR_MINUTE"), 50, problemes,
             ),
+            "sentry_dsn": env.get("SENTRY_DSN", ""),
             "justificatif_taille_max": _entier(
                 "JUSTIFICATIF_TAILLE_MAX", env.get("JUSTIFICATIF_TAILLE_MAX"), 5 * 1024 * 1024,
                 problemes,

@@ -34,7 +34,8 @@ def environnement_neuf(**variables: str) -> dict[str, str]:
 
 @contextmanager
 def serveur(commande: list[str], url: str, env: dict[str, str], dossier: Path):
-    """Run `commande` in `dossier` until `url` answers; yields a reader of its standard output."""
+    """Run `commande` in `dossier` until `url` answers; yields readers of its standard output
+    and of its standard error."""
     sortie, erreurs = dossier / "sortie.txt", dossier / "erreurs.txt"
     with sortie.open("w") as out, erreurs.open("w") as err:
         processus = subprocess.Popen(  # noqa: S603 (our own executables, fixed arguments)
@@ -49,7 +50,8 @@ def serveur(commande: list[str], url: str, env: dict[str, str], dossier: Path):
             except requests.ConnectionError:
                 assert time.monotonic() < limite, f"{commande[0]} ne répond pas"
                 time.sleep(0.2)  # a real process starting: nothing to fake here
-        yield lambda: sortie.read_text(encoding="utf-8")
+        yield (lambda: sortie.read_text(encoding="utf-8"),
+               lambda: erreurs.read_text(encoding="utf-8"))
     finally:
         processus.terminate()
         try:

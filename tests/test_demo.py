@@ -20,7 +20,7 @@ def demo(tmp_path):
     env = environnement_neuf(PORTAIL_BAC_A_SABLE="1", PORTAIL_URL=url,
                              DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
     with serveur([str(BINAIRES / "flask"), "--app", "portail_famille", "demo"],
-                 url, env, tmp_path) as lire_sortie:
+                 url, env, tmp_path) as (lire_sortie, _):
         yield url, lire_sortie
 
 

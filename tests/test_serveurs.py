@@ -1,6 +1,8 @@
-"""Production's gunicorn, started as the Procfile starts it, does not name itself (issue 14.5);
-the demo's development server is checked by tests/test_demo.py."""
+"""Production's gunicorn, started as the Procfile starts it: it does not name itself (issue
+14.5; the demo's development server is checked by tests/test_demo.py), and it logs each request
+as a JSON line with its id (issue 12)."""
 
+import json
 from pathlib import Path
 
 import requests
@@ -27,8 +29,14 @@ def test_gunicorn_ne_dit_ni_son_nom_ni_sa_version(tmp_path):
                              TARIFS_FICHIER=str(RACINE / "tarifs.yaml"))
     commande = [str(BINAIRES / "gunicorn"), "-c", str(RACINE / "gunicorn.conf.py"),
                 "--bind", f"127.0.0.1:{port}"]
-    with serveur(commande, url, env, tmp_path):
-        reponse = requests.get(f"{url}/simulateur", timeout=10)
-    assert reponse.status_code == 200
-    assert "Server" not in reponse.headers
-    assert reponse.headers["X-Content-Type-Options"] == "nosniff"  # the app's headers still go
+    with serveur(commande, url, env, tmp_path) as (_, lire_erreurs):
+        reponse = requests.get(f"{url}/simulateur?qf=700", timeout=10)
+        assert reponse.status_code == 200
+        assert "Server" not in reponse.headers
+        assert reponse.headers["X-Content-Type-Options"] == "nosniff"  # the app's still go
+        journal = lire_erreurs()
+    lignes = [json.loads(ligne) for ligne in journal.splitlines() if ligne.startswith("{")]
+    [requete] = [ligne for ligne in lignes if ligne.get("chemin") == "/simulateur"]
+    assert requete["requete_id"] == reponse.headers["X-Request-ID"]
+    assert requete["statut"] == 200 and requete["route"] == "public.simulateur"
+    assert "qf=700" not in journal

@@ -3,12 +3,19 @@ hardening, the session-held proposals, the charts."""
 
 from portail_famille.web import affichage
 from portail_famille.web import contexte
+from portail_famille.web import journal_http
 from portail_famille.web import pages_erreur
 from portail_famille.web import securite_http
+from portail_famille.web import suivi_des_erreurs
 
 
-def init_app(app, config) -> None:
-    """Install the shared web pieces on `app`."""
+def init_app(app, config, journal_json: bool = False) -> None:
+    """Install the shared web pieces on `app`; `journal_json` for a process that serves."""
+    # First: every request has its id before any other hook may answer it.
+    journal_http.init_app(app)
+    if journal_json:
+        journal_http.installer_format_json()
+    suivi_des_erreurs.init_app(config)
     securite_http.init_app(app, config)
     pages_erreur.init_app(app)
     affichage.init_app(app)

@@ -45,6 +45,8 @@ ACCES = {
     "public.accessibilite": PUBLIC,
     "public.donnees_personnelles": PUBLIC,
     "public.mentions_legales": PUBLIC,
+    "public.sante": PUBLIC,
+    "public.sante_pret": PUBLIC,
     "auth.connexion": PUBLIC,
     "auth.connexion_franceconnect": PUBLIC,
     "auth.retour_franceconnect": PUBLIC,
