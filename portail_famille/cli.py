@@ -11,15 +11,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+import redis
 from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from portail_famille import travaux
 from portail_famille.extensions import db
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
 from portail_famille.services import tarifs as tarifs_service
+from portail_famille.travaux import purge
 from portail_famille.web import contexte
 from portail_famille.web.serveurs import GestionnaireDiscret
 
@@ -188,6 +191,50 @@ def creer_compte(identifiant: str, role: str, mot_de_passe: str | None):
     click.echo(f"Compte {role} « {compte.identifiant} » créé.")
 
 
+travaux_cli = AppGroup("travaux", help="Tâches de fond : travailleur, horloge, purge.")
+
+
+def _redis_exige() -> str:
+    redis_url = contexte.config().redis_url
+    if not redis_url:
+        _echouer("Erreur : REDIS_URL n’est pas défini. Sans Redis, les tâches s’exécutent dans "
+                 "la requête qui les demande : il n’y a pas de travailleur à lancer.", 2)
+    return redis_url
+
+
+@travaux_cli.command("executer")
+@click.option("--rafale", is_flag=True, help="S’arrête quand la file est vide.")
+def travaux_executer(rafale: bool):
+    """Exécute les tâches de la file Redis, jusqu’à SIGTERM (la tâche en cours se termine)."""
+    travaux.travailler(_redis_exige(), en_rafale=rafale)
+
+
+@travaux_cli.command("horloge")
+def travaux_horloge():
+    """Place chaque nuit, à 3 h, la purge des données échues dans la file."""
+    from rq.cron import CronScheduler
+
+    horloge = CronScheduler(connection=redis.Redis.from_url(_redis_exige()))
+    horloge.register(purge.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 3 * * *")
+    horloge.start()
+
+
+@travaux_cli.command("purger")
+def travaux_purger():
+    """Purge maintenant ce qui a dépassé sa durée de conservation (une fois par jour)."""
+    tache = purge.tache_du_jour(date.today())
+    db.session.commit()
+    travaux.envoyer(tache)
+    db.session.refresh(tache)
+    if tache.etat == "terminee":
+        decompte = travaux.rapport(tache)
+        click.echo("Purge terminée : " + ", ".join(f"{cle} {n}" for cle, n in decompte.items()))
+    elif tache.etat == "echouee":
+        _echouer(f"Erreur : la purge a échoué ({tache.erreur}).", 1)
+    else:
+        click.echo(f"Purge du jour placée dans la file (tâche {tache.id}, {tache.libelle_etat}).")
+
+
 @click.command("demo")
 @click.option("--hote", default="127.0.0.1", show_default=True)
 def demo(hote: str):
@@ -228,3 +275,4 @@ def init_app(app) -> None:
     app.cli.add_command(tarifs)
     app.cli.add_command(comptes)
     app.cli.add_command(demo)
+    app.cli.add_command(travaux_cli)

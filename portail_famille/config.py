@@ -27,6 +27,10 @@ SCOPES_DONNEES = {
     "dgfip": "dgfip_rfr dgfip_nbpart dgfip_annee_n_moins_1 dgfip_annee_n_moins_2",
 }
 
+# Days each category is kept by default (securite.md G1, to confirm with the commune's DPO).
+DUREES_DE_CONSERVATION = {"justificatifs": 365, "foyers_inactifs": 730, "journal": 365,
+                          "taches": 90}
+
 CLES_FAIBLES = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 
 
@@ -85,6 +89,11 @@ class Configuration:
     # The volume declared in the DGFiP habilitation: 50, 200 or 1 000 calls a minute.
     impot_particulier_appels_par_minute: int = 50
     grille_rafraichissement_s: float = 2.0
+    # Retention (securite.md G1), in days; README « Conservation des données ».
+    retention_justificatifs_jours: int = DUREES_DE_CONSERVATION["justificatifs"]
+    retention_foyers_inactifs_jours: int = DUREES_DE_CONSERVATION["foyers_inactifs"]
+    retention_journal_jours: int = DUREES_DE_CONSERVATION["journal"]
+    retention_taches_jours: int = DUREES_DE_CONSERVATION["taches"]
     # Error reporting (optional): events leave without identities, query strings or bodies.
     sentry_dsn: str = ""
     extra: dict = field(default_factory=dict)
@@ -150,6 +159,10 @@ class Configuration:
                 env.get("IMPOT_PARTICULIER_APPELS_PAR_MINUTE"), 50, problemes,
             ),
             "sentry_dsn": env.get("SENTRY_DSN", ""),
+            **{f"retention_{nom}_jours": _entier(
+                f"RETENTION_{nom.upper()}_JOURS", env.get(f"RETENTION_{nom.upper()}_JOURS"),
+                defaut, problemes)
+               for nom, defaut in DUREES_DE_CONSERVATION.items()},
             "justificatif_taille_max": _entier(
                 "JUSTIFICATIF_TAILLE_MAX", env.get("JUSTIFICATIF_TAILLE_MAX"), 5 * 1024 * 1024,
                 problemes,
@@ -190,6 +203,10 @@ class Configuration:
                 "API_PARTICULIER_RECIPIENT doit être le SIRET de la commune "
                 "(14 chiffres, clé de Luhn valide)"
             )
+        for nom in DUREES_DE_CONSERVATION:
+            if getattr(self, f"retention_{nom}_jours") < 1:
+                problemes.append(f"RETENTION_{nom.upper()}_JOURS doit être un nombre de jours "
+                                 "supérieur ou égal à 1")
         if self.impot_particulier_appels_par_minute not in VOLUMES_DGFIP:
             problemes.append("IMPOT_PARTICULIER_APPELS_PAR_MINUTE doit être le volume déclaré "
                              "dans l’habilitation DGFiP : 50, 200 ou 1000")

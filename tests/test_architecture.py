@@ -63,6 +63,11 @@ REGLES = (
                      *FORMULAIRES, *PAQUETS_BLUEPRINTS, "portail_famille.web")),
     Regle("web", ("web/**/*.py",), "l'aile web sert tous les blueprints sans en connaître un",
           interdits=PAQUETS_BLUEPRINTS),
+    Regle("travaux", ("travaux/**/*.py",),
+          "une tâche de fond est une requête sans navigateur : ni requête, ni page, ni formulaire",
+          interdits=(*REQUETE_FLASK, "flask.flash", "flask.render_template", *FORMULAIRES,
+                     *PAQUETS_BLUEPRINTS, "portail_famille.web"),
+          sauf=("portail_famille.auth.sessions",)),
 )
 
 # Blueprint views: found by their route decorators, so that a new views module is covered.

@@ -18,8 +18,9 @@ from portail_famille.models.foyers import SecondAdulte
 from portail_famille.models.grilles import GrilleVersion
 from portail_famille.models.revenus import Justificatif
 from portail_famille.models.revenus import QuotientFamilial
+from portail_famille.models.taches import Tache
 
 __all__ = ["Compte", "ContestationResidence", "DemandeSuppression", "Enfant", "Evenement",
            "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage", "Inscription",
            "Justificatif", "Montant", "QuotientFamilial", "SecondAdulte", "SessionServeur",
-           "VerrouConnexion", "maintenant"]
+           "Tache", "VerrouConnexion", "maintenant"]

@@ -44,6 +44,8 @@ TABLES = {
 EXCLUES = {
     "session_serveur": "sessions de connexion en cours : données techniques de quelques heures, "
                        "qui contiennent des jetons de sécurité",
+    "tache": "tâches de fond lancées par la mairie (campagnes, purges) : leur avancement, sans "
+             "donnée du foyer, lié seulement au compte de l’agent qui les a lancées",
 }
 # Columns left out of the export, and why.
 COLONNES_EXCLUES = {
