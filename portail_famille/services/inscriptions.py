@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import holidays
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from portail_famille.domaine import calendrier
 from portail_famille.domaine import fratrie
@@ -54,8 +55,10 @@ def jours_du_service(grille: grille_domaine.Grille, periode_debut: date, service
 
 def lister_inscriptions(famille_id: int) -> list[Inscription]:
     """Every enrolment of the household's children not removed: by period, then eldest first."""
+    # The child comes with the join: no query per enrolment for its name.
     return list(db.session.scalars(
-        sa.select(Inscription).join(Enfant).where(foyers.presents(famille_id))
+        sa.select(Inscription).join(Enfant).options(contains_eager(Inscription.enfant))
+        .where(foyers.presents(famille_id))
         .order_by(Inscription.periode_debut, Enfant.date_naissance, Enfant.id,
                   Inscription.service)))
 

@@ -3,6 +3,7 @@ hardening, the session-held proposals, the charts."""
 
 from portail_famille.web import affichage
 from portail_famille.web import contexte
+from portail_famille.web import fichiers_statiques
 from portail_famille.web import journal_http
 from portail_famille.web import pages_erreur
 from portail_famille.web import securite_http
@@ -20,3 +21,4 @@ def init_app(app, config, journal_json: bool = False) -> None:
     pages_erreur.init_app(app)
     affichage.init_app(app)
     contexte.init_app(app)
+    fichiers_statiques.init_app(app)

@@ -88,7 +88,8 @@ def init_app(app) -> None:
         identifiant = g.get("requete_id")
         if identifiant is None:
             return reponse
-        reponse.headers["X-Request-ID"] = identifiant
+        # The sandbox's simulated APIs give their own ids, as the real ones do.
+        reponse.headers.setdefault("X-Request-ID", identifiant)
         if request.endpoint not in SILENCIEUX:
             duree = (time.perf_counter() - g.requete_debut) * 1000
             journal.info("%s %s %s", request.method, request.path, reponse.status_code, extra={
