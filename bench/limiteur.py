@@ -12,10 +12,7 @@ Redis. Reports the achieved rate and how many 429 the simulator answered (the ta
 import argparse
 import multiprocessing
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -24,6 +21,9 @@ from pathlib import Path
 
 import redis
 import requests
+from commun import executable
+from commun import migrer
+from commun import port_libre
 
 from portail_famille.bac_a_sable import jeu_de_donnees
 from portail_famille.connecteurs.api_particulier import ClientAPIParticulier
@@ -120,24 +120,14 @@ def mesurer(base: str, appels: int, processus: int) -> tuple[float, dict[int, in
     return duree, statuts
 
 
-def port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def demarrer_portail(dossier: Path) -> tuple[subprocess.Popen, str]:
     port = port_libre()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PORTAIL_BAC_A_SABLE": "1", "PORTAIL_URL": base, "REDIS_URL": REDIS,
            "DATABASE_URL": f"sqlite:///{dossier / 'bench.db'}"}
-    flask = shutil.which("flask", path=os.path.dirname(sys.executable))
-    # The venv's own executables, with fixed arguments.
-    subprocess.run([flask, "--app", "portail_famille", "db", "upgrade"],  # noqa: S603
-                   env=env, check=True, capture_output=True)
-    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
-    serveur = subprocess.Popen(  # noqa: S603
-        [gunicorn, "--workers", "4", "--threads", "8", "--bind", f"127.0.0.1:{port}",
+    migrer(env)
+    serveur = subprocess.Popen(  # noqa: S603 (the venv's own executable, fixed arguments)
+        [executable("gunicorn"), "--workers", "4", "--threads", "8", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "portail_famille:create_app()"], env=env)
     for _ in range(60):
         try:

@@ -6,6 +6,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portail_famille.extensions import db
 from portail_famille.extensions import login_manager
@@ -44,7 +45,9 @@ def init_app(app) -> None:
 
     @login_manager.user_loader
     def charger(identifiant: str):
-        compte = db.session.get(Compte, int(identifiant)) if identifiant.isdigit() else None
+        # The household comes with the account: every family page reads it.
+        compte = db.session.get(Compte, int(identifiant), options=[joinedload(Compte.famille)]) \
+            if identifiant.isdigit() else None
         return compte if compte is not None and compte.actif else None
 
     @app.before_request

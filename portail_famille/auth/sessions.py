@@ -139,31 +139,44 @@ class InterfaceSessionServeur(SessionInterface):
             "samesite": self.get_cookie_samesite(app),
         }
         maintenant = _maintenant()
-        with db.engine.begin() as connexion:
-            if session.ancien_jeton:
-                _supprimer(connexion, session.ancien_jeton)
-            if not session:
-                if session.jeton:
+        vide = not session
+        # A page read within PRECISION_ACTIVITE of the last one writes nothing, and takes no
+        # connection: most requests of a signed-in family are such reads.
+        a_ecrire = bool(session.ancien_jeton) or (bool(session.jeton) if vide else (
+            session.new or session.modified or maintenant - session.vu_le > PRECISION_ACTIVITE))
+        nouvelle = not vide and session.new
+        if a_ecrire:
+            with db.engine.begin() as connexion:
+                if session.ancien_jeton:
+                    _supprimer(connexion, session.ancien_jeton)
+                if vide and session.jeton:
                     _supprimer(connexion, session.jeton)
-                if session.jeton or session.ancien_jeton or session.cookie_perime:
-                    response.delete_cookie(nom, **reglages)
-                return
-            nouvelle = session.new
-            if nouvelle:
-                session.jeton = secrets.token_urlsafe(32)
-            valeurs = {
-                "donnees": chiffrer(dict(session), session.jeton),
-                "compte_id": _compte(session),
-                "vu_le": maintenant,
-            }
-            if nouvelle:
-                connexion.execute(sa.insert(TABLE).values(
-                    id=empreinte(session.jeton), cree_le=maintenant, **valeurs))
-                response.set_cookie(nom, session.jeton, **reglages)
-            elif session.modified or maintenant - session.vu_le > PRECISION_ACTIVITE:
-                connexion.execute(sa.update(TABLE)
-                                  .where(TABLE.c.id == empreinte(session.jeton)).values(**valeurs))
+                elif not vide:
+                    self._enregistrer(connexion, session, nouvelle, maintenant)
+        if vide:
+            if session.jeton or session.ancien_jeton or session.cookie_perime:
+                response.delete_cookie(nom, **reglages)
+            return
+        if nouvelle:
+            response.set_cookie(nom, session.jeton, **reglages)
         response.vary.add("Cookie")
+
+    @staticmethod
+    def _enregistrer(connexion, session: SessionPortail, nouvelle: bool,
+                     maintenant: datetime) -> None:
+        if nouvelle:
+            session.jeton = secrets.token_urlsafe(32)
+        valeurs = {
+            "donnees": chiffrer(dict(session), session.jeton),
+            "compte_id": _compte(session),
+            "vu_le": maintenant,
+        }
+        if nouvelle:
+            connexion.execute(sa.insert(TABLE).values(
+                id=empreinte(session.jeton), cree_le=maintenant, **valeurs))
+        else:
+            connexion.execute(sa.update(TABLE)
+                              .where(TABLE.c.id == empreinte(session.jeton)).values(**valeurs))
 
 
 def _supprimer(connexion, jeton: str) -> None:
