@@ -13,6 +13,7 @@ from flask import session
 from flask import url_for
 from flask_login import current_user
 
+from portail_famille import travaux
 from portail_famille.auth import bp
 from portail_famille.auth import oidc
 from portail_famille.auth.commun import CLE_ECHEC
@@ -26,6 +27,7 @@ from portail_famille.extensions import limiter
 from portail_famille.services import audit
 from portail_famille.services import comptes
 from portail_famille.services import recuperation
+from portail_famille.travaux import recuperation as travaux_recuperation
 from portail_famille.web import contexte
 from portail_famille.web import propositions
 
@@ -139,6 +141,12 @@ def retour_franceconnect():
             compte.famille_id, resultat.jeton_acces, resultat.scope, contexte.grille().sources,
             contexte.clients(), date.today())
         db.session.commit()
+        if recuperee.differee:
+            # The rush: the CAF is asked later, by identity, at the API's pace; the family's
+            # pages say so meanwhile (issue 12).
+            tache = travaux_recuperation.pour_la_famille(compte.famille_id, date.today())
+            db.session.commit()
+            travaux.envoyer(tache)
     ouvrir_session(compte)
     # Kept server-side only, as the hint FranceConnect's logout requires (§4).
     session["id_token"] = resultat.id_token

@@ -181,6 +181,7 @@ class ClientAPIParticulier:
         attendre: Callable[[float], None] = time.sleep,
         horloge: Callable[[], float] = time.time,
         version: str = VERSION,
+        budgets_france_connect: tuple[Limiteur, ...] = (),
     ):
         if not recipient:
             raise ValueError("recipient (le SIRET de la commune) est obligatoire (E2)")
@@ -201,6 +202,7 @@ class ClientAPIParticulier:
             attendre=attendre,
             horloge=horloge,
             version=version,
+            budgets=budgets_france_connect,
         )
 
     def quotient_familial_france_connect(
@@ -212,9 +214,11 @@ class ClientAPIParticulier:
         sans_cache: bool = False,
     ) -> ReponseQuotientFamilial:
         """The QF of the family signed in with FranceConnect (its 60-second access token, §7);
-        raise an ErreurAPI subclass, AuthentificationRefusee when the token is refused."""
+        raise an ErreurAPI subclass, AuthentificationRefusee when the token is refused,
+        BudgetEpuise when the per-IP budget of these calls is spent (no call made)."""
         return self._lire(
-            ROUTE_FRANCE_CONNECT, jeton_fc, [], annee, mois, sans_cache, (_CLE_FRANCE_CONNECT,)
+            ROUTE_FRANCE_CONNECT, jeton_fc, [], annee, mois, sans_cache, (_CLE_FRANCE_CONNECT,),
+            budgete=True,
         )
 
     def quotient_familial_identite(
@@ -233,7 +237,7 @@ class ClientAPIParticulier:
             ROUTE_IDENTITE, self._jeton, _parametres_identite(identite), annee, mois, sans_cache
         )
 
-    def _lire(self, route, jeton, parametres, annee, mois, sans_cache, cles=()):
+    def _lire(self, route, jeton, parametres, annee, mois, sans_cache, cles=(), budgete=False):
         # §4: the token travels only in Authorization; §5 (E2): recipient on every call.
         params = [("recipient", self._recipient), *parametres]
         params += [(nom, str(v)) for nom, v in (("annee", annee), ("mois", mois)) if v is not None]
@@ -248,6 +252,7 @@ class ClientAPIParticulier:
             cles_limiteur=(cle_jeton, *cles),
             params=tuple(params),
             entetes=entetes,
+            budgete=budgete,
         )
         return self._en_vol.executer(
             empreinte(route, cle_jeton, params, sans_cache),

@@ -88,6 +88,12 @@ class QuotaDepasse(ServiceIndisponible):
     """429: the portal's rate limit is reached; `reessayer_apres` says for how long."""
 
 
+class BudgetEpuise(QuotaDepasse):
+    """No call was made: the portal's own budget for this kind of call is spent (the API's
+    per-IP limits on FranceConnect calls, api-particulier.md §10); `reessayer_apres` says when
+    the next one fits."""
+
+
 class FournisseurEnErreur(ServiceIndisponible):
     """500/502: the API or the CAF/MSA answered with an error."""
 

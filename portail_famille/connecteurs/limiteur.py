@@ -120,6 +120,9 @@ class LimiteurLocal:
             ticket = uuid.uuid4().hex
             octrois[ticket] = maintenant + TENUE
             return 0.0, ticket
+        if not octrois:
+            # A limit of 0: no call ever goes out (a budget switched off).
+            return self._fenetre, None
         plus_ancien = min(octrois.values())
         if plus_ancien > maintenant:
             return ATTENTE_EN_VOL, None
@@ -149,7 +152,11 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[1], math.ceil((fenetre + tonumber(ARGV[4])) / 1000))
   return 0
 end
-local premier = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+local plus_ancien = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+if plus_ancien == nil then
+  return fenetre
+end
+local premier = tonumber(plus_ancien)
 if premier > maintenant then
   return tonumber(ARGV[5])
 end

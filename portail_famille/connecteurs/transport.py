@@ -25,6 +25,7 @@ from typing import TypeVar
 import requests
 
 from portail_famille.connecteurs.exceptions import APIInjoignable
+from portail_famille.connecteurs.exceptions import BudgetEpuise
 from portail_famille.connecteurs.exceptions import ErreurAPI
 from portail_famille.connecteurs.exceptions import ReponseInvalide
 from portail_famille.connecteurs.exceptions import ServiceIndisponible
@@ -39,6 +40,8 @@ VERSION = "0.1.0"
 # api-particulier.md §11.2: only these statuses (and transport errors) are worth another attempt,
 # never another 4xx; a 500 there is "retry later", not now.
 REESSAYABLES = frozenset({429, 502, 503, 504})
+# The one key of the budgets: they count every budgeted call of this client, whoever it is for.
+CLE_BUDGET = "budget"
 _STATUT_EN_COURS = 409
 _STATUT_QUOTA = 429
 _ALEA = random.SystemRandom()
@@ -67,6 +70,9 @@ class Requete:
     auth: tuple[str, str] | None = field(default=None, repr=False)
     # Send a fresh X-Correlation-ID (UUID) with each HTTP attempt (impot-particulier.md §2).
     correlation: bool = False
+    # Counted against the transport's budgets: refused at once, without a call, when one is
+    # spent (the caller then takes another path rather than wait).
+    budgete: bool = False
 
 
 class Transport:
@@ -84,6 +90,7 @@ class Transport:
         horloge: Callable[[], float] = time.time,
         version: str = VERSION,
         reessayables: frozenset[int] = REESSAYABLES,
+        budgets: tuple[Limiteur, ...] = (),
     ):
         self._session = session if session is not None else requests.Session()
         if self._session.verify is False:
@@ -96,6 +103,7 @@ class Transport:
         self._horloge = horloge
         self._user_agent = f"portail-famille/{version}"
         self._reessayables = reessayables
+        self._budgets = budgets
 
     def envoyer(self, requete: Requete, classer: Classeur) -> requests.Response:
         """Return the 200 response, or raise the ErreurAPI that `classer` picks for the status.
@@ -107,12 +115,19 @@ class Transport:
         echecs = 0
         relu = False
         while True:
-            tickets = self._acquerir(requete, classer)
+            # Each attempt is an arrival for the API: each one takes its place in the budgets.
+            budgets = self._prendre_les_budgets() if requete.budgete else []
+            try:
+                tickets = self._acquerir(requete, classer)
+            except ErreurAPI:
+                self._terminer(budgets)
+                raise
             try:
                 resultat = self._emettre(requete, classer)
             finally:
                 for cle, ticket in tickets:
                     self._limiteur.terminer(cle, ticket)
+                self._terminer(budgets)
             if isinstance(resultat, requests.Response):
                 return resultat
             erreur = resultat
@@ -133,6 +148,26 @@ class Transport:
             if attente > self._patience:
                 raise erreur
             self._attendre(attente * (1 + _ALEA.uniform(0, 0.25)))
+
+    def _prendre_les_budgets(self) -> list[tuple[Limiteur, str]]:
+        """A place in every budget, shortest window first, without waiting; raise BudgetEpuise.
+
+        Shortest first: when the minute is full, no place of the hour is taken for nothing.
+        """
+        pris = []
+        for budget in self._budgets:
+            try:
+                pris.append((budget, budget.acquerir(CLE_BUDGET, patience=0.0)))
+            except AttenteTropLongue as exc:
+                self._terminer(pris)
+                raise BudgetEpuise(reessayer_apres=exc.attente,
+                                   jusqu_a=self._instant(exc.attente), cause="budget") from None
+        return pris
+
+    @staticmethod
+    def _terminer(pris: list[tuple[Limiteur, str]]) -> None:
+        for budget, ticket in pris:
+            budget.terminer(CLE_BUDGET, ticket)
 
     def _acquerir(self, requete: Requete, classer: Classeur) -> list[tuple[str, str]]:
         """One ticket per limiter key of the request; the caller ends them after the call."""

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portail_famille.familles import bp
 from portail_famille.familles.commun import etat_courant
+from portail_famille.familles.commun import recuperation_en_cours
 from portail_famille.services import foyers
 from portail_famille.services import tarifs
 from portail_famille.web import contexte
@@ -29,4 +30,5 @@ def accueil():
     return render_template("familles/accueil.html", compte=current_user, etat=etat,
                            echecs=propositions.echecs(), periode=periode, lignes=lignes,
                            hors_commune=hors_commune, residence=residence,
+                           recuperation_en_cours=recuperation_en_cours(),
                            adresse_de_la_caf=bool(propositions.propositions().get("adresse")))

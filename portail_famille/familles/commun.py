@@ -14,6 +14,7 @@ from portail_famille.extensions import limiter
 from portail_famille.familles import bp
 from portail_famille.services import quotients
 from portail_famille.services import tarifs_famille
+from portail_famille.travaux import recuperation as travaux_recuperation
 from portail_famille.web import contexte
 from portail_famille.web.pages_erreur import page_erreur
 
@@ -53,6 +54,11 @@ def etat_courant() -> quotients.EtatQuotient:
     grille = contexte.grille()
     return quotients.etat_quotient(current_user.famille, grille.sources, grille.validite_mois,
                                    datetime.now(UTC))
+
+
+def recuperation_en_cours() -> bool:
+    """Whether the household's QF is being fetched in the background (the rush, issue 12)."""
+    return travaux_recuperation.en_attente(current_user.famille_id) is not None
 
 
 def conflit():

@@ -11,6 +11,7 @@ from datetime import date
 from datetime import datetime
 
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -23,6 +24,7 @@ from portail_famille.familles import bp
 from portail_famille.familles.commun import compter_recherche
 from portail_famille.familles.commun import etat_courant
 from portail_famille.familles.commun import recherche_permise_a_partir_de
+from portail_famille.familles.commun import recuperation_en_cours
 from portail_famille.familles.forms import PAYS
 from portail_famille.familles.forms import IdentiteForm
 from portail_famille.familles.forms import JustificatifForm
@@ -41,8 +43,15 @@ def quotient():
     return render_template(
         "familles/quotient.html", etat=etat_courant(), echecs=propositions.echecs(),
         historique=quotients.lister_quotients(current_user.famille_id),
-        sources=contexte.grille().sources,
+        sources=contexte.grille().sources, recuperation_en_cours=recuperation_en_cours(),
     )
+
+
+@bp.get("/quotient/recuperation")
+def quotient_recuperation():
+    # Read by static/js/suivi.js while a background lookup runs: the page reloads when done.
+    en_cours = recuperation_en_cours()
+    return jsonify({"en_cours": en_cours, "termine": not en_cours})
 
 
 def _identite_depuis_compte() -> dict:

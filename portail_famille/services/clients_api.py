@@ -28,6 +28,9 @@ REGLAGES_DES_SOURCES = {
 }
 # API Particulier: at most 20 calls a second per token (api-particulier.md §10).
 APPELS_PAR_SECONDE_API_PARTICULIER = 20
+# ...and, for calls with a family's FranceConnect token, 30 a minute and 600 an hour per client
+# IP, which is the commune's one outgoing IP (§10): every worker of the portal shares them.
+BUDGETS_FRANCE_CONNECT = ((30, 60.0), (600, 3600.0))
 
 
 class ReglagesIncomplets(exceptions.ErreurAPI):
@@ -56,10 +59,15 @@ class Clients:
         self._attendre = attendre
         self._en_vol = EnVol(redis_client, attendre=attendre)
 
-    def _limiteur(self, limite: int, fenetre: float):
+    def _limiteur(self, limite: int, fenetre: float, prefixe: str = "portail:limiteur:"):
         if self._redis is None:
             return LimiteurLocal(limite, fenetre, attendre=self._attendre)
-        return LimiteurRedis(self._redis, limite, fenetre, attendre=self._attendre)
+        return LimiteurRedis(self._redis, limite, fenetre, prefixe, attendre=self._attendre)
+
+    def _budgets_france_connect(self) -> tuple:
+        """The per-IP budgets of FranceConnect-mode calls, one limiter per window."""
+        return tuple(self._limiteur(limite, fenetre, f"portail:budget-fc:{limite}-{fenetre:g}:")
+                     for limite, fenetre in BUDGETS_FRANCE_CONNECT)
 
     def _verifier(self, source: str) -> None:
         manquants = _vides(self._config, source)
@@ -74,7 +82,8 @@ class Clients:
             config.api_particulier_url, config.api_particulier_token or None,
             config.api_particulier_recipient,
             limiteur=self._limiteur(APPELS_PAR_SECONDE_API_PARTICULIER, 1.0),
-            en_vol=self._en_vol, attendre=self._attendre)
+            en_vol=self._en_vol, attendre=self._attendre,
+            budgets_france_connect=self._budgets_france_connect())
 
     @cached_property
     def impot_particulier(self) -> ClientImpotParticulier:

@@ -44,8 +44,9 @@ TABLES = {
 EXCLUES = {
     "session_serveur": "sessions de connexion en cours : données techniques de quelques heures, "
                        "qui contiennent des jetons de sécurité",
-    "tache": "tâches de fond lancées par la mairie (campagnes, purges) : leur avancement, sans "
-             "donnée du foyer, lié seulement au compte de l’agent qui les a lancées",
+    "tache": "tâches de fond (campagnes, purges, recherches de quotient différées) : leur "
+             "avancement et, pour une recherche différée, le seul numéro du foyer ; aucune de "
+             "ses données, gardées 90 jours au plus",
 }
 # Columns left out of the export, and why.
 COLONNES_EXCLUES = {

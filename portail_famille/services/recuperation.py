@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.api_particulier import Adresse
+from portail_famille.connecteurs.api_particulier import DateNaissance
 from portail_famille.connecteurs.api_particulier import IdentiteCivile
 from portail_famille.connecteurs.api_particulier import Personne
 from portail_famille.connecteurs.impot_particulier import SituationFiscale
@@ -65,6 +66,12 @@ class Recuperation:
     enfants: tuple[Personne, ...] = ()
     adresse: Adresse | None = None
 
+    @property
+    def differee(self) -> bool:
+        """The CAF was not asked now (the per-IP budget was spent) and no source preferred to
+        it answered: the lookup is to be made later, by identity (`recuperer_plus_tard`)."""
+        return any(echec.classe == "differee" for echec in self.echecs)
+
 
 class RecuperationImpossible(Exception):
     """A lookup asked by the family gave no QF; `echec` says why and what to do."""
@@ -104,6 +111,9 @@ MESSAGES_DES_ERREURS = {
                                     "Vérifiez le formulaire.",
     exceptions.ServiceIndisponible: "Le service est momentanément indisponible.",
     exceptions.QuotaDepasse: "Le service reçoit trop de demandes. Réessayez dans quelques minutes.",
+    exceptions.BudgetEpuise: "Votre quotient familial est en cours de récupération auprès de la "
+                             "CAF : il s’affichera ici dans quelques minutes, sans que vous "
+                             "ayez à vous reconnecter.",
     exceptions.FournisseurEnErreur: "La CAF ou la MSA n’a pas pu répondre.",
     exceptions.APIEnMaintenance: "Le service est en maintenance.",
     exceptions.DelaiDepasse: "L’organisme interrogé met trop de temps à répondre.",
@@ -142,6 +152,7 @@ _CLASSES = (
     (exceptions.DossierAbsent, "sans_dossier"),
     (exceptions.SituationIntrouvable, "sans_situation"),
     (exceptions.APIEnMaintenance, "maintenance"),
+    (exceptions.BudgetEpuise, "differee"),
     (exceptions.QuotaDepasse, "quota"),
     (exceptions.DelaiDepasse, "delai"),
     (exceptions.APIInjoignable, "delai"),
@@ -303,6 +314,23 @@ def recuperer_apres_connexion(famille_id: int, jeton_fc: str, scope: str, source
         echecs = [e for e in echecs if sources.index(e.source) < sources.index(retenu.source)]
         return Recuperation(_enregistrer(retenu), echecs, enfants, adresse)
     return Recuperation(None, echecs, enfants, adresse)
+
+
+def identite_france_connect(compte: Compte) -> IdentiteCivile | None:
+    """The identity FranceConnect gave the account, as the CAF's identity route takes it; None
+    when it cannot make a valid call (a presumed date « 1950-00-00 » keeps its known parts)."""
+    try:
+        annee, mois, jour = (int(partie) for partie in compte.date_naissance.split("-"))
+        naissance = (date(annee, mois, jour) if mois and jour
+                     else DateNaissance(annee, mois or None, None))
+        en_france = (compte.code_pays_naissance or "99100") == "99100"
+        return IdentiteCivile(
+            nom_naissance=compte.nom_naissance, nom_usage=compte.nom_usage or None,
+            prenoms=tuple(compte.prenoms.split()[:3]), sexe=compte.sexe,
+            date_naissance=naissance, code_pays_naissance=compte.code_pays_naissance or "99100",
+            code_commune_naissance=(compte.code_commune_naissance or None) if en_france else None)
+    except ValueError:
+        return None
 
 
 def _personne(compte: Compte) -> identite.Personne:

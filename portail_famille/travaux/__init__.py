@@ -95,7 +95,10 @@ def _file(redis_url: str) -> Queue:
 
 
 def envoyer(tache: Tache) -> None:
-    """After the commit that created it: queue the job, or run it now without Redis."""
+    """After the commit that created it: queue the job, or run it now without Redis. A job
+    already done (asked again under its key) is not sent again."""
+    if tache.etat != "en_attente":
+        return
     redis_url = _redis_url()
     if redis_url is None:
         # In the request there is no retry: a failure is on the row and in the log, and the
@@ -132,16 +135,21 @@ def travailler(redis_url: str, *, en_rafale: bool = False) -> None:
 
 
 def executer(tache_id: int, derniere_tentative: bool) -> None:
-    """Run one attempt of a job, unless it is already done; re-raise its failure (RQ then
-    retries it with backoff)."""
-    tache = db.session.get(Tache, tache_id)
-    if tache is None or tache.etat in ("terminee", "echouee"):
-        return
-    tache.etat = "en_cours"
-    tache.tentatives += 1
-    tache.commencee_le = tache.commencee_le or maintenant()
-    tache.vue_le = maintenant()
+    """Run one attempt of a job waiting to run, unless another worker took it; re-raise its
+    failure (RQ then retries it with backoff)."""
+    # Taken atomically: a job sent twice (asked again before it ran) runs once.
+    prise = db.session.execute(
+        sa.update(Tache).where(Tache.id == tache_id, Tache.etat == "en_attente")
+        .values(etat="en_cours", tentatives=Tache.tentatives + 1, vue_le=maintenant())
+        .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    if not prise:
+        return
+    tache = db.session.get(Tache, tache_id)
+    db.session.refresh(tache)
+    if tache.commencee_le is None:
+        tache.commencee_le = tache.vue_le
+        db.session.commit()
     try:
         resultat = TRAVAUX[tache.nature](tache)
     except Exception as erreur:
@@ -179,3 +187,4 @@ def reprendre_les_orphelines() -> list[int]:
 
 # The kinds of jobs register themselves with `@travail`.
 from portail_famille.travaux import purge  # noqa: E402, F401
+from portail_famille.travaux import recuperation  # noqa: E402, F401

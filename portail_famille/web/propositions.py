@@ -17,9 +17,11 @@ CLE_PROPOSITIONS = "propositions_caf"
 
 
 def retenir(recuperation) -> None:
-    """Keep a retrieval's failures (when no source answered) and CAF proposals."""
+    """Keep a retrieval's failures (when no source answered) and CAF proposals. A lookup
+    deferred is no failure: the pages show it as under way."""
     if recuperation.quotient is None:
-        session[CLE_ECHECS] = [asdict(echec) for echec in recuperation.echecs]
+        session[CLE_ECHECS] = [asdict(echec) for echec in recuperation.echecs
+                               if echec.classe != "differee"]
     enfants = [asdict(enfant) for enfant in recuperation.enfants]
     adresse = asdict(recuperation.adresse) if recuperation.adresse else None
     if enfants or adresse:

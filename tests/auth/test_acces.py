@@ -56,6 +56,7 @@ ACCES = {
     "auth.deconnexion_retour": PUBLIC,
     "familles.accueil": FAMILLE,
     "familles.quotient": FAMILLE,
+    "familles.quotient_recuperation": FAMILLE,
     "familles.quotient_identite": FAMILLE,
     "familles.quotient_justificatif": FAMILLE,
     "familles.quotient_numero_fiscal": FAMILLE,

@@ -45,6 +45,7 @@ PROPOSITION_DE_B = {"nom_naissance": "AUTRE", "prenoms": "Zéphyrin",
 SANS_IDENTIFIANT = {
     "familles.accueil", "familles.quotient", "familles.quotient_identite",
     "familles.quotient_numero_fiscal", "familles.quotient_justificatif", "familles.quotient_refus",
+    "familles.quotient_recuperation",
     "familles.foyer", "familles.adresse_caf_ignorer", "familles.residence_verification",
     "familles.second_adulte",
     "familles.second_adulte_retirer", "familles.enfants", "familles.enfant_ajouter",
