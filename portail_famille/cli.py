@@ -22,6 +22,7 @@ from portail_famille.extensions import db
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
 from portail_famille.services import tarifs as tarifs_service
+from portail_famille.travaux import echeances
 from portail_famille.travaux import purge
 from portail_famille.web import contexte
 from portail_famille.web.serveurs import GestionnaireDiscret
@@ -211,11 +212,13 @@ def travaux_executer(rafale: bool):
 
 @travaux_cli.command("horloge")
 def travaux_horloge():
-    """Place chaque nuit, à 3 h, la purge des données échues dans la file."""
+    """Place dans la file, chaque jour, la purge des données échues (3 h) et l’avis aux
+    familles dont le quotient arrive à échéance (7 h)."""
     from rq.cron import CronScheduler
 
     horloge = CronScheduler(connection=redis.Redis.from_url(_redis_exige()))
     horloge.register(purge.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 3 * * *")
+    horloge.register(echeances.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 7 * * *")
     horloge.start()
 
 

@@ -94,6 +94,10 @@ class Configuration:
     retention_foyers_inactifs_jours: int = DUREES_DE_CONSERVATION["foyers_inactifs"]
     retention_journal_jours: int = DUREES_DE_CONSERVATION["journal"]
     retention_taches_jours: int = DUREES_DE_CONSERVATION["taches"]
+    # Emails to families (issue 12): SMTP_URL, and who they come from.
+    smtp_url: str = ""
+    courriel_expediteur: str = ""
+    courriel_nom: str = "Portail famille"
     # Error reporting (optional): events leave without identities, query strings or bodies.
     sentry_dsn: str = ""
     extra: dict = field(default_factory=dict)
@@ -159,6 +163,10 @@ class Configuration:
                 env.get("IMPOT_PARTICULIER_APPELS_PAR_MINUTE"), 50, problemes,
             ),
             "sentry_dsn": env.get("SENTRY_DSN", ""),
+            "smtp_url": env.get("SMTP_URL", ""),
+            "courriel_expediteur": env.get("COURRIEL_EXPEDITEUR")
+            or f"ne-pas-repondre@{urlsplit(portail_url).hostname or 'localhost'}",
+            "courriel_nom": env.get("COURRIEL_NOM", "Portail famille"),
             **{f"retention_{nom}_jours": _entier(
                 f"RETENTION_{nom.upper()}_JOURS", env.get(f"RETENTION_{nom.upper()}_JOURS"),
                 defaut, problemes)
@@ -186,6 +194,9 @@ class Configuration:
                 )
             if not self.portail_url.startswith("https://"):
                 problemes.append("PORTAIL_URL doit commencer par https:// en production")
+            if not self.smtp_url:
+                problemes.append("SMTP_URL est obligatoire : les familles reçoivent des courriels "
+                                 "(inscription validée, quotient à renouveler…)")
             for nom in ("franceconnect_issuer", "franceconnect_client_id",
                         "franceconnect_client_secret"):
                 if not getattr(self, nom):
@@ -210,6 +221,8 @@ class Configuration:
         if self.impot_particulier_appels_par_minute not in VOLUMES_DGFIP:
             problemes.append("IMPOT_PARTICULIER_APPELS_PAR_MINUTE doit être le volume déclaré "
                              "dans l’habilitation DGFiP : 50, 200 ou 1000")
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            problemes.append("SMTP_URL doit commencer par smtp:// (STARTTLS) ou smtps:// (TLS)")
         if problemes:
             raise ConfigurationInvalide("Configuration invalide :\n- " + "\n- ".join(problemes))
         return self

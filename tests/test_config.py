@@ -30,6 +30,7 @@ PRODUCTION = {
     "impot_particulier_token_url": "https://passerelle.exemple.fr/token",
     "impot_particulier_client_id": "client-dgfip-de-la-commune",
     "impot_particulier_client_secret": "secret-dgfip-de-la-commune",
+    "smtp_url": "smtp://relais.exemple.fr:587",
 }
 BANDEAU = "Bac à sable – données fictives."
 
@@ -43,7 +44,7 @@ def environnement_vierge(monkeypatch):
                 "IMPOT_PARTICULIER_URL", "IMPOT_PARTICULIER_TOKEN_URL",
                 "IMPOT_PARTICULIER_CLIENT_ID", "IMPOT_PARTICULIER_CLIENT_SECRET",
                 "IMPOT_PARTICULIER_APPELS_PAR_MINUTE", "PROXY_FIX_SAUTS",
-                "JUSTIFICATIF_TAILLE_MAX", "TARIFS_FICHIER", "REDIS_URL"):
+                "JUSTIFICATIF_TAILLE_MAX", "TARIFS_FICHIER", "REDIS_URL", "SMTP_URL"):
         monkeypatch.delenv(nom, raising=False)
 
 
@@ -163,8 +164,8 @@ def test_tous_les_problemes_sont_listes_d_un_coup(fabrique, monkeypatch):
                     api_particulier_recipient="12345678901234")
     lignes = message.splitlines()
     assert lignes[0] == "Configuration invalide :"
-    assert len(lignes) == 9
-    for attendu in ("PROXY_FIX_SAUTS doit être un entier (reçu « deux »)",
+    assert len(lignes) == 10
+    for attendu in ("PROXY_FIX_SAUTS doit être un entier (reçu « deux »)", "SMTP_URL",
                     "JUSTIFICATIF_TAILLE_MAX doit être un entier (reçu « 5 Mo »)",
                     "SECRET_KEY est obligatoire", "PORTAIL_URL doit commencer par https://",
                     "FRANCECONNECT_ISSUER est obligatoire",
@@ -290,3 +291,17 @@ def test_e5_volume_dgfip_declare_dans_l_habilitation(fabrique, monkeypatch, volu
 def test_e5_volume_dgfip_hors_des_volumes_declarables_refuse(fabrique, monkeypatch, volume):
     monkeypatch.setenv("IMPOT_PARTICULIER_APPELS_PAR_MINUTE", volume)
     assert "IMPOT_PARTICULIER_APPELS_PAR_MINUTE" in refus(fabrique, bac_a_sable=True)
+
+
+def test_smtp_obligatoire_en_production_et_bien_forme(fabrique):
+    sans = {k: v for k, v in PRODUCTION.items() if k != "smtp_url"}
+    assert "SMTP_URL est obligatoire" in refus(fabrique, **sans)
+    assert "SMTP_URL doit commencer par smtp://" in refus(
+        fabrique, **{**PRODUCTION, "smtp_url": "http://relais.exemple.fr"})
+
+
+@pytest.mark.parametrize(("nom", "valeur"), [("RETENTION_JOURNAL_JOURS", "0"),
+                                             ("RETENTION_JUSTIFICATIFS_JOURS", "un an")])
+def test_durees_de_conservation_verifiees(fabrique, monkeypatch, nom, valeur):
+    monkeypatch.setenv(nom, valeur)
+    assert nom in refus(fabrique, **PRODUCTION)

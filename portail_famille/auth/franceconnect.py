@@ -27,7 +27,7 @@ from portail_famille.extensions import limiter
 from portail_famille.services import audit
 from portail_famille.services import comptes
 from portail_famille.services import recuperation
-from portail_famille.travaux import recuperation as travaux_recuperation
+from portail_famille.travaux import recherche_differee
 from portail_famille.web import contexte
 from portail_famille.web import propositions
 
@@ -144,7 +144,7 @@ def retour_franceconnect():
         if recuperee.differee:
             # The rush: the CAF is asked later, by identity, at the API's pace; the family's
             # pages say so meanwhile (issue 12).
-            tache = travaux_recuperation.pour_la_famille(compte.famille_id, date.today())
+            tache = recherche_differee.pour_la_famille(compte.famille_id, date.today())
             db.session.commit()
             travaux.envoyer(tache)
     ouvrir_session(compte)

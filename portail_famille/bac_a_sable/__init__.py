@@ -10,6 +10,7 @@ from flask import Blueprint
 PREFIXE = "/bac-a-sable"
 
 # After PREFIXE, which the provider reads.
+from portail_famille.bac_a_sable import boite_aux_lettres  # noqa: E402
 from portail_famille.bac_a_sable import fournisseur_franceconnect  # noqa: E402
 from portail_famille.bac_a_sable import simulateur_api_particulier  # noqa: E402
 from portail_famille.bac_a_sable import simulateur_impot_particulier  # noqa: E402
@@ -21,6 +22,7 @@ def init_app(app, config) -> None:
     parent.register_blueprint(fournisseur_franceconnect.bp)
     parent.register_blueprint(simulateur_api_particulier.bp)
     parent.register_blueprint(simulateur_impot_particulier.bp)
+    parent.register_blueprint(boite_aux_lettres.bp)
     app.register_blueprint(parent)
     fournisseur_franceconnect.init_app(app, config)
     simulateur_api_particulier.init_app(app, config)

@@ -14,7 +14,7 @@ from portail_famille.extensions import limiter
 from portail_famille.familles import bp
 from portail_famille.services import quotients
 from portail_famille.services import tarifs_famille
-from portail_famille.travaux import recuperation as travaux_recuperation
+from portail_famille.travaux import recherche_differee
 from portail_famille.web import contexte
 from portail_famille.web.pages_erreur import page_erreur
 
@@ -58,7 +58,7 @@ def etat_courant() -> quotients.EtatQuotient:
 
 def recuperation_en_cours() -> bool:
     """Whether the household's QF is being fetched in the background (the rush, issue 12)."""
-    return travaux_recuperation.en_attente(current_user.famille_id) is not None
+    return recherche_differee.en_attente(current_user.famille_id) is not None
 
 
 def conflit():

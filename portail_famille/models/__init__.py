@@ -9,6 +9,7 @@ from portail_famille.models.comptes import Evenement
 from portail_famille.models.comptes import Famille
 from portail_famille.models.comptes import SessionServeur
 from portail_famille.models.comptes import VerrouConnexion
+from portail_famille.models.courriels import Courriel
 from portail_famille.models.foyers import ContestationResidence
 from portail_famille.models.foyers import DemandeSuppression
 from portail_famille.models.foyers import Enfant
@@ -20,7 +21,7 @@ from portail_famille.models.revenus import Justificatif
 from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
 
-__all__ = ["Compte", "ContestationResidence", "DemandeSuppression", "Enfant", "Evenement",
-           "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage", "Inscription",
-           "Justificatif", "Montant", "QuotientFamilial", "SecondAdulte", "SessionServeur",
-           "Tache", "VerrouConnexion", "maintenant"]
+__all__ = ["Compte", "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
+           "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
+           "Inscription", "Justificatif", "Montant", "QuotientFamilial", "SecondAdulte",
+           "SessionServeur", "Tache", "VerrouConnexion", "maintenant"]

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from portail_famille.domaine import quotient as quotient_domaine
 from portail_famille.extensions import db
+from portail_famille.models import Enfant
 from portail_famille.models import Famille
+from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import maintenant
@@ -57,3 +59,13 @@ def refuser(famille: Famille) -> None:
     """Record that the family declines to share its income: sans_quotient applies (R2)."""
     famille.quotient_refuse_le = maintenant()
     audit.consigner("quotient_refuse", famille_id=famille.id)
+
+
+def familles_inscrites(periodes_debut: list) -> list[Famille]:
+    """The households with an enrolment asked or validated in one of the periods starting on
+    `periodes_debut`: those whose QF prices something."""
+    inscrites = (sa.select(Enfant.famille_id).join(Inscription, Inscription.enfant_id == Enfant.id)
+                 .where(Inscription.statut.in_(("demandee", "validee")),
+                        Inscription.periode_debut.in_(periodes_debut)))
+    return list(db.session.scalars(sa.select(Famille).where(Famille.id.in_(inscrites))
+                                   .order_by(Famille.id)))

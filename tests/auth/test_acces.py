@@ -82,6 +82,7 @@ ACCES = {
     "familles.donnees_suppression": FAMILLE,
     "mairie.accueil": PERSONNEL,
     "admin.accueil": ADMIN,
+    "bac_a_sable.boite_aux_lettres.courriels_envoyes": BAC_A_SABLE,
     "bac_a_sable.franceconnect.decouverte": BAC_A_SABLE,
     "bac_a_sable.franceconnect.jwks": BAC_A_SABLE,
     "bac_a_sable.franceconnect.authorize": BAC_A_SABLE,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import ContestationResidence
+from portail_famille.models import Courriel
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Evenement
 from portail_famille.models import HistoriqueInscription
@@ -72,6 +73,9 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
                                     type_mime="application/pdf", taille=len(CONTENU_PDF),
                                     contenu=CONTENU_PDF, statut="valide", traite_par_id=agent.id,
                                     traite_le=datetime.now(UTC)))
+        db.session.add(Courriel(famille_id=famille_id, nature="qf_expire", cle="essai",
+                                destinataire="famille@example.org", sujet="Sujet",
+                                texte="Texte", html="<p>Texte</p>"))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_id, agent_id, "vérification du justificatif")
