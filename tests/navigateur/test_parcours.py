@@ -11,7 +11,6 @@ keeps them), with the charts' measures in mesures-<width>.json.
 """
 
 import json
-import os
 import re
 from datetime import date
 from datetime import timedelta
@@ -19,55 +18,25 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists() and os.environ.get("PORTAIL_NAVIGATEUR_OBLIGATOIRE") != "1":
-    pytest.skip("Chromium de Debian absent (/usr/bin/chromium) : tests de navigateur ignorés",
-                allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from portail_famille.domaine import scolarite  # noqa: E402
-from tests.grilles import grille  # noqa: E402
-from tests.grilles import periode  # noqa: E402
-from tests.grilles import service  # noqa: E402
-from tests.grilles import taux_effort  # noqa: E402
-from tests.grilles import tranches  # noqa: E402
+from portail_famille.domaine import scolarite
+from tests.grilles import grille
+from tests.grilles import periode
+from tests.grilles import service
+from tests.grilles import taux_effort
+from tests.grilles import tranches
+from tests.navigateur.outils import CAPTURES
+from tests.navigateur.outils import LARGEURS
+from tests.navigateur.outils import TELEPHONE
+from tests.navigateur.outils import Auditeur
 
 pytestmark = pytest.mark.navigateur
 
-OPTIONS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 PRIX = re.compile(r"\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€")
+TEXTE_MINIMAL = 12  # px, the charts' text on a phone
 DATE_FRANCAISE = re.compile(r"(1er|\d{1,2}) (janvier|février|mars|avril|mai|juin|juillet|août|"
                             r"septembre|octobre|novembre|décembre) \d{4}")
-
-
-CAPTURES = Path(__file__).parent / "captures"
-TELEPHONE = 390
-BUREAU = 1280
-HAUTEURS = {TELEPHONE: 844, BUREAU: 800}
-LARGEURS = pytest.mark.parametrize("navigateur", [TELEPHONE, BUREAU], indirect=True,
-                                   ids=[f"{TELEPHONE}px", f"{BUREAU}px"])
-TEXTE_MINIMAL = 12  # px, the charts' text on a phone
-
-
-@pytest.fixture
-def navigateur(request):
-    """A Chromium page `request.param` CSS pixels wide (1280 unless parametrized)."""
-    # CI sets PORTAIL_NAVIGATEUR_OBLIGATOIRE=1: a missing Chromium is then a failure.
-    assert CHROMIUM.exists(), f"{CHROMIUM} est introuvable (apt-get install chromium)"
-    largeur = getattr(request, "param", BUREAU)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=OPTIONS)
-        contexte = chromium.new_context(
-            accept_downloads=True, locale="fr-FR",
-            viewport={"width": largeur, "height": HAUTEURS.get(largeur, 800)})
-        yield contexte.new_page()
-        contexte.close()
-        chromium.close()
 
 
 def classe_attendue(naissance: date) -> str:
@@ -98,47 +67,6 @@ def portail(serveur, tmp_path):
     grille = tmp_path / "grille-parcours.yaml"
     grille.write_text(GRILLE, encoding="utf-8")
     return serveur(RATELIMIT_ENABLED=False, tarifs_fichier=grille)
-
-
-# What sticks out of the viewport on the right, for the message when the page scrolls sideways.
-DEBORDANTS = """() => {
-    const largeur = document.documentElement.clientWidth;
-    return [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > largeur + 0.5
-                     && e.getClientRects().length)
-        .slice(0, 8)
-        .map(e => `${e.tagName.toLowerCase()}.${e.className} → ${e.getBoundingClientRect().right}`);
-}"""
-
-
-class Auditeur:
-    """On each page of the journey: axe, whose serious and critical violations it collects; the
-    page's width (nothing may scroll sideways); a full-page screenshot under captures/."""
-
-    def __init__(self, page):
-        self.page = page
-        self.axe = Axe()
-        self.largeur = page.viewport_size["width"]
-        self.pages: list[str] = []
-        self.graves: list[tuple[str, str, list]] = []
-        self.debordements: list[tuple[str, int, list]] = []
-        CAPTURES.mkdir(exist_ok=True)
-        for ancienne in CAPTURES.glob(f"{self.largeur}px-*.png"):
-            ancienne.unlink()  # a page's name may change from run to run (an id in its path)
-
-    def auditer(self):
-        self.pages.append(self.page.url)
-        for violation in self.axe.run(self.page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                self.graves.append((self.page.url, violation["id"],
-                                    [n["target"] for n in violation["nodes"]]))
-        largeur_page = self.page.evaluate("document.documentElement.scrollWidth")
-        if largeur_page > self.largeur:
-            self.debordements.append((self.page.url, largeur_page,
-                                      self.page.evaluate(DEBORDANTS)))
-        chemin = urlsplit(self.page.url).path.strip("/").replace("/", "-") or "accueil"
-        self.page.screenshot(full_page=True, path=str(
-            CAPTURES / f"{self.largeur}px-{len(self.pages):02d}-{chemin}.png"))
 
 
 def ouvrir_le_menu(page) -> None:
@@ -274,7 +202,7 @@ def test_parcours_de_demonstration(portail, navigateur):
     page = navigateur
     largeur = page.viewport_size["width"]
     base = portail.extensions["portail"].portail_url
-    auditeur = Auditeur(page)
+    auditeur = Auditeur(page, "famille")
 
     page.goto(f"{base}/")
     expect(page.locator("footer")).to_contain_text("Connexion du personnel")
