@@ -21,9 +21,11 @@ from portail_famille import travaux
 from portail_famille.extensions import db
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
+from portail_famille.services import renouvellement
 from portail_famille.services import tarifs as tarifs_service
 from portail_famille.travaux import echeances
 from portail_famille.travaux import purge
+from portail_famille.travaux import renouvellement_annuel
 from portail_famille.web import contexte
 from portail_famille.web.serveurs import GestionnaireDiscret
 
@@ -212,12 +214,15 @@ def travaux_executer(rafale: bool):
 
 @travaux_cli.command("horloge")
 def travaux_horloge():
-    """Place dans la file, chaque jour, la purge des données échues (3 h) et l’avis aux
+    """Place dans la file, chaque jour, la purge des données échues (3 h), la campagne de
+    renouvellement des quotients avant la rentrée (4 h, une fois par période) et l’avis aux
     familles dont le quotient arrive à échéance (7 h)."""
     from rq.cron import CronScheduler
 
     horloge = CronScheduler(connection=redis.Redis.from_url(_redis_exige()))
     horloge.register(purge.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 3 * * *")
+    horloge.register(renouvellement_annuel.lancer_avant_la_rentree, queue_name=travaux.FILE,
+                     cron="0 4 * * *")
     horloge.register(echeances.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 7 * * *")
     horloge.start()
 
@@ -236,6 +241,28 @@ def travaux_purger():
         _echouer(f"Erreur : la purge a échoué ({tache.erreur}).", 1)
     else:
         click.echo(f"Purge du jour placée dans la file (tâche {tache.id}, {tache.libelle_etat}).")
+
+
+@travaux_cli.command("renouveler")
+@click.option("--avant", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Renouvelle les quotients qui ne compteront plus à cette date "
+                   "(défaut : début de la prochaine période de la grille).")
+def travaux_renouveler(avant):
+    """Lance une campagne de renouvellement des quotients familiaux (familles consentantes)."""
+    if avant is not None:
+        jour = avant.date()
+    elif (periode := renouvellement.prochaine_periode(contexte.grille(),
+                                                               date.today())) is not None:
+        jour = periode.debut
+    else:
+        _echouer("Erreur : la grille n’a pas encore de période à venir ; précisez --avant.", 2)
+    tache = renouvellement_annuel.lancer(jour)
+    db.session.commit()
+    travaux.envoyer(tache)
+    bilan = renouvellement.bilan(tache.id)
+    click.echo(f"Campagne {tache.id} : {bilan.total} foyers, {bilan.renouvele} renouvelés, "
+               f"{bilan.introuvable} non trouvés, {bilan.echec} en échec, "
+               f"{bilan.a_faire} en attente.")
 
 
 @click.command("demo")

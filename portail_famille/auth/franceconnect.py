@@ -3,7 +3,9 @@ fetches the income within the access token's 60 seconds, and the failure page.""
 
 import logging
 import threading
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 from flask import current_app
 from flask import redirect
@@ -27,6 +29,7 @@ from portail_famille.extensions import limiter
 from portail_famille.services import audit
 from portail_famille.services import comptes
 from portail_famille.services import recuperation
+from portail_famille.services import renouvellement
 from portail_famille.travaux import recherche_differee
 from portail_famille.web import contexte
 from portail_famille.web import propositions
@@ -95,6 +98,8 @@ def connexion_franceconnect():
         "nonce": nonce,
         "suivant": cible_sure(request.args.get("next"), url_for("familles.accueil")),
         "donnees": donnees,
+        # The yearly renewal is asked by identity: it goes with the consent to fetch the QF.
+        "renouvellement": donnees and request.args.get("renouvellement") == "1",
     }
     if donnees:
         _preparer_jeton_dgfip()
@@ -133,6 +138,8 @@ def retour_franceconnect():
     except oidc.ErreurOIDC as erreur:
         return _refus(erreur)
     compte, _ = comptes.rapprocher_franceconnect(client().issuer, resultat.identite)
+    if flux.get("renouvellement"):
+        renouvellement.consentir(compte.famille, True, datetime.now(UTC))
     db.session.commit()
     recuperee = None
     if flux.get("donnees"):

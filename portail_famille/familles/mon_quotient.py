@@ -32,6 +32,7 @@ from portail_famille.familles.forms import NumeroFiscalForm
 from portail_famille.services import justificatifs
 from portail_famille.services import quotients
 from portail_famille.services import recuperation
+from portail_famille.services import renouvellement
 from portail_famille.web import affichage
 from portail_famille.web import contexte
 from portail_famille.web import propositions
@@ -196,6 +197,18 @@ def document_trop_lourd(erreur):
     form = JustificatifForm(formdata=None)
     form.fichier.errors = [justificatifs.trop_lourd(contexte.config().justificatif_taille_max)]
     return _page_justificatif(form, 413)
+
+
+@bp.post("/quotient/renouvellement")
+def quotient_renouvellement():
+    oui = request.form.get("choix") == "oui"
+    renouvellement.consentir(current_user.famille, oui, datetime.now(UTC))
+    db.session.commit()
+    flash("C’est noté : chaque année, avant la rentrée, la mairie renouvellera votre quotient "
+          "familial auprès de la CAF et vous préviendra par courriel." if oui else
+          "C’est noté : la mairie ne renouvellera plus votre quotient familial d’elle-même.",
+          "info")
+    return redirect(url_for("familles.quotient"), 303)
 
 
 @bp.post("/quotient/refus")

@@ -17,11 +17,13 @@ from portail_famille.models.foyers import HistoriqueInscription
 from portail_famille.models.foyers import Inscription
 from portail_famille.models.foyers import SecondAdulte
 from portail_famille.models.grilles import GrilleVersion
+from portail_famille.models.renouvellements import Renouvellement
 from portail_famille.models.revenus import Justificatif
 from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
 
 __all__ = ["Compte", "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
            "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
-           "Inscription", "Justificatif", "Montant", "QuotientFamilial", "SecondAdulte",
+           "Inscription", "Justificatif", "Montant", "QuotientFamilial", "Renouvellement",
+           "SecondAdulte",
            "SessionServeur", "Tache", "VerrouConnexion", "maintenant"]

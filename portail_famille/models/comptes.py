@@ -27,6 +27,8 @@ class Famille(db.Model):
     commune_residence: Mapped[str] = mapped_column(sa.String(80), default="")
     # Decides the grid's hors_commune rule; None until the family has said (tarifs.md §3).
     reside_dans_la_commune: Mapped[bool | None] = mapped_column()
+    # The family agreed that the town hall renews its QF each year by itself (issue 12).
+    renouvellement_consenti_le: Mapped[datetime | None] = mapped_column(Horodatage)
 
 
 class Compte(db.Model):

@@ -39,6 +39,8 @@ TABLES = {
                  "agents de la mairie",
     "demande_suppression": "Vos demandes de suppression de compte",
     "contestation_residence": "Vos demandes à la mairie de vérifier votre commune de résidence",
+    "renouvellement": "Le renouvellement annuel de votre quotient familial par la mairie, "
+                      "si vous l’avez accepté : quand, et avec quel résultat",
     "courriel": "Les courriels que le portail vous a envoyés (ou va vous envoyer), avec leur "
                 "texte",
 }

@@ -316,6 +316,17 @@ def recuperer_apres_connexion(famille_id: int, jeton_fc: str, scope: str, source
     return Recuperation(None, echecs, enfants, adresse)
 
 
+# Failure classes worth another attempt later: the API was busy or down, not the family unknown.
+PASSAGERES = ("quota", "indisponible", "delai", "maintenance", "en_cours")
+
+
+def adulte_france_connect(famille_id: int) -> Compte | None:
+    """The household's adult who signed in through FranceConnect most recently, if any."""
+    return db.session.scalars(sa.select(Compte).where(
+        Compte.famille_id == famille_id, Compte.role == "famille", Compte.fc_sub.is_not(None))
+        .order_by(Compte.connecte_le.desc())).first()
+
+
 def identite_france_connect(compte: Compte) -> IdentiteCivile | None:
     """The identity FranceConnect gave the account, as the CAF's identity route takes it; None
     when it cannot make a valid call (a presumed date « 1950-00-00 » keeps its known parts)."""

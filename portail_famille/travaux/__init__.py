@@ -190,3 +190,4 @@ from portail_famille.travaux import echeances  # noqa: E402, F401
 from portail_famille.travaux import expedition  # noqa: E402, F401
 from portail_famille.travaux import purge  # noqa: E402, F401
 from portail_famille.travaux import recherche_differee  # noqa: E402, F401
+from portail_famille.travaux import renouvellement_annuel  # noqa: E402, F401

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portail_famille.extensions import db
-from portail_famille.models import Compte
 from portail_famille.models import Tache
 from portail_famille.services import recuperation
 from portail_famille.travaux import creer
@@ -16,8 +15,6 @@ from portail_famille.travaux import parametres
 from portail_famille.travaux import travail
 
 NATURE = "recuperation_identite"
-# Worth another attempt later (RQ's backoff): the API was busy or down, not the family unknown.
-PASSAGERES = ("quota", "indisponible", "delai", "maintenance", "en_cours")
 
 
 class RecuperationAReprendre(Exception):
@@ -39,9 +36,7 @@ def en_attente(famille_id: int) -> Tache | None:
 @travail(NATURE)
 def recuperer(tache: Tache) -> dict:
     famille_id = parametres(tache)["famille_id"]
-    compte = db.session.scalars(sa.select(Compte).where(
-        Compte.famille_id == famille_id, Compte.role == "famille", Compte.fc_sub.is_not(None))
-        .order_by(Compte.connecte_le.desc())).first()
+    compte = recuperation.adulte_france_connect(famille_id)
     civile = None if compte is None else recuperation.identite_france_connect(compte)
     if civile is None:
         return {"resultat": "identite_incomplete"}
@@ -49,7 +44,8 @@ def recuperer(tache: Tache) -> dict:
         recuperation.recuperer_par_identite(compte, civile, current_app.extensions["revenus"])
     except recuperation.RecuperationImpossible as refus:
         db.session.commit()  # the audit rows of a refusal stay
-        if refus.echec.classe in PASSAGERES:
+        if refus.echec.classe in recuperation.PASSAGERES:
+            # Another attempt later, on RQ's backoff.
             raise RecuperationAReprendre(refus.echec.classe) from None
         return {"resultat": refus.echec.classe}
     db.session.commit()

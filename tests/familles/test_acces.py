@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import ContestationResidence
+from portail_famille.models import Courriel
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
+from portail_famille.models import Renouvellement
+from portail_famille.models import Tache
 from portail_famille.services import donnees
 from portail_famille.services import foyers
 from tests.fabriques import EnfantPrevu
@@ -45,7 +48,7 @@ PROPOSITION_DE_B = {"nom_naissance": "AUTRE", "prenoms": "Zéphyrin",
 SANS_IDENTIFIANT = {
     "familles.accueil", "familles.quotient", "familles.quotient_identite",
     "familles.quotient_numero_fiscal", "familles.quotient_justificatif", "familles.quotient_refus",
-    "familles.quotient_recuperation",
+    "familles.quotient_recuperation", "familles.quotient_renouvellement",
     "familles.foyer", "familles.adresse_caf_ignorer", "familles.residence_verification",
     "familles.second_adulte",
     "familles.second_adulte_retirer", "familles.enfants", "familles.enfant_ajouter",
@@ -86,7 +89,15 @@ def deux_familles(app, client):
             DemandeSuppression(famille_id=famille_b, compte_id=compte_b,
                                precisions="Nous partons à Brest."),
             ContestationResidence(famille_id=famille_b, compte_id=compte_b,
-                                  message="Nous habitons bien la commune."), agent])
+                                  message="Nous habitons bien la commune."), agent,
+            Courriel(famille_id=famille_b, nature="qf_expire", cle="courriel-beta",
+                     destinataire="beta@example.org", sujet="Sujet beta", texte="courriel-beta",
+                     html="<p>courriel-beta</p>")])
+        campagne = Tache(nature="renouvellement")
+        db.session.add(campagne)
+        db.session.flush()
+        db.session.add(Renouvellement(tache_id=campagne.id, famille_id=famille_b,
+                                      etat="introuvable", raison="introuvable"))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")

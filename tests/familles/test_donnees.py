@@ -17,7 +17,9 @@ from portail_famille.models import Evenement
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
+from portail_famille.models import Renouvellement
 from portail_famille.models import SecondAdulte
+from portail_famille.models import Tache
 from portail_famille.services import donnees
 from tests.fabriques import ajouter_enfant
 from tests.fabriques import ajouter_qf_caf
@@ -76,6 +78,11 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
         db.session.add(Courriel(famille_id=famille_id, nature="qf_expire", cle="essai",
                                 destinataire="famille@example.org", sujet="Sujet",
                                 texte="Texte", html="<p>Texte</p>"))
+        campagne = Tache(nature="renouvellement")
+        db.session.add(campagne)
+        db.session.flush()
+        db.session.add(Renouvellement(tache_id=campagne.id, famille_id=famille_id,
+                                      etat="renouvele"))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_id, agent_id, "vérification du justificatif")

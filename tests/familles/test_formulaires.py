@@ -49,6 +49,7 @@ VALIDES = {
     "adresse_voie": ["12 rue de la République", "Lieu-dit les Chaumes"],
     "adresse_complement": ["", "Bâtiment B"], "code_postal": ["35000", "69002"],
     "commune_residence": ["Rennes", "Villeneuve-sur-Test"], "reside": ["oui", "non"],
+    "choix": ["oui", "non"],
     "prenoms": ["Léo", "Jade Rose", "Æsa"], "nom": ["MARTIN", "N’Diaye-Lœwenthal"],
     "telephone": ["", "06 12 34 56 78"], "courriel": ["", "a@b.fr"],
     "date_naissance": ["2018-07-05", "05/07/2018"], "niveau": ["ms", "cp", "non_scolarise"],
@@ -80,6 +81,7 @@ FORMULAIRES = {
     "familles.inscription": ["jours", "date_debut", "version"],
     "familles.inscription_annuler": ["annulation-version"],
     "familles.donnees_suppression": ["precisions", "confirmation"],
+    "familles.quotient_renouvellement": ["choix"],
 }
 
 

@@ -25,11 +25,13 @@ def portail(serveur):
     return serveur(RATELIMIT_ENABLED=False)
 
 
-def connecter(app, identite: str, donnees: str = "0") -> requests.Session:
-    """Sign in through the sandbox provider, by default without fetching income data."""
+def connecter(app, identite: str, donnees: str = "0", **choix: str) -> requests.Session:
+    """Sign in through the sandbox provider, by default without fetching income data; `choix`
+    are the other answers of the sign-in page (the yearly renewal)."""
     navigateur = requests.Session()
     base = app.extensions["portail"].portail_url
-    page = navigateur.get(f"{base}/connexion/franceconnect", params={"donnees": donnees})
+    page = navigateur.get(f"{base}/connexion/franceconnect",
+                          params={"donnees": donnees, **choix})
     formulaire = Formulaire(page.text)
     arrivee = navigateur.post(urljoin(page.url, formulaire.action),
                               data={**formulaire.champs, "identite": identite})
