@@ -9,6 +9,8 @@ years before it), so the data stays valid as time passes.
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
+from datetime import timedelta
 
 
 @dataclass(frozen=True)
@@ -202,5 +204,61 @@ def numero_fiscal(personne: Personne) -> str | None:
 
 
 def identite(cle: str) -> Identite | None:
-    """The sandbox identity with this login key."""
+    """The sandbox identity with this login key (one of the crowd's too)."""
+    if cle.startswith(PREFIXE_FOULE) and cle.removeprefix(PREFIXE_FOULE).isdigit():
+        return membre_de_la_foule(int(cle.removeprefix(PREFIXE_FOULE)))
     return next((i for i in IDENTITES if i.cle == cle), None)
+
+
+# A crowd of invented households for rehearsals (the registration-day rush, the yearly renewal:
+# bench/ruee.py, bench/renouvellement.py): login keys « foule-1 » to « foule-N », never listed
+# on the sign-in page; the CAF knows each of them, with a QF of its own.
+PREFIXE_FOULE = "foule-"
+NOM_FOULE = "FOULE"
+TAILLE_FOULE = 1_000_000
+_PRENOMS_FOULE = (("Camille",), ("Louise", "Marie"), ("Nathan",), ("Inès",), ("Hugo", "Jean"),
+                  ("Chloé",), ("Yanis",), ("Manon", "Léa"), ("Sacha",), ("Jade",))
+_ORIGINE = date(1972, 1, 1)
+
+
+def _lettres(rang: int) -> str:
+    """The rank in capital letters (1 → B, 26 → BA…): names carry no digits."""
+    lettres = ""
+    while True:
+        rang, reste = divmod(rang, 26)
+        lettres = chr(ord("A") + reste) + lettres
+        if rang == 0:
+            return lettres
+
+
+def _rang(lettres: str) -> int | None:
+    if not lettres or not all("A" <= c <= "Z" for c in lettres):
+        return None
+    rang = 0
+    for c in lettres:
+        rang = rang * 26 + ord(c) - ord("A")
+    return rang
+
+
+def membre_de_la_foule(rang: int) -> Identite | None:
+    """The crowd's member `rang` (1 ≤ rang ≤ TAILLE_FOULE), always the same person."""
+    if not 1 <= rang <= TAILLE_FOULE:
+        return None
+    naissance = _ORIGINE + timedelta(days=rang % 9000)
+    personne = Personne(NOM_FOULE + _lettres(rang), _PRENOMS_FOULE[rang % len(_PRENOMS_FOULE)],
+                        "F" if rang % 2 else "M", naissance.isoformat(),
+                        code_commune_naissance="69383", nom_commune_naissance="LYON 03",
+                        code_departement_naissance="69")
+    return Identite(f"{PREFIXE_FOULE}{rang}", personne, f"foule-{rang}@exemple.test",
+                    "Foule de répétition")
+
+
+def dossier_de_la_foule(nom_naissance: str) -> DossierCAF | None:
+    """The CAF file of the crowd's member so named, if it is one."""
+    nom = nom_naissance.strip().upper()
+    rang = _rang(nom.removeprefix(NOM_FOULE)) if nom.startswith(NOM_FOULE) else None
+    membre = None if rang is None else membre_de_la_foule(rang)
+    if membre is None or membre.personne.nom_naissance != nom:
+        return None
+    return DossierCAF("CNAF", 150 + (rang * 37) % 1900, membre.personne,
+                      adresse=(f"{rang % 300 + 1} RUE DE LA REPUBLIQUE", "69002 LYON"))

@@ -504,6 +504,9 @@ def _consulter(identite: IdentiteDemandee, periode: Periode, scopes: frozenset[s
     declencheur = DECLENCHEURS.get(identite.nom_naissance.strip().upper())
     if declencheur is not None:
         raise declencheur()
+    foule = jeu_de_donnees.dossier_de_la_foule(identite.nom_naissance)
+    if foule is not None and identite.designe(foule.allocataire):
+        return _donnees(foule, periode, scopes)
     trouvees = [p for p in _personnes_connues() if identite.designe(p)]
     if len(trouvees) != 1:  # nobody, or homonyms the directory cannot tell apart
         raise _refus(422, _erreur("00355"))
