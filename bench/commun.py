@@ -3,6 +3,7 @@ a server process started and awaited until it answers."""
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import redis
 import requests
 import sqlalchemy as sa
 
@@ -43,6 +45,20 @@ def base_neuve(nom: str) -> str:
     return f"{POSTGRESQL}/{nom}"
 
 
+def portail_neuf(nom_base: str, **reglages: str) -> tuple[str, str, dict[str, str]]:
+    """For a benchmark of the portal in sandbox mode: a fresh PostgreSQL base `nom_base`,
+    migrated, an empty Redis and a free port; (base URL, portal URL, environment)."""
+    url_base = base_neuve(nom_base)
+    redis.Redis.from_url(REDIS).flushdb()
+    port = port_libre()
+    portail = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": url_base, "REDIS_URL": REDIS, "PORT": str(port),
+           "PORTAIL_BAC_A_SABLE": "1", "PORTAIL_URL": portail,
+           "SECRET_KEY": secrets.token_hex(32), **reglages}
+    migrer(env)
+    return url_base, portail, env
+
+
 def migrer(env: dict[str, str]) -> None:
     # The venv's own executable, with fixed arguments.
     subprocess.run([executable("flask"), "--app", "portail_famille", "db", "upgrade"],  # noqa: S603
@@ -50,10 +66,13 @@ def migrer(env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def serveur(commande: list[str], env: dict[str, str], url: str, delai_s: float = 60):
-    """Run `commande` until `url` answers 200; stop it (SIGTERM, then SIGKILL) afterwards."""
+def serveur(commande: list[str], env: dict[str, str], url: str, delai_s: float = 60,
+            journal: Path | None = None):
+    """Run `commande` until `url` answers 200, its error output to `journal` if given; stop
+    it (SIGTERM, then SIGKILL) afterwards."""
+    sortie = open(journal, "w") if journal else subprocess.DEVNULL  # noqa: SIM115
     processus = subprocess.Popen(commande, env=env, cwd=RACINE,  # noqa: S603
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 stdout=subprocess.DEVNULL, stderr=sortie)
     try:
         limite = time.monotonic() + delai_s
         while True:
@@ -75,3 +94,5 @@ def serveur(commande: list[str], env: dict[str, str], url: str, delai_s: float =
         except subprocess.TimeoutExpired:
             processus.kill()
             processus.wait()
+        if journal:
+            sortie.close()

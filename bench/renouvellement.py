@@ -15,7 +15,6 @@ least 19, the figure bench/limiteur.py gives for the bare client), the 429 the w
 import argparse
 import os
 import re
-import secrets
 import subprocess
 import tempfile
 import time
@@ -26,14 +25,11 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import redis
 import sqlalchemy as sa
 from commun import RACINE
 from commun import REDIS
-from commun import base_neuve
 from commun import executable
-from commun import migrer
-from commun import port_libre
+from commun import portail_neuf
 from commun import serveur
 
 from portail_famille import create_app
@@ -134,14 +130,7 @@ def main():
     parser.add_argument("--familles", type=int, default=2000)
     parser.add_argument("--travailleurs", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args()
-    url_base = base_neuve("bench_renouvellement")
-    redis.Redis.from_url(REDIS).flushdb()
-    port = port_libre()
-    portail = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": url_base, "REDIS_URL": REDIS, "PORT": str(port),
-           "PORTAIL_BAC_A_SABLE": "1", "PORTAIL_URL": portail,
-           "SECRET_KEY": secrets.token_hex(32), "WEB_CONCURRENCY": "4"}
-    migrer(env)
+    url_base, portail, env = portail_neuf("bench_renouvellement", WEB_CONCURRENCY="4")
     os.environ.update({"PORTAIL_URL": portail, "REDIS_URL": REDIS})
     app = create_app({"bac_a_sable": True, "database_url": url_base, "redis_url": REDIS,
                       "portail_url": portail})

@@ -123,28 +123,22 @@ def test_avec_redis_la_tache_passe_par_la_file(avec_redis, essai):
     assert _lire(app, tache_id).etat == "terminee"
 
 
-def test_avec_redis_un_echec_est_retente(avec_redis, essai, monkeypatch):
-    monkeypatch.setattr(travaux, "ATTENTES", (0, 0, 0))  # the backoff, without waiting
-    essai["echecs"] = 2
+@pytest.mark.parametrize(("attentes", "echecs", "attendu"), [
+    ((0, 0, 0), 2, ("terminee", 3, "")),  # retried with backoff, then done
+    ((0, 0), 10, ("echouee", 3, "ConnectionError")),  # the attempts spent
+])
+def test_avec_redis_un_echec_est_retente(avec_redis, essai, monkeypatch, attentes, echecs,
+                                         attendu):
+    monkeypatch.setattr(travaux, "ATTENTES", attentes)  # the backoff, without waiting
+    essai["echecs"] = echecs
     app = avec_redis
     tache_id = _creer(app)
     with app.test_request_context():
         travaux.envoyer(db.session.get(Tache, tache_id))
     _travailler(app)
     tache = _lire(app, tache_id)
-    assert (tache.etat, tache.tentatives, essai["executions"]) == ("terminee", 3, 3)
-
-
-def test_avec_redis_les_essais_epuises_donnent_echouee(avec_redis, essai, monkeypatch):
-    monkeypatch.setattr(travaux, "ATTENTES", (0, 0))
-    essai["echecs"] = 10
-    app = avec_redis
-    tache_id = _creer(app)
-    with app.test_request_context():
-        travaux.envoyer(db.session.get(Tache, tache_id))
-    _travailler(app)
-    tache = _lire(app, tache_id)
-    assert (tache.etat, tache.tentatives, tache.erreur) == ("echouee", 3, "ConnectionError")
+    assert (tache.etat, tache.tentatives, tache.erreur) == attendu
+    assert essai["executions"] == 3
 
 
 def test_le_travailleur_exige_redis(app):
