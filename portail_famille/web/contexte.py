@@ -22,6 +22,7 @@ NAVIGATION = {
                 ("familles.foyer", "Mon foyer", None),
                 ("familles.enfants", "Mes enfants", None),
                 ("familles.inscriptions", "Inscriptions", None),
+                ("familles.reservations", "Réservations", None),
                 ("familles.tarifs", "Mes tarifs", None),
                 ("familles.donnees", "Mes données", None)),
     "agent": (("mairie.accueil", "Mairie", "mairie"),),

@@ -78,6 +78,8 @@ ACCES = {
     "familles.inscription": FAMILLE,
     "familles.inscription_nouvelle": FAMILLE,
     "familles.inscription_annuler": FAMILLE,
+    "familles.reservations": FAMILLE,
+    "familles.reservation_changer": FAMILLE,
     "familles.donnees": FAMILLE,
     "familles.donnees_json": FAMILLE,
     "familles.donnees_suppression": FAMILLE,
