@@ -79,12 +79,14 @@ def _prevue(inscription: Inscription, jour: date) -> bool:
     return inscription.active and JOURS_DE_LA_SEMAINE[jour.weekday()] in inscription.liste_jours
 
 
-def _inserer_sans_conflit(lignes: list[dict]) -> None:
+def inserer_sans_conflit(modele, lignes: list[dict] | dict, index: list[str]) -> None:
+    """Insert rows, leaving alone those whose unique `index` a concurrent request (or an
+    earlier one) already wrote: the generation and the marks stay idempotent."""
     if not lignes:
         return
     dialecte = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(dialecte.insert(Reservation).values(lignes)
-                       .on_conflict_do_nothing(index_elements=["inscription_id", "jour"]))
+    db.session.execute(dialecte.insert(modele).values(lignes)
+                       .on_conflict_do_nothing(index_elements=index))
 
 
 def synchroniser(inscrites: list[Inscription], jours: list[date], calendrier: Calendrier,
@@ -116,7 +118,7 @@ def synchroniser(inscrites: list[Inscription], jours: list[date], calendrier: Ca
             elif (existante.origine == "inscription" and existante.reservee != prevue
                   and calendrier.modifiable(inscription.service, jour, maintenant)):
                 existante.statut = "reservee" if prevue else "annulee"
-    _inserer_sans_conflit(nouvelles)
+    inserer_sans_conflit(Reservation, nouvelles, ["inscription_id", "jour"])
     db.session.flush()
 
 

@@ -84,6 +84,8 @@ ACCES = {
     "familles.donnees_json": FAMILLE,
     "familles.donnees_suppression": FAMILLE,
     "mairie.accueil": PERSONNEL,
+    "mairie.pointage": PERSONNEL,
+    "mairie.pointage_marquer": PERSONNEL,
     "admin.accueil": ADMIN,
     "admin.renouvellement_accueil": ADMIN,
     "admin.renouvellement_lancer": ADMIN,
