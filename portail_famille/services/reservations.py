@@ -162,8 +162,9 @@ def mois_de_la_famille(famille_id: int, annee: int, mois: int, calendrier: Calen
 
 
 def _jours_des_semaines(jours: list[date]) -> list[date]:
-    """Monday to Friday of every week that has a day of the month in it."""
-    lundi = jours[0] - timedelta(days=jours[0].weekday())
+    """Monday to Friday of every week that has a weekday of the month in it."""
+    premier = next(jour for jour in jours if jour.weekday() < 5)
+    lundi = premier - timedelta(days=premier.weekday())
     semaines = []
     while lundi <= jours[-1]:
         semaines += [lundi + timedelta(days=n) for n in range(5)]
