@@ -119,3 +119,16 @@ def test_pas_de_pointage_hors_des_jours_de_classe_ni_hors_de_l_ecole(app):
     assert ailleurs.status_code == 409
     assert marquer(client, "abc", "present").status_code == 422
     assert marques(app) == {}
+
+
+def test_la_page_sans_liste_et_une_adresse_incorrecte(app):
+    inscrire(app)
+    client, _ = agent(app)
+    vide = client.get("/mairie/pointage")
+    assert vide.status_code == 200
+    assert "Afficher la liste" in vide.text and "Enfants réservés" not in vide.text
+    for adresse in ({**LISTE, "jour": "pas-une-date"}, {**LISTE, "ecole": "École inconnue"},
+                    {**LISTE, "service": "piscine"}):
+        reponse = client.get("/mairie/pointage", query_string=adresse)
+        assert reponse.status_code == 422, adresse
+        assert "Enfants réservés" not in reponse.text
