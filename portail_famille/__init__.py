@@ -22,12 +22,14 @@ from portail_famille.extensions import migrate
 from portail_famille.familles import bp as familles
 from portail_famille.mairie import bp as mairie
 from portail_famille.public import bp as public
+from portail_famille.services import calendriers
 from portail_famille.services import clients_api
 from portail_famille.services import grilles
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    """Build the portal; raise ConfigurationInvalide or GrilleInvalide rather than start broken."""
+    """Build the portal; raise ConfigurationInvalide, GrilleInvalide or CalendrierInvalide rather
+    than start broken."""
     overrides = dict(overrides or {})
     app = Flask(
         __name__,
@@ -52,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.session_interface = InterfaceSessionServeur()
     gardes.init_app(app)
     grilles.init_app(app, config, pour_servir)
+    calendriers.init_app(app, config, pour_servir)
     clients_api.init_app(app, config, verifier=pour_servir and not config.tests)
     app.extensions["franceconnect"] = ClientOIDC(
         config.franceconnect_issuer, config.franceconnect_client_id,

@@ -1,4 +1,5 @@
-"""Command line: `flask --app portail_famille tarifs verifier|simuler|importer|exporter`.
+"""Command line: `flask --app portail_famille tarifs verifier|simuler|importer|exporter`,
+`calendrier verifier`, accounts, jobs and the demo.
 
 `verifier` and `simuler` are a stable interface (tarifs.md §5): output and exit codes are a
 contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every period).
@@ -19,6 +20,7 @@ from werkzeug.serving import run_simple
 
 from portail_famille import travaux
 from portail_famille.extensions import db
+from portail_famille.services import calendriers
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
 from portail_famille.services import renouvellement
@@ -300,9 +302,32 @@ def demo(hote: str):
                request_handler=GestionnaireDiscret)
 
 
+calendrier_cli = AppGroup("calendrier", help="Calendrier scolaire et délais de réservation.")
+
+
+@calendrier_cli.command("verifier")
+@click.argument("fichier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def calendrier_verifier(fichier: Path | None):
+    """Vérifie un calendrier (par défaut, celui du portail) : code 0 si valide, 1 sinon."""
+    fichier = fichier or contexte.config().calendrier_fichier
+    try:
+        calendrier = calendriers.lire_fichier(fichier)
+    except OSError as exc:
+        _echouer(f"{fichier} : lecture impossible ({exc.__class__.__name__})", 2)
+    except calendriers.CalendrierInvalide as erreur:
+        for ligne in erreur.lignes():
+            click.echo(ligne)
+        nombre = len(erreur.erreurs)
+        click.echo(f"{nombre} erreur{'s' if nombre > 1 else ''} : calendrier refusé.")
+        sys.exit(1)
+    click.echo(f"{fichier} : calendrier valide – "
+               f"{calendriers.resumer(calendrier, date.today())}")
+
+
 def init_app(app) -> None:
     """Register the command groups."""
     app.cli.add_command(tarifs)
+    app.cli.add_command(calendrier_cli)
     app.cli.add_command(comptes)
     app.cli.add_command(demo)
     app.cli.add_command(travaux_cli)

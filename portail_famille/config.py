@@ -73,6 +73,8 @@ class Configuration:
     tests: bool = False
     redis_url: str | None = None
     tarifs_fichier: Path = RACINE_PROJET / "tarifs.yaml"
+    # The school calendar and the booking cut-offs (issue 13): read at boot, never edited online.
+    calendrier_fichier: Path = RACINE_PROJET / "calendrier.yaml"
     proxy_fix_sauts: int = 0
     franceconnect_issuer: str = ""
     franceconnect_client_id: str = ""
@@ -131,6 +133,8 @@ class Configuration:
             "tests": tests,
             "redis_url": env.get("REDIS_URL") or None,
             "tarifs_fichier": Path(env.get("TARIFS_FICHIER") or RACINE_PROJET / "tarifs.yaml"),
+            "calendrier_fichier": Path(env.get("CALENDRIER_FICHIER")
+                                       or RACINE_PROJET / "calendrier.yaml"),
             "proxy_fix_sauts": _entier("PROXY_FIX_SAUTS", env.get("PROXY_FIX_SAUTS"), 0,
                                        problemes),
             # Kept exactly as given: tokens and discovery must name this very string (O1).

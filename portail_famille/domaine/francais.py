@@ -62,6 +62,11 @@ def date_longue(valeur: date | datetime | None) -> str:
     return f"{jour} {MOIS[valeur.month - 1]} {valeur.year}"
 
 
+def jour_et_date(valeur: date) -> str:
+    """`2025-11-03` → `lundi 3 novembre 2025`."""
+    return f"{JOURS[valeur.weekday()]} {date_longue(valeur)}"
+
+
 def heure(valeur: datetime) -> str:
     """A time of day in Paris time, the French way: « 14 h 32 »."""
     local = valeur.astimezone(PARIS)

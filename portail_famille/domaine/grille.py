@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import ClassVar
 from typing import NamedTuple
 
+from portail_famille.domaine.erreurs import ErreurDeFichier
+from portail_famille.domaine.erreurs import FichierInvalide
 from portail_famille.domaine.montants import CONTEXTE_EXACT
 from portail_famille.domaine.montants import arrondir
 from portail_famille.domaine.montants import formater_montant
@@ -269,24 +271,15 @@ class Grille:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ErreurGrille:
-    ligne: int
-    colonne: int
-    message: str
+# A grid's error is any file's error: the same line:column format (tarifs.md §4).
+ErreurGrille = ErreurDeFichier
 
 
-class GrilleInvalide(Exception):
+class GrilleInvalide(FichierInvalide):
     """A grid text with errors; `erreurs` holds every one of them, sorted by position."""
 
-    def __init__(self, erreurs: list[ErreurGrille], fichier: str = "tarifs.yaml"):
-        self.erreurs = sorted(erreurs, key=lambda erreur: (erreur.ligne, erreur.colonne))
-        self.fichier = fichier
-        super().__init__("\n".join(self.lignes()))
-
-    def lignes(self) -> list[str]:
-        """Each error as `fichier:ligne:colonne: message` (tarifs.md §4)."""
-        return [f"{self.fichier}:{e.ligne}:{e.colonne}: {e.message}" for e in self.erreurs]
+    def __init__(self, erreurs: list[ErreurDeFichier], fichier: str = "tarifs.yaml"):
+        super().__init__(erreurs, fichier)
 
 
 class FichierIllisible(GrilleInvalide):

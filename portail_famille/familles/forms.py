@@ -12,6 +12,7 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import BooleanField
 from wtforms import DateField
+from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -240,6 +241,15 @@ class ModificationInscriptionForm(Formulaire):
 
 class AnnulationInscriptionForm(Formulaire):
     version = Version()
+
+
+class ReservationJourForm(Formulaire):
+    """One day of the booking calendar: its button says whether to book or cancel it."""
+
+    inscription = IntegerField(validators=[InputRequired()])
+    jour = ChampDate(validators=[InputRequired()])
+    action = SelectField(choices=[("reserver", "Réserver"), ("annuler", "Annuler")],
+                         validators=[InputRequired()])
 
 
 class DemandeSuppressionForm(Formulaire):

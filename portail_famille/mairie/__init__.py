@@ -9,3 +9,4 @@ gardes.proteger(bp, "agent", "admin")
 
 # The page groups register their routes on `bp`.
 from portail_famille.mairie import accueil  # noqa: E402, F401
+from portail_famille.mairie import pointage  # noqa: E402, F401

@@ -18,12 +18,15 @@ from portail_famille.models.foyers import Inscription
 from portail_famille.models.foyers import SecondAdulte
 from portail_famille.models.grilles import GrilleVersion
 from portail_famille.models.renouvellements import Renouvellement
+from portail_famille.models.reservations import ListePointage
+from portail_famille.models.reservations import Pointage
+from portail_famille.models.reservations import Reservation
 from portail_famille.models.revenus import Justificatif
 from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
 
 __all__ = ["Compte", "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
            "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
-           "Inscription", "Justificatif", "Montant", "QuotientFamilial", "Renouvellement",
-           "SecondAdulte",
+           "Inscription", "Justificatif", "ListePointage", "Montant", "Pointage",
+           "QuotientFamilial", "Renouvellement", "Reservation", "SecondAdulte",
            "SessionServeur", "Tache", "VerrouConnexion", "maintenant"]

@@ -41,6 +41,9 @@ TABLES = {
     "contestation_residence": "Vos demandes à la mairie de vérifier votre commune de résidence",
     "renouvellement": "Le renouvellement annuel de votre quotient familial par la mairie, "
                       "si vous l’avez accepté : quand, et avec quel résultat",
+    "reservation": "Les jours réservés ou annulés pour vos enfants à chaque service, et qui l’a "
+                   "décidé (l’inscription ou vous)",
+    "pointage": "Les présences et absences de vos enfants relevées par les agents",
     "courriel": "Les courriels que le portail vous a envoyés (ou va vous envoyer), avec leur "
                 "texte",
 }

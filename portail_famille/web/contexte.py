@@ -1,4 +1,5 @@
-"""What every page may read of the app: the settings, the grid in force, the API clients, and
+"""What every page may read of the app: the settings, the grid in force, the school calendar,
+the API clients, and
 the context shared by every template (commune, sandbox banner, the audience's navigation)."""
 
 from flask import current_app
@@ -6,6 +7,7 @@ from flask import request
 from flask_login import current_user
 
 from portail_famille.config import Configuration
+from portail_famille.domaine.calendrier_scolaire import Calendrier
 from portail_famille.domaine.grille import Grille
 from portail_famille.services.clients_api import Clients
 from portail_famille.services.grilles import GrilleChargee
@@ -20,6 +22,7 @@ NAVIGATION = {
                 ("familles.foyer", "Mon foyer", None),
                 ("familles.enfants", "Mes enfants", None),
                 ("familles.inscriptions", "Inscriptions", None),
+                ("familles.reservations", "Réservations", None),
                 ("familles.tarifs", "Mes tarifs", None),
                 ("familles.donnees", "Mes données", None)),
     "agent": (("mairie.accueil", "Mairie", "mairie"),),
@@ -52,6 +55,11 @@ def oublier_grille() -> None:
     """After a commit that added a version: this process serves it at once (the others within
     their refresh interval, tarifs.md §6)."""
     current_app.extensions["grille"].oublier()
+
+
+def calendrier() -> Calendrier:
+    """The school calendar read at boot; raise its file's error when it could not be read."""
+    return current_app.extensions["calendrier"].obtenir()
 
 
 def clients() -> Clients:

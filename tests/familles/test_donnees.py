@@ -17,7 +17,10 @@ from portail_famille.models import Evenement
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
+from portail_famille.models import ListePointage
+from portail_famille.models import Pointage
 from portail_famille.models import Renouvellement
+from portail_famille.models import Reservation
 from portail_famille.models import SecondAdulte
 from portail_famille.models import Tache
 from portail_famille.services import donnees
@@ -83,6 +86,15 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
         db.session.flush()
         db.session.add(Renouvellement(tache_id=campagne.id, famille_id=famille_id,
                                       etat="renouvele"))
+        inscription_id = db.session.scalar(sa.select(Inscription.id).where(
+            Inscription.enfant_id == enfant))
+        db.session.add(Reservation(inscription_id=inscription_id, jour=JOUR_DE_CLASSE,
+                                   origine="famille", modifie_par_id=compte_id))
+        liste = ListePointage(ecole="École Jean-Macé", service="cantine", jour=JOUR_DE_CLASSE)
+        db.session.add(liste)
+        db.session.flush()
+        db.session.add(Pointage(liste_id=liste.id, enfant_id=enfant, etat="present",
+                                saisi_par_id=agent.id))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_id, agent_id, "vérification du justificatif")
