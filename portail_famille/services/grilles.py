@@ -41,6 +41,22 @@ def ajouter_version(texte: str, *, source: str, auteur: str, commentaire: str = 
     return version
 
 
+def historique() -> list[GrilleVersion]:
+    """Every version, the newest first."""
+    return list(db.session.scalars(sa.select(GrilleVersion).order_by(GrilleVersion.id.desc())))
+
+
+def version(version_id: int | None) -> GrilleVersion | None:
+    """One version, or None."""
+    return None if version_id is None else db.session.get(GrilleVersion, version_id)
+
+
+def derniere_version() -> GrilleVersion | None:
+    """The newest version: the one in force."""
+    return db.session.scalars(
+        sa.select(GrilleVersion).order_by(GrilleVersion.id.desc()).limit(1)).first()
+
+
 def synchroniser_fichier(texte: str, chemin: Path) -> GrilleVersion | None:
     """Import the file's text if it changed since the last import from the file; return the version.
 

@@ -87,6 +87,7 @@ ACCES = {
     "admin.renouvellement_lancer": ADMIN,
     "admin.renouvellement_campagne": ADMIN,
     "admin.renouvellement_etat": ADMIN,
+    "admin.grille": ADMIN,
     "bac_a_sable.boite_aux_lettres.courriels_envoyes": BAC_A_SABLE,
     "bac_a_sable.franceconnect.decouverte": BAC_A_SABLE,
     "bac_a_sable.franceconnect.jwks": BAC_A_SABLE,
