@@ -48,8 +48,9 @@ REGLES = (
           sauf=("ruamel.yaml",)),
     Regle("chargeur", tuple(f"domaine/{f.name}" for f in (Path(portail_famille.__file__).parent
                                                          / "domaine").glob("*.py")
-                            if f.name != "chargement.py"),
-          "seul le chargeur de la grille lit du YAML", interdits=("ruamel", "yaml")),
+                            if f.name not in ("chargement.py", "edition.py")),
+          "seuls le chargeur et l'éditeur de la grille touchent au YAML",
+          interdits=("ruamel", "yaml")),
     Regle("connecteurs", ("connecteurs/**/*.py",),
           "un connecteur est un client pur (HTTP, SMTP) : réglages reçus par le constructeur",
           autorises=(STDLIB, "requests", "portail_famille.connecteurs")),

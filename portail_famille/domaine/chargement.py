@@ -2,8 +2,9 @@
 
 It composes the YAML node tree and reads it by hand, never building Python objects with a YAML
 constructor: the exact text of every scalar becomes a Decimal, YAML 1.2 applies (`no` is text,
-`0755` is not octal), tags cannot run anything, and each error keeps its position. The only
-module of the project that imports the YAML library (securite.md T1).
+`0755` is not octal), tags cannot run anything, and each error keeps its position. With
+`edition` (which edits the node tree for the admin's form, never building objects either), the
+only module of the project that imports the YAML library (securite.md T1).
 """
 
 import difflib
@@ -53,7 +54,7 @@ _CLES_BAREME = {
     "taux_effort": ("taux_pourcent", "plancher", "plafond"),
     "lineaire": ("points",),
 }
-_NULS = ("", "~", "null", "Null", "NULL")
+NULS = ("", "~", "null", "Null", "NULL")
 _NOMBRE = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 _ENTIER = re.compile(r"[0-9]+")
 # 15 digits before the point keep every product and quotient exact in CONTEXTE_EXACT.
@@ -168,7 +169,7 @@ def _abreger(texte: str) -> str:
 
 def _est_vide(noeud: ScalarNode) -> bool:
     if noeud.style is None:
-        return noeud.value in _NULS
+        return noeud.value in NULS
     return not noeud.value.strip()
 
 

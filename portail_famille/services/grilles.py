@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portail_famille.domaine import chargement
+from portail_famille.domaine import edition
 from portail_famille.domaine import grille as grille_domaine
 from portail_famille.domaine import montants
 from portail_famille.extensions import db
@@ -23,6 +24,13 @@ GrilleInvalide = grille_domaine.GrilleInvalide
 FichierIllisible = grille_domaine.FichierIllisible
 PeriodeIntrouvable = grille_domaine.PeriodeIntrouvable
 Grille = grille_domaine.Grille
+ErreurGrille = grille_domaine.ErreurGrille
+# The admin's form edits the text through these (domaine/edition.py).
+Brouillon = edition.Brouillon
+TexteIllisible = edition.TexteIllisible
+identifiant = edition.identifiant
+champs_du_plan = edition.champs_du_plan
+listes_du_plan = edition.listes_du_plan
 
 
 def empreinte(texte: str) -> str:
@@ -41,6 +49,23 @@ def ajouter_version(texte: str, *, source: str, auteur: str, commentaire: str = 
     return version
 
 
+def verifier(texte: str) -> list[grille_domaine.ErreurGrille]:
+    """Every error of a grid text, by position; none when it is valid."""
+    try:
+        lire(texte)
+    except grille_domaine.GrilleInvalide as erreur:
+        return erreur.erreurs
+    return []
+
+
+def placer_erreurs(texte: str, erreurs: list[grille_domaine.ErreurGrille],
+                   champs: list) -> list[tuple[grille_domaine.ErreurGrille, str | None]]:
+    """Each error with the identifier of the form field (edition.Champ) it points at, if any."""
+    ou = edition.positions(texte, [champ.chemin for champ in champs])
+    return [(erreur, edition.identifiant(ou[(erreur.ligne, erreur.colonne)])
+             if (erreur.ligne, erreur.colonne) in ou else None) for erreur in erreurs]
+
+
 def historique() -> list[GrilleVersion]:
     """Every version, the newest first."""
     return list(db.session.scalars(sa.select(GrilleVersion).order_by(GrilleVersion.id.desc())))
@@ -49,6 +74,13 @@ def historique() -> list[GrilleVersion]:
 def version(version_id: int | None) -> GrilleVersion | None:
     """One version, or None."""
     return None if version_id is None else db.session.get(GrilleVersion, version_id)
+
+
+def version_par_empreinte(sha256: str | None) -> GrilleVersion | None:
+    """The newest version with this hash, or None."""
+    return db.session.scalars(
+        sa.select(GrilleVersion).where(GrilleVersion.sha256 == (sha256 or ""))
+        .order_by(GrilleVersion.id.desc()).limit(1)).first()
 
 
 def derniere_version() -> GrilleVersion | None:

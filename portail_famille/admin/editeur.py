@@ -1,0 +1,101 @@
+"""The grid editor: a form per service, or the whole YAML text; both end in the same loader."""
+
+from flask import render_template
+from flask import request
+
+from portail_famille.admin import bp
+from portail_famille.admin.forms import EditeurGrilleForm
+from portail_famille.admin.forms import formulaire_editeur
+from portail_famille.services import grilles
+from portail_famille.web import contexte
+
+FORMULAIRE = "formulaire"
+TEXTE = "texte"
+# Button values: an action on a list carries the list's identifier (and the item's index).
+DEPLACEMENTS = {"monter": -1, "descendre": 1}
+
+
+@bp.get("/grille/modifier")
+def grille_modifier():
+    chargee = contexte.grille_chargee()
+    vue = TEXTE if request.args.get("vue") == TEXTE else FORMULAIRE
+    return editeur(chargee.texte, chargee.sha256, vue)
+
+
+@bp.post("/grille/modifier")
+def grille_modifier_envoi():
+    form = EditeurGrilleForm()
+    texte = form.texte_saisi()
+    action = form.action.data or ""
+    vue = FORMULAIRE if form.vue.data == FORMULAIRE else TEXTE
+    if vue == FORMULAIRE:
+        try:
+            texte = appliquer_le_formulaire(texte, action)
+        except grilles.TexteIllisible:
+            # A tampered draft: the text view shows it, with the loader's errors.
+            return editeur(texte, form.base.data, TEXTE, grilles.verifier(texte))
+    if action == "vue_texte":
+        vue = TEXTE
+    elif action == "vue_formulaire":
+        vue = FORMULAIRE
+    erreurs = grilles.verifier(texte) if action == "verifier" else []
+    return editeur(texte, form.base.data, vue, erreurs, verifie=action == "verifier")
+
+
+def appliquer_le_formulaire(texte: str, action: str) -> str:
+    """The draft with the form's values written in, then the button's action applied."""
+    brouillon = grilles.Brouillon(texte)
+    plan = brouillon.plan()
+    form = formulaire_editeur(plan)
+    for champ in grilles.champs_du_plan(plan):
+        # Only what the page sent: a field missing from the request keeps its value.
+        if form[champ.identifiant].raw_data:
+            brouillon.saisir(champ, form[champ.identifiant].data or "")
+    for periode in plan:
+        for service in periode.services:
+            regle = form[f"{grilles.identifiant(service.chemin)}-hors_commune_regle"]
+            if regle.raw_data:
+                brouillon.fixer_hors_commune(service.chemin, regle.data,
+                                             form[service.hors_commune.identifiant].data or "")
+        codes = form[f"{grilles.identifiant(periode.chemin)}-fratrie"]
+        connus = {service.code for service in periode.services}
+        brouillon.fixer_fratrie(periode.chemin, [c for c in codes.data or [] if c in connus])
+    nom, _, reste = action.partition(":")
+    liste_id, _, indice = reste.partition(":")
+    liste = grilles.listes_du_plan(plan).get(liste_id)
+    if nom == "annee_suivante":
+        brouillon.ajouter_annee_suivante()
+    elif liste is not None and nom == "ajouter":
+        brouillon.ajouter(liste)
+    elif liste is not None and indice.isdigit() and nom in DEPLACEMENTS:
+        brouillon.deplacer(liste, int(indice), DEPLACEMENTS[nom])
+    elif liste is not None and indice.isdigit() and nom == "supprimer":
+        brouillon.supprimer(liste, int(indice))
+    return brouillon.texte()
+
+
+def editeur(texte: str, base: str | None, vue: str, erreurs=(), verifie: bool = False,
+            statut: int | None = None):
+    """The editor page on `texte`: the form view falls back to the text view when the text is
+    not shaped like a grid. Errors go next to their field, and all of them in the summary."""
+    plan = None
+    if vue == FORMULAIRE:
+        try:
+            plan = grilles.Brouillon(texte).plan()
+        except grilles.TexteIllisible:
+            vue = TEXTE
+            erreurs = erreurs or grilles.verifier(texte)
+    donnees = {"formdata": None, "texte": texte, "base": base, "vue": vue}
+    form = formulaire_editeur(plan, **donnees) if plan is not None else \
+        EditeurGrilleForm(**donnees)
+    placees = grilles.placer_erreurs(texte, list(erreurs),
+                                     grilles.champs_du_plan(plan) if plan is not None else [])
+    for erreur, champ_id in placees:
+        if champ_id is not None:
+            form[champ_id].errors = [*form[champ_id].errors, erreur.message]
+    depart = grilles.version_par_empreinte(base)
+    return render_template(
+        "admin/grille_modifier.html", form=form, plan=plan, vue=vue, erreurs=placees,
+        verifie=verifie, depart=depart,
+        identifiant=grilles.identifiant,
+    ), statut or (422 if erreurs else 200)
