@@ -1,11 +1,19 @@
 """The grid editor: a form per service, or the whole YAML text; both end in the same loader."""
 
+from flask import flash
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
+from flask_login import current_user
 
 from portail_famille.admin import bp
+from portail_famille.admin.commun import apercu
 from portail_famille.admin.forms import EditeurGrilleForm
+from portail_famille.admin.forms import EnregistrementGrilleForm
 from portail_famille.admin.forms import formulaire_editeur
+from portail_famille.extensions import db
+from portail_famille.services import audit
 from portail_famille.services import grilles
 from portail_famille.web import contexte
 
@@ -39,7 +47,45 @@ def grille_modifier_envoi():
     elif action == "vue_formulaire":
         vue = FORMULAIRE
     erreurs = grilles.verifier(texte) if action == "verifier" else []
-    return editeur(texte, form.base.data, vue, erreurs, verifie=action == "verifier")
+    if action == "verifier" and not erreurs:
+        return apercu(texte, form.base.data)
+    return editeur(texte, form.base.data, vue, erreurs)
+
+
+@bp.post("/grille/enregistrer")
+def grille_enregistrer():
+    form = EnregistrementGrilleForm()
+    texte = form.texte_saisi()
+    erreurs = grilles.verifier(texte)
+    if erreurs:
+        return editeur(texte, form.base.data, TEXTE, erreurs)
+    if not form.validate():
+        return apercu(texte, form.base.data, form, 422)
+    try:
+        version = grilles.enregistrer(texte, form.base.data or "",
+                                      auteur=current_user.nom_affiche,
+                                      commentaire=form.commentaire.data.strip())
+    except grilles.VersionDepassee:
+        db.session.rollback()
+        return conflit(texte, form.base.data, grilles.derniere_version())
+    audit.consigner(grilles.EVENEMENT_MODIFICATION, compte_id=current_user.id,
+                    detail=f"version {version.id} {version.sha256[:12]}")
+    db.session.commit()
+    # The grid in force switches only now, after the commit (T5); the other processes follow
+    # within their refresh interval.
+    contexte.oublier_grille()
+    flash(f"La version n° {version.id} de la grille est enregistrée : elle est en vigueur.",
+          "succes")
+    return redirect(url_for("admin.grille"), 303)
+
+
+def conflit(texte: str, base: str | None, en_vigueur):
+    """409: another version landed since this edit started. The admin's text is kept, with
+    what that version changed; the edit now starts from it."""
+    depart = grilles.version_par_empreinte(base)
+    changements = grilles.differences(depart.texte if depart else "", en_vigueur.texte)
+    return editeur(texte, en_vigueur.sha256, TEXTE, statut=409,
+                   conflit=(depart, en_vigueur, changements))
 
 
 def appliquer_le_formulaire(texte: str, action: str) -> str:
@@ -74,8 +120,8 @@ def appliquer_le_formulaire(texte: str, action: str) -> str:
     return brouillon.texte()
 
 
-def editeur(texte: str, base: str | None, vue: str, erreurs=(), verifie: bool = False,
-            statut: int | None = None):
+def editeur(texte: str, base: str | None, vue: str, erreurs=(), statut: int | None = None,
+            conflit=None):
     """The editor page on `texte`: the form view falls back to the text view when the text is
     not shaped like a grid. Errors go next to their field, and all of them in the summary."""
     plan = None
@@ -96,6 +142,6 @@ def editeur(texte: str, base: str | None, vue: str, erreurs=(), verifie: bool = 
     depart = grilles.version_par_empreinte(base)
     return render_template(
         "admin/grille_modifier.html", form=form, plan=plan, vue=vue, erreurs=placees,
-        verifie=verifie, depart=depart,
+        depart=depart, conflit=conflit,
         identifiant=grilles.identifiant,
     ), statut or (422 if erreurs else 200)

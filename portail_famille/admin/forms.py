@@ -5,6 +5,7 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
+from wtforms.validators import Length
 
 from portail_famille.services.grilles import champs_du_plan
 from portail_famille.services.grilles import identifiant
@@ -51,3 +52,18 @@ def formulaire_editeur(plan, **donnees) -> EditeurGrilleForm:
                 "Prix hors commune", choices=HORS_COMMUNE, default=service.hors_commune_regle)
     classe = type("EditeurGrilleDetailleForm", (EditeurGrilleForm,), champs)
     return classe(**donnees)
+
+
+class EnregistrementGrilleForm(Formulaire):
+    """Saving a previewed grid: its text, the hash it started from, and the council's decision."""
+
+    texte = HiddenField()
+    base = HiddenField()
+    commentaire = StringField(
+        "Commentaire : numéro de la délibération",
+        description="Par exemple « Délibération n° 2026/0042 du 29 juin 2026 ». Il figure dans "
+                    "l’historique des versions.",
+        validators=[DataRequired("Indiquez le numéro de la délibération."),
+                    Length(max=500, message="500 caractères au plus.")])
+
+    texte_saisi = EditeurGrilleForm.texte_saisi

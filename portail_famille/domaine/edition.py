@@ -222,6 +222,9 @@ class Brouillon:
         parent = self.noeud(chemin[:-1])
         dernier = chemin[-1]
         nouveau = self._scalaire(texte)
+        ancien = self.noeud(chemin)
+        if ancien is not None:
+            nouveau.comment = ancien.comment  # the comment at the end of its line stays
         if isinstance(dernier, tuple):
             cle, valeur = parent.value[dernier[0]]
             parent.value[dernier[0]] = (nouveau, valeur) if dernier[1] == 0 else (cle, nouveau)

@@ -66,7 +66,7 @@ def test_les_bornes_qui_ne_croissent_pas_sont_signalees_a_cote_du_champ(admin):
     assert (champs[f"{CANTINE}-2-jusqu_a"], champs[f"{CANTINE}-2-prix"]) == ("300", "3.00")
     corrigee = envoyer(admin, reponse.text, "verifier", **{f"{CANTINE}-2-jusqu_a": "900"})
     assert corrigee.status_code == 200
-    assert "La grille ne contient aucune erreur." in corrigee.text
+    assert "La grille proposée ne contient aucune erreur." in corrigee.text
 
 
 def test_la_vue_texte_donne_ligne_et_colonne_et_garde_le_texte(admin):

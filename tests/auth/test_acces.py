@@ -90,6 +90,7 @@ ACCES = {
     "admin.grille": ADMIN,
     "admin.grille_modifier": ADMIN,
     "admin.grille_modifier_envoi": ADMIN,
+    "admin.grille_enregistrer": ADMIN,
     "bac_a_sable.boite_aux_lettres.courriels_envoyes": BAC_A_SABLE,
     "bac_a_sable.franceconnect.decouverte": BAC_A_SABLE,
     "bac_a_sable.franceconnect.jwks": BAC_A_SABLE,
