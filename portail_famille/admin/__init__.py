@@ -12,3 +12,4 @@ from portail_famille.admin import accueil  # noqa: E402, F401
 from portail_famille.admin import campagnes  # noqa: E402, F401
 from portail_famille.admin import editeur  # noqa: E402, F401
 from portail_famille.admin import grille_tarifaire  # noqa: E402, F401
+from portail_famille.admin import historique  # noqa: E402, F401

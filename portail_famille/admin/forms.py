@@ -67,3 +67,13 @@ class EnregistrementGrilleForm(Formulaire):
                     Length(max=500, message="500 caractères au plus.")])
 
     texte_saisi = EditeurGrilleForm.texte_saisi
+
+
+class ComparaisonVersionsForm(Formulaire):
+    """Two versions of the history to compare side by side (a GET form: it writes nothing)."""
+
+    class Meta(Formulaire.Meta):
+        csrf = False
+
+    de = SelectField("Version de départ", coerce=int)
+    a = SelectField("Version d’arrivée", coerce=int)
