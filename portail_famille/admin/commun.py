@@ -1,11 +1,16 @@
-"""What the grid's pages share: the preview of a proposed grid, before it is saved."""
+"""What the grid's pages share: the editor on a text, and the preview of a proposed grid."""
 
 from flask import render_template
 
+from portail_famille.admin.forms import EditeurGrilleForm
 from portail_famille.admin.forms import EnregistrementGrilleForm
+from portail_famille.admin.forms import formulaire_editeur
 from portail_famille.services import grilles
 from portail_famille.web import contexte
 from portail_famille.web import graphiques
+
+FORMULAIRE = "formulaire"
+TEXTE = "texte"
 
 
 def apercu(texte: str, base: str | None, form: EnregistrementGrilleForm | None = None,
@@ -22,3 +27,30 @@ def apercu(texte: str, base: str | None, form: EnregistrementGrilleForm | None =
     return render_template("admin/grille_apercu.html", titre=titre, form=form, dessins=dessins,
                            differences=grilles.differences(actuelle.texte, texte),
                            en_vigueur=grilles.version(actuelle.version_id)), statut
+
+
+def editeur(texte: str, base: str | None, vue: str, erreurs=(), statut: int | None = None,
+            conflit=None):
+    """The editor page on `texte`: the form view falls back to the text view when the text is
+    not shaped like a grid. Errors go next to their field, and all of them in the summary."""
+    plan = None
+    if vue == FORMULAIRE:
+        try:
+            plan = grilles.Brouillon(texte).plan()
+        except grilles.TexteIllisible:
+            vue = TEXTE
+            erreurs = erreurs or grilles.verifier(texte)
+    donnees = {"formdata": None, "texte": texte, "base": base, "vue": vue}
+    form = formulaire_editeur(plan, **donnees) if plan is not None else \
+        EditeurGrilleForm(**donnees)
+    placees = grilles.placer_erreurs(texte, list(erreurs),
+                                     grilles.champs_du_plan(plan) if plan is not None else [])
+    for erreur, champ_id in placees:
+        if champ_id is not None:
+            form[champ_id].errors = [*form[champ_id].errors, erreur.message]
+    depart = grilles.version_par_empreinte(base)
+    return render_template(
+        "admin/grille_modifier.html", form=form, plan=plan, vue=vue, erreurs=placees,
+        depart=depart, conflit=conflit,
+        identifiant=grilles.identifiant,
+    ), statut or (422 if erreurs else 200)

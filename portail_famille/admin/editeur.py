@@ -2,13 +2,16 @@
 
 from flask import flash
 from flask import redirect
-from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
 
 from portail_famille.admin import bp
+from portail_famille.admin.commun import FORMULAIRE
+from portail_famille.admin.commun import TEXTE
 from portail_famille.admin.commun import apercu
+from portail_famille.admin.commun import editeur
+from portail_famille.admin.forms import HORS_COMMUNE
 from portail_famille.admin.forms import EditeurGrilleForm
 from portail_famille.admin.forms import EnregistrementGrilleForm
 from portail_famille.admin.forms import formulaire_editeur
@@ -17,8 +20,6 @@ from portail_famille.services import audit
 from portail_famille.services import grilles
 from portail_famille.web import contexte
 
-FORMULAIRE = "formulaire"
-TEXTE = "texte"
 # Button values: an action on a list carries the list's identifier (and the item's index).
 DEPLACEMENTS = {"monter": -1, "descendre": 1}
 
@@ -100,7 +101,7 @@ def appliquer_le_formulaire(texte: str, action: str) -> str:
     for periode in plan:
         for service in periode.services:
             regle = form[f"{grilles.identifiant(service.chemin)}-hors_commune_regle"]
-            if regle.raw_data:
+            if regle.raw_data and regle.data in {valeur for valeur, _ in HORS_COMMUNE}:
                 brouillon.fixer_hors_commune(service.chemin, regle.data,
                                              form[service.hors_commune.identifiant].data or "")
         codes = form[f"{grilles.identifiant(periode.chemin)}-fratrie"]
@@ -118,30 +119,3 @@ def appliquer_le_formulaire(texte: str, action: str) -> str:
     elif liste is not None and indice.isdigit() and nom == "supprimer":
         brouillon.supprimer(liste, int(indice))
     return brouillon.texte()
-
-
-def editeur(texte: str, base: str | None, vue: str, erreurs=(), statut: int | None = None,
-            conflit=None):
-    """The editor page on `texte`: the form view falls back to the text view when the text is
-    not shaped like a grid. Errors go next to their field, and all of them in the summary."""
-    plan = None
-    if vue == FORMULAIRE:
-        try:
-            plan = grilles.Brouillon(texte).plan()
-        except grilles.TexteIllisible:
-            vue = TEXTE
-            erreurs = erreurs or grilles.verifier(texte)
-    donnees = {"formdata": None, "texte": texte, "base": base, "vue": vue}
-    form = formulaire_editeur(plan, **donnees) if plan is not None else \
-        EditeurGrilleForm(**donnees)
-    placees = grilles.placer_erreurs(texte, list(erreurs),
-                                     grilles.champs_du_plan(plan) if plan is not None else [])
-    for erreur, champ_id in placees:
-        if champ_id is not None:
-            form[champ_id].errors = [*form[champ_id].errors, erreur.message]
-    depart = grilles.version_par_empreinte(base)
-    return render_template(
-        "admin/grille_modifier.html", form=form, plan=plan, vue=vue, erreurs=placees,
-        depart=depart, conflit=conflit,
-        identifiant=grilles.identifiant,
-    ), statut or (422 if erreurs else 200)

@@ -5,7 +5,9 @@ from flask import render_template
 from flask import request
 
 from portail_famille.admin import bp
+from portail_famille.admin.commun import TEXTE
 from portail_famille.admin.commun import apercu
+from portail_famille.admin.commun import editeur
 from portail_famille.admin.forms import ComparaisonVersionsForm
 from portail_famille.admin.forms import EnregistrementGrilleForm
 from portail_famille.services import grilles
@@ -54,6 +56,10 @@ def grille_version_restaurer(version_id: int):
     # Only a preview: saving it, with its comment, adds a new version (securite.md T6).
     version = _version(version_id)
     base = contexte.grille_chargee().sha256
+    erreurs = grilles.verifier(version.texte)
+    if erreurs:
+        # A version saved under older rules: its text opens in the editor, with what to fix.
+        return editeur(version.texte, base, TEXTE, erreurs)
     form = EnregistrementGrilleForm(formdata=None, texte=version.texte, base=base,
                                     commentaire=f"Restauration de la version n° {version.id}")
     return apercu(version.texte, base, form,

@@ -29,7 +29,6 @@ GrilleInvalide = grille_domaine.GrilleInvalide
 FichierIllisible = grille_domaine.FichierIllisible
 PeriodeIntrouvable = grille_domaine.PeriodeIntrouvable
 Grille = grille_domaine.Grille
-ErreurGrille = grille_domaine.ErreurGrille
 # The admin's form edits the text through these (domaine/edition.py).
 Brouillon = edition.Brouillon
 TexteIllisible = edition.TexteIllisible

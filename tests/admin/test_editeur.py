@@ -155,7 +155,7 @@ ACTIONS = ["verifier", "vue_texte", f"ajouter:{CANTINE}", f"monter:{CANTINE}:1",
            f"supprimer:{CANTINE}:0", "annee_suivante", "ajouter:inconnue", "monter:x:y", ""]
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(valeurs=st.dictionaries(st.sampled_from(CHAMPS_DU_FORMULAIRE),
                                st.text(st.characters(blacklist_categories=("Cs", "Cc")),
@@ -168,3 +168,16 @@ def test_i2_le_formulaire_ne_repond_jamais_500_et_parle_francais(admin, valeurs,
     if reponse.status_code == 422:
         assert all(ligne.startswith("Ligne ") for ligne in resume(reponse.text))
         assert "Traceback" not in reponse.text
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texte=st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=200),
+    st.integers(0, len(GRILLE_ESSAI)).map(lambda n: GRILLE_ESSAI[:n])),
+    action=st.sampled_from(["verifier", "vue_formulaire", "vue_texte", "annee_suivante"]))
+def test_i2_la_vue_texte_ne_repond_jamais_500(admin, texte, action):
+    reponse = envoyer(admin, editeur(admin, "texte"), action, texte=texte)
+    assert reponse.status_code in (200, 422)
+    if reponse.status_code == 422:
+        assert all(ligne.startswith("Ligne ") for ligne in resume(reponse.text))

@@ -6,6 +6,7 @@ from portail_famille.extensions import db
 from portail_famille.models import GrilleVersion
 from portail_famille.services import grilles
 from tests.admin.formulaires import donnees
+from tests.admin.formulaires import texte_de
 from tests.aides import Page
 from tests.grilles_essai import GRILLE_ESSAI
 
@@ -70,3 +71,17 @@ def test_restaurer_montre_l_apercu_puis_ajoute_une_version(app, admin):
 
 def test_restaurer_une_version_inconnue_404(admin):
     assert admin.get("/admin/grille/versions/999/restaurer").status_code == 404
+
+
+def test_restaurer_une_version_que_ce_code_ne_lit_plus_ouvre_l_editeur(app, admin):
+    with app.app_context():
+        # Saved under older rules (written here directly: the service would refuse it).
+        ancienne = GrilleVersion(texte=GRILLE_ESSAI.replace("plancher", "plancer"),
+                                 sha256="c" * 64, source="admin", auteur="admin.ancien")
+        db.session.add(ancienne)
+        db.session.commit()
+        ancienne_id = ancienne.id
+    reponse = admin.get(f"/admin/grille/versions/{ancienne_id}/restaurer")
+    assert reponse.status_code == 422
+    assert "clé inconnue « plancer »" in reponse.text
+    assert "plancer: 0.50" in texte_de(Page(reponse.text).par_id("texte"))
