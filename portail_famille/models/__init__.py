@@ -17,13 +17,16 @@ from portail_famille.models.foyers import HistoriqueInscription
 from portail_famille.models.foyers import Inscription
 from portail_famille.models.foyers import SecondAdulte
 from portail_famille.models.grilles import GrilleVersion
+from portail_famille.models.recherche import texte_de_recherche
 from portail_famille.models.renouvellements import Renouvellement
 from portail_famille.models.revenus import Justificatif
 from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
+from portail_famille.models.tarifs_decides import TarifDecide
 
 __all__ = ["Compte", "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
            "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
            "Inscription", "Justificatif", "Montant", "QuotientFamilial", "Renouvellement",
            "SecondAdulte",
-           "SessionServeur", "Tache", "VerrouConnexion", "maintenant"]
+           "SessionServeur", "Tache", "TarifDecide", "VerrouConnexion", "maintenant",
+           "texte_de_recherche"]

@@ -43,6 +43,9 @@ TABLES = {
                       "si vous l’avez accepté : quand, et avec quel résultat",
     "courriel": "Les courriels que le portail vous a envoyés (ou va vous envoyer), avec leur "
                 "texte",
+    "tarif_decide": "Les tarifs fixés par la mairie hors de la grille (par exemple sur décision "
+                    "du CCAS) : pour quel enfant et quel service, quel prix, pourquoi et "
+                    "jusqu’à quand",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {

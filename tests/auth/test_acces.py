@@ -82,6 +82,7 @@ ACCES = {
     "familles.donnees_json": FAMILLE,
     "familles.donnees_suppression": FAMILLE,
     "mairie.accueil": PERSONNEL,
+    "mairie.fiche": PERSONNEL,
     "admin.accueil": ADMIN,
     "admin.renouvellement_accueil": ADMIN,
     "admin.renouvellement_lancer": ADMIN,
