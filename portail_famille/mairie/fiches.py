@@ -41,7 +41,8 @@ def fiche(famille_id: int):
     liens = tarifs_famille.Liens(
         quotient=url_for("mairie.fiche", famille_id=famille_id, _anchor="quotients"),
         foyer=url_for("mairie.fiche", famille_id=famille_id, _anchor="foyer"))
-    return render_template("mairie/fiche.html",
-                           dossier=dossiers.charger(famille, grille, date.today(), liens),
+    dossier = dossiers.charger(famille, grille, date.today(), liens)
+    # « Pourquoi ce tarif ? » reads `tarifs` from the context, as on « Mes tarifs ».
+    return render_template("mairie/fiche.html", dossier=dossier, tarifs=dossier.tarifs,
                            motif=dossiers.MOTIFS.get(motif_donne(famille_id), ""),
                            libelles=inscriptions.libelles_des_services(grille))
