@@ -48,7 +48,7 @@ def upgrade():
     with op.batch_alter_table('quotient_familial', schema=None) as batch_op:
         batch_op.add_column(sa.Column('motif', sa.String(length=500), server_default='',
                                       nullable=False))
-        batch_op.add_column(sa.Column('valable_jusqu_au', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('expire_le', sa.Date(), nullable=True))
     op.create_table(
         'tarif_decide',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -79,7 +79,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tarif_decide_enfant_id'))
     op.drop_table('tarif_decide')
     with op.batch_alter_table('quotient_familial', schema=None) as batch_op:
-        batch_op.drop_column('valable_jusqu_au')
+        batch_op.drop_column('expire_le')
         batch_op.drop_column('motif')
     with op.batch_alter_table('famille', schema=None) as batch_op:
         batch_op.drop_column('version')

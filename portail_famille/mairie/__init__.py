@@ -11,3 +11,4 @@ gardes.proteger(bp, "agent", "admin")
 from portail_famille.mairie import accueil  # noqa: E402, F401
 from portail_famille.mairie import commun  # noqa: E402, F401
 from portail_famille.mairie import fiches  # noqa: E402, F401
+from portail_famille.mairie import saisies  # noqa: E402, F401

@@ -4,7 +4,9 @@ to open its file in this session (securite.md A5), and the wording of the sans_q
 from datetime import date
 
 from flask import abort
+from flask import redirect
 from flask import session
+from flask import url_for
 
 from portail_famille.mairie import bp
 from portail_famille.models import Famille
@@ -29,6 +31,15 @@ def famille_ou_404(famille_id: int) -> Famille:
 def motif_donne(famille_id: int) -> str | None:
     """The reason the agent gave to open this file in this session, if any."""
     return session.get(OUVERTS, {}).get(str(famille_id))
+
+
+def dossier_ouvert_ou_motif(famille_id: int):
+    """The household, and None once the agent gave a reason to open its file in this session;
+    else the redirect to the file, which asks it (A5: nothing is shown before)."""
+    famille = famille_ou_404(famille_id)
+    if motif_donne(famille_id) is None:
+        return famille, redirect(url_for("mairie.fiche", famille_id=famille_id))
+    return famille, None
 
 
 def retenir_motif(famille_id: int, motif: str) -> None:

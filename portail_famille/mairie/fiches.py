@@ -45,4 +45,6 @@ def fiche(famille_id: int):
     # « Pourquoi ce tarif ? » reads `tarifs` from the context, as on « Mes tarifs ».
     return render_template("mairie/fiche.html", dossier=dossier, tarifs=dossier.tarifs,
                            motif=dossiers.MOTIFS.get(motif_donne(famille_id), ""),
-                           libelles=inscriptions.libelles_des_services(grille))
+                           libelles=inscriptions.libelles_des_services(grille),
+                           services={code: service.libelle for periode in grille.periodes
+                                     for code, service in periode.services.items()})

@@ -55,10 +55,10 @@ class QuotientFamilial(db.Model):
         sa.ForeignKey("justificatif.id", ondelete="SET NULL"))
     valide_par_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("compte.id", ondelete="SET NULL"))
-    # A QF set by an agent at the counter: why, and its last day (instead of the grid's
-    # validity counted from `recupere_le`).
+    # A QF set by an agent at the counter: why, and its first day without validity (instead of
+    # the grid's validity counted from `recupere_le`).
     motif: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
-    valable_jusqu_au: Mapped[date | None] = mapped_column(sa.Date)
+    expire_le: Mapped[date | None] = mapped_column(sa.Date)
 
     valide_par: Mapped[Compte | None] = sa.orm.relationship()
 

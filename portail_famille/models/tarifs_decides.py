@@ -14,6 +14,7 @@ from portail_famille.models.base import Horodatage
 from portail_famille.models.base import Montant
 from portail_famille.models.base import maintenant
 from portail_famille.models.comptes import Compte
+from portail_famille.models.foyers import Enfant
 
 
 class TarifDecide(db.Model):
@@ -37,3 +38,4 @@ class TarifDecide(db.Model):
     agent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("compte.id", ondelete="SET NULL"))
 
     agent: Mapped[Compte | None] = sa.orm.relationship()
+    enfant: Mapped[Enfant] = sa.orm.relationship()

@@ -18,7 +18,9 @@ from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import SecondAdulte
+from portail_famille.models import TarifDecide
 from portail_famille.services import audit
+from portail_famille.services import corrections
 from portail_famille.services import donnees
 from portail_famille.services import foyers
 from portail_famille.services import quotients
@@ -47,6 +49,7 @@ class Dossier:
     enfants: tuple[Enfant, ...]  # archived ones included, last
     inscriptions: tuple[Inscription, ...]
     quotients: tuple[QuotientFamilial, ...]  # most recent first
+    decisions: tuple[TarifDecide, ...]  # most recent first
     tarifs: tarifs_famille.TarifsFoyer
 
 
@@ -91,5 +94,6 @@ def charger(famille: Famille, grille: grille_domaine.Grille, aujourd_hui: date,
         enfants=_enfants(famille.id),
         inscriptions=_inscriptions(famille.id),
         quotients=tuple(quotients.lister_quotients(famille.id)),
+        decisions=tuple(corrections.lister_tarifs_decides(famille.id)),
         tarifs=tarifs_famille.tarifs_du_foyer(famille, grille, etat, aujourd_hui, liens),
     )

@@ -83,6 +83,8 @@ ACCES = {
     "familles.donnees_suppression": FAMILLE,
     "mairie.accueil": PERSONNEL,
     "mairie.fiche": PERSONNEL,
+    "mairie.saisie_quotient": PERSONNEL,
+    "mairie.tarif_decide": PERSONNEL,
     "admin.accueil": ADMIN,
     "admin.renouvellement_accueil": ADMIN,
     "admin.renouvellement_lancer": ADMIN,

@@ -108,7 +108,7 @@ def test_contenu_d_une_ligne_sans_la_valeur_du_quotient(app, client, agent, foye
     assert cellules["Adultes"] == "Hélène LEFÈVRE"
     assert cellules["Enfants"].startswith("Maël LEFÈVRE (")
     assert cellules["Commune"] == "35000 Rennes"
-    assert cellules["Quotient familial"].startswith("Valable jusqu’au ")
+    assert cellules["Quotient familial"].startswith("Valable, expire le ")
     # A result shows no income value: only the file, whose opening is traced, does (A5).
     assert "820" not in reponse.text
 
