@@ -38,9 +38,20 @@ def _page(gabarit: str, form, famille, statut: int = 200, **valeurs):
         decisions=corrections.lister_tarifs_decides(famille.id), **valeurs), statut
 
 
+def _conflit(gabarit: str, form, famille, **valeurs):
+    """The newer values shown, and the form keeping what was typed: saving again, now
+    knowingly, is done at the version just read."""
+    db.session.rollback()
+    form.version.errors = []
+    form.version.raw_data = [str(famille.version)]
+    return _page(gabarit, form, famille, 409, **valeurs)
+
+
 def _enregistrer(gabarit: str, form, famille, enregistrer, message: str, **valeurs):
     """Validate, write and commit; the 409 page when the household changed meanwhile."""
     if not form.validate_on_submit():
+        if form.version.errors:  # no version: what the form was loaded at is unknown
+            return _conflit(gabarit, form, famille, **valeurs)
         if form.is_submitted():
             return _page(gabarit, form, famille, 422, **valeurs)
         form.version.data = famille.version
@@ -49,12 +60,7 @@ def _enregistrer(gabarit: str, form, famille, enregistrer, message: str, **valeu
         enregistrer()
         db.session.commit()
     except (foyers.ConflitDeVersion, StaleDataError):
-        db.session.rollback()
-        # The newer values are shown, and the form keeps what was typed: saving again, now
-        # knowingly, is done at the version just read.
-        form.version.data = famille.version
-        form.version.raw_data = [str(famille.version)]
-        return _page(gabarit, form, famille, 409, **valeurs)
+        return _conflit(gabarit, form, famille, **valeurs)
     flash(message, "succes")
     return redirect(url_for("mairie.fiche", famille_id=famille.id), 303)
 
