@@ -6,6 +6,8 @@ on the first one's pages or in its data export."""
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +28,7 @@ from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
 from portail_famille.models import Renouvellement
 from portail_famille.models import Tache
+from portail_famille.models import TarifDecide
 from portail_famille.services import donnees
 from portail_famille.services import foyers
 from tests.fabriques import EnfantPrevu
@@ -98,6 +101,9 @@ def deux_familles(app, client):
         db.session.flush()
         db.session.add(Renouvellement(tache_id=campagne.id, famille_id=famille_b,
                                       etat="introuvable", raison="introuvable"))
+        db.session.add(TarifDecide(enfant_id=enfant_b, service="cantine", prix=Decimal("1.00"),
+                                   motif="motif-consultation-beta", debut=DEBUT,
+                                   fin=DEBUT + timedelta(days=30), agent_id=agent.id))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
