@@ -90,6 +90,7 @@ ACCES = {
     "mairie.inscriptions_demandees": PERSONNEL,
     "mairie.inscription_valider": PERSONNEL,
     "mairie.inscription_refus": PERSONNEL,
+    "mairie.quotients_a_echeance": PERSONNEL,
     "admin.accueil": ADMIN,
     "admin.renouvellement_accueil": ADMIN,
     "admin.renouvellement_lancer": ADMIN,
