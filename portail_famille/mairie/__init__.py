@@ -11,5 +11,6 @@ gardes.proteger(bp, "agent", "admin")
 from portail_famille.mairie import accueil  # noqa: E402, F401
 from portail_famille.mairie import commun  # noqa: E402, F401
 from portail_famille.mairie import demandes_d_inscription  # noqa: E402, F401
+from portail_famille.mairie import demandes_de_suppression  # noqa: E402, F401
 from portail_famille.mairie import pieces_a_verifier  # noqa: E402, F401
 from portail_famille.mairie import quotients_a_echeance  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from wtforms import BooleanField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
@@ -66,3 +67,14 @@ class RefusInscriptionForm(Formulaire):
     version = Version()
     motif = _motif("Motif du refus", "Par exemple : plus de place ce jour-là, dossier "
                                      "incomplet. 500 caractères au plus.")
+
+
+class EffacementForm(Formulaire):
+    confirmation = BooleanField(
+        "J’ai vérifié ce que la suppression efface et ce qu’elle conserve.",
+        validators=[DataRequired("Cochez la case pour confirmer la suppression.")])
+
+
+class RefusSuppressionForm(Formulaire):
+    motif = _motif("Motif du refus", "Par exemple : une facture reste à régler, ou la demande "
+                                     "ne vient pas du foyer. 500 caractères au plus.")
