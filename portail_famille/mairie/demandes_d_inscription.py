@@ -2,23 +2,18 @@
 reads on its « Inscriptions » page and in an email."""
 
 from flask import abort
-from flask import flash
-from flask import redirect
 from flask import render_template
-from flask import url_for
+from flask import request
 from flask_login import current_user
 
-from portail_famille.extensions import db
 from portail_famille.mairie import bp
 from portail_famille.mairie.commun import IDENTIFIANT
+from portail_famille.mairie.commun import decider
 from portail_famille.mairie.commun import deja_decide
 from portail_famille.mairie.forms import RefusInscriptionForm
 from portail_famille.mairie.forms import ValidationInscriptionForm
-from portail_famille.services import decisions
-from portail_famille.services import foyers
 from portail_famille.services import inscriptions
 from portail_famille.services import listes_de_travail
-from portail_famille.travaux.expedition import envoyer_les_courriels
 from portail_famille.web import contexte
 from portail_famille.web import redaction
 
@@ -54,29 +49,17 @@ def inscriptions_demandees():
         form=ValidationInscriptionForm(formdata=None))
 
 
-def _decider(inscrite, decision, nature: str, message: str):
-    try:
-        decision()
-    except (foyers.ConflitDeVersion, decisions.DejaDecide):
-        return deja_decide()
-    _annoncer(inscrite, nature)
-    db.session.commit()
-    envoyer_les_courriels()
-    flash(message, "succes")
-    return redirect(url_for("mairie.inscriptions_demandees"), 303)
-
-
 @bp.post(f"/inscriptions/<{IDENTIFIANT}:inscription_id>/valider")
 def inscription_valider(inscription_id: int):
     inscrite = _inscription_ou_404(inscription_id)
     form = ValidationInscriptionForm()
-    if not form.validate_on_submit():
-        return deja_decide()
-    return _decider(inscrite, lambda: inscriptions.valider(inscrite, form.version.data,
-                                                           current_user),
-                    "inscription_validee",
-                    f"L’inscription de {inscrite.enfant.prenoms} ({_libelle(inscrite)}) est "
-                    "validée ; la famille en est informée.")
+    return decider(
+        en_attente=inscrite.statut == "demandee", form=form, page_en_erreur=deja_decide,
+        decision=lambda: inscriptions.valider(inscrite, form.version.data, current_user),
+        annonce=lambda: _annoncer(inscrite, "inscription_validee"),
+        message=f"L’inscription de {inscrite.enfant.prenoms} ({_libelle(inscrite)}) est "
+                "validée ; la famille en est informée.",
+        retour="mairie.inscriptions_demandees")
 
 
 def _page_refus(inscrite, form, statut: int = 200):
@@ -91,13 +74,16 @@ def _page_refus(inscrite, form, statut: int = 200):
 def inscription_refus(inscription_id: int):
     inscrite = _inscription_ou_404(inscription_id)
     form = RefusInscriptionForm(data={"version": inscrite.version})
-    if not form.validate_on_submit():
-        if form.version.errors:
-            return deja_decide()
-        return _page_refus(inscrite, form, 422 if form.errors else 200)
-    return _decider(inscrite, lambda: inscriptions.refuser(inscrite, form.version.data,
-                                                           current_user, form.motif.data),
-                    "inscription_refusee",
-                    f"La demande d’inscription de {inscrite.enfant.prenoms} "
-                    f"({_libelle(inscrite)}) est refusée ; la famille voit le motif et en est "
-                    "informée.")
+    if request.method == "GET":
+        return _page_refus(inscrite, form)
+    return decider(
+        en_attente=inscrite.statut == "demandee", form=form,
+        # A version that is not the one sent with the page: the form was tampered with or lost.
+        page_en_erreur=lambda: deja_decide() if form.version.errors else
+        _page_refus(inscrite, form, 422),
+        decision=lambda: inscriptions.refuser(inscrite, form.version.data, current_user,
+                                              form.motif.data),
+        annonce=lambda: _annoncer(inscrite, "inscription_refusee"),
+        message=f"La demande d’inscription de {inscrite.enfant.prenoms} ({_libelle(inscrite)}) "
+                "est refusée ; la famille voit le motif et en est informée.",
+        retour="mairie.inscriptions_demandees")

@@ -2,19 +2,14 @@
 requires keeping, then processing it or declining it with a reason the family reads."""
 
 from flask import abort
-from flask import flash
-from flask import redirect
 from flask import render_template
-from flask import url_for
 from flask_login import current_user
 
-from portail_famille.extensions import db
 from portail_famille.mairie import bp
 from portail_famille.mairie.commun import IDENTIFIANT
-from portail_famille.mairie.commun import deja_decide
+from portail_famille.mairie.commun import decider
 from portail_famille.mairie.forms import EffacementForm
 from portail_famille.mairie.forms import RefusSuppressionForm
-from portail_famille.services import decisions
 from portail_famille.services import effacement
 from portail_famille.services import listes_de_travail
 
@@ -51,34 +46,24 @@ def suppression(demande_id: int):
 @bp.post(f"/suppressions/<{IDENTIFIANT}:demande_id>/effectuer")
 def suppression_effectuer(demande_id: int):
     demande = _demande_ou_404(demande_id)
-    if demande.statut != "a_traiter":
-        return deja_decide()
     confirmation = EffacementForm(prefix="effacer")
-    if not confirmation.validate_on_submit():
-        return _page(demande, confirmation=confirmation, statut=422)
-    try:
-        effacement.effacer(demande, current_user)
-    except decisions.DejaDecide:
-        return deja_decide()
-    db.session.commit()
-    flash("Les données du foyer sont supprimées, sauf ce que la loi impose de conserver. "
-          "Plus personne ne peut se connecter à ce foyer.", "succes")
-    return redirect(url_for("mairie.suppressions_demandees"), 303)
+    return decider(
+        en_attente=demande.statut == "a_traiter", form=confirmation,
+        page_en_erreur=lambda: _page(demande, confirmation=confirmation, statut=422),
+        decision=lambda: effacement.effacer(demande, current_user),
+        message="Les données du foyer sont supprimées, sauf ce que la loi impose de conserver. "
+                "Plus personne ne peut se connecter à ce foyer.",
+        retour="mairie.suppressions_demandees")
 
 
 @bp.post(f"/suppressions/<{IDENTIFIANT}:demande_id>/refuser")
 def suppression_refuser(demande_id: int):
     demande = _demande_ou_404(demande_id)
-    if demande.statut != "a_traiter":
-        return deja_decide()
     refus = RefusSuppressionForm(prefix="refuser")
-    if not refus.validate_on_submit():
-        return _page(demande, refus=refus, statut=422)
-    try:
-        effacement.decliner(demande, current_user, refus.motif.data)
-    except decisions.DejaDecide:
-        return deja_decide()
-    db.session.commit()
-    flash("La demande de suppression est refusée ; la famille voit le motif sur sa page « Mes "
-          "données ».", "succes")
-    return redirect(url_for("mairie.suppressions_demandees"), 303)
+    return decider(
+        en_attente=demande.statut == "a_traiter", form=refus,
+        page_en_erreur=lambda: _page(demande, refus=refus, statut=422),
+        decision=lambda: effacement.decliner(demande, current_user, refus.motif.data),
+        message="La demande de suppression est refusée ; la famille voit le motif sur sa page "
+                "« Mes données ».",
+        retour="mairie.suppressions_demandees")

@@ -2,26 +2,21 @@
 where the agent types what it reads, then accepts it (a QF record) or refuses it."""
 
 from flask import abort
-from flask import flash
-from flask import redirect
 from flask import render_template
 from flask import request
-from flask import url_for
 from flask_login import current_user
 
 from portail_famille.extensions import db
 from portail_famille.mairie import bp
 from portail_famille.mairie.commun import IDENTIFIANT
-from portail_famille.mairie.commun import deja_decide
+from portail_famille.mairie.commun import decider
 from portail_famille.mairie.forms import AttestationForm
 from portail_famille.mairie.forms import AvisForm
 from portail_famille.mairie.forms import RefusJustificatifForm
 from portail_famille.services import audit
-from portail_famille.services import decisions
 from portail_famille.services import donnees
 from portail_famille.services import justificatifs
 from portail_famille.services import listes_de_travail
-from portail_famille.travaux.expedition import envoyer_les_courriels
 from portail_famille.web import envoi_de_document
 from portail_famille.web import redaction
 
@@ -79,41 +74,30 @@ def justificatif_document(justificatif_id: int):
 @bp.post(f"/justificatifs/<{IDENTIFIANT}:justificatif_id>/accepter")
 def justificatif_accepter(justificatif_id: int):
     piece = _justificatif_ou_404(justificatif_id)
-    if piece.statut != "a_verifier":
-        return deja_decide()
     lecture = _lecture(piece)
-    if not lecture.validate_on_submit():
-        return _page(piece, lecture=lecture, statut=422)
-    try:
-        justificatifs.accepter(piece, current_user, **{
-            nom: valeur for nom, valeur in lecture.data.items() if nom != "csrf_token"})
-    except decisions.DejaDecide:
-        return deja_decide()
-    redaction.annoncer("justificatif_accepte", f"justificatif_accepte:{piece.id}",
-                       piece.famille_id)
-    db.session.commit()
-    envoyer_les_courriels()
-    flash("Le justificatif est accepté : le quotient familial lu s’applique désormais aux "
-          "tarifs de la famille, qui en est informée.", "succes")
-    return redirect(url_for("mairie.justificatifs_a_verifier"), 303)
+    return decider(
+        en_attente=piece.statut == "a_verifier", form=lecture,
+        page_en_erreur=lambda: _page(piece, lecture=lecture, statut=422),
+        decision=lambda: justificatifs.accepter(piece, current_user, **{
+            nom: valeur for nom, valeur in lecture.data.items() if nom != "csrf_token"}),
+        annonce=lambda: redaction.annoncer("justificatif_accepte",
+                                           f"justificatif_accepte:{piece.id}", piece.famille_id),
+        message="Le justificatif est accepté : le quotient familial lu s’applique désormais aux "
+                "tarifs de la famille, qui en est informée.",
+        retour="mairie.justificatifs_a_verifier")
 
 
 @bp.post(f"/justificatifs/<{IDENTIFIANT}:justificatif_id>/refuser")
 def justificatif_refuser(justificatif_id: int):
     piece = _justificatif_ou_404(justificatif_id)
-    if piece.statut != "a_verifier":
-        return deja_decide()
     refus = RefusJustificatifForm(prefix="refuser")
-    if not refus.validate_on_submit():
-        return _page(piece, refus=refus, statut=422)
-    try:
-        justificatifs.refuser(piece, current_user, refus.motif.data)
-    except decisions.DejaDecide:
-        return deja_decide()
-    redaction.annoncer("justificatif_refuse", f"justificatif_refuse:{piece.id}",
-                       piece.famille_id, motif=piece.motif)
-    db.session.commit()
-    envoyer_les_courriels()
-    flash("Le justificatif est refusé : la famille voit le motif sur sa page « Mon quotient "
-          "familial » et en est informée par courriel.", "succes")
-    return redirect(url_for("mairie.justificatifs_a_verifier"), 303)
+    return decider(
+        en_attente=piece.statut == "a_verifier", form=refus,
+        page_en_erreur=lambda: _page(piece, refus=refus, statut=422),
+        decision=lambda: justificatifs.refuser(piece, current_user, refus.motif.data),
+        annonce=lambda: redaction.annoncer("justificatif_refuse",
+                                           f"justificatif_refuse:{piece.id}", piece.famille_id,
+                                           motif=piece.motif),
+        message="Le justificatif est refusé : la famille voit le motif sur sa page « Mon "
+                "quotient familial » et en est informée par courriel.",
+        retour="mairie.justificatifs_a_verifier")
