@@ -73,22 +73,25 @@ def dernier_refus(famille_id: int) -> Justificatif | None:
 
 
 def accepter(justificatif: Justificatif, agent: Compte, *, qf: Decimal | None = None,
-             rfr: Decimal | None = None, parts: Decimal | None = None) -> QuotientFamilial:
-    """Accept the document with what the agent read on it: the QF of an attestation, or the RFR
-    and tax shares of an avis d'impôt (the QF then computed as the tariff does); the new QF
-    record names the agent. Raise decisions.DejaDecide, or QuotientIncalculable."""
+             mois: int | None = None, annee: int | None = None, rfr: Decimal | None = None,
+             parts: Decimal | None = None, annrev: int | None = None) -> QuotientFamilial:
+    """Accept the document with what the agent read on it: the QF of an attestation and its
+    month, or the RFR, tax shares and income year of an avis d'impôt (the QF then computed as
+    the tariff does); the new QF record names the agent. Raise decisions.DejaDecide, or
+    QuotientIncalculable."""
     if justificatif.nature == "avis_impot":
         valeur = quotient_domaine.quotient_municipal(rfr, parts)
+        mois = annee = None
     else:
-        valeur, rfr, parts = quotient_domaine.quotient_retenu(qf), None, None
+        valeur, rfr, parts, annrev = quotient_domaine.quotient_retenu(qf), None, None, None
     decisions.trancher(justificatif, "statut", "a_verifier", statut="accepte",
                        traite_par_id=agent.id, traite_le=maintenant(), motif="")
     quotient = QuotientFamilial(
         famille_id=justificatif.famille_id, source="justificatif", mode="justificatif",
         fournisseur="mairie", valeur=valeur, rfr=None if rfr is None else int(rfr),
-        parts=None if parts is None else parts.quantize(Decimal("0.01")),
-        reference=f"justificatif-{justificatif.id}", justificatif_id=justificatif.id,
-        valide_par_id=agent.id)
+        parts=None if parts is None else parts.quantize(Decimal("0.01")), annrev=annrev,
+        annee=annee, mois=mois, reference=f"justificatif-{justificatif.id}",
+        justificatif_id=justificatif.id, valide_par_id=agent.id)
     db.session.add(quotient)
     db.session.flush()
     audit.consigner("justificatif_accepte", compte_id=agent.id,

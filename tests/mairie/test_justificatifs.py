@@ -2,6 +2,7 @@
 the agent read (a QF record naming the agent) or refused with a reason the family reads;
 emails queued with the decision; a second decision answers 409."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -96,13 +97,16 @@ def test_le_document_montre_sans_risque_et_consigne_une_consultation(
 
 def test_accepter_une_attestation(app, agent, agent_id, foyer):
     piece = deposer(app, foyer.famille_id)
-    reponse = agent.post(f"/mairie/justificatifs/{piece}/accepter",
-                         data={"accepter-qf": "1 258,67"})
+    annee = date.today().year - 1
+    reponse = agent.post(f"/mairie/justificatifs/{piece}/accepter", data={
+        "accepter-qf": "1 258,67", "accepter-mois": "3", "accepter-annee": str(annee),
+        "accepter-rfr": "99999", "accepter-valide_par_id": "1"})  # fields it has not: ignored
     assert (reponse.status_code, reponse.location) == (303, "/mairie/justificatifs")
     quotient, = lignes(app, QuotientFamilial, QuotientFamilial.famille_id == foyer.famille_id)
     assert (quotient.source, quotient.mode, quotient.fournisseur, quotient.valeur,
-            quotient.justificatif_id, quotient.valide_par_id) == (
-        "justificatif", "justificatif", "mairie", Decimal("1258.67"), piece, agent_id)
+            quotient.justificatif_id, quotient.valide_par_id, quotient.rfr, quotient.mois,
+            quotient.annee) == ("justificatif", "justificatif", "mairie", Decimal("1258.67"),
+                                piece, agent_id, None, 3, annee)
     traite, = lignes(app, Justificatif, Justificatif.id == piece)
     assert (traite.statut, traite.traite_par_id) == ("accepte", agent_id)
     assert [e.type for e in lignes(app, Evenement, Evenement.famille_id == foyer.famille_id)] \
@@ -113,7 +117,7 @@ def test_accepter_une_attestation(app, agent, agent_id, foyer):
     # The family's page shows the QF the town hall checked.
     page = famille_client(app, foyer).get("/espace-famille/quotient").text
     assert francais.euros(Decimal("1258.67")) in page
-    assert "vérifié par un agent de la mairie" in page
+    assert f"vérifié par un agent de la mairie d’après votre attestation de mars {annee}" in page
     assert agent.get("/mairie/justificatifs").text.count("Examiner") == 0
 
 
@@ -121,12 +125,15 @@ def test_accepter_un_avis_d_impot_calcule_le_quotient_comme_les_tarifs(app, agen
     piece = deposer(app, foyer.famille_id, nature="avis_impot")
     page = Page(agent.get(f"/mairie/justificatifs/{piece}").text)
     assert page.par_id("accepter-rfr") and page.par_id("accepter-parts")
-    reponse = agent.post(f"/mairie/justificatifs/{piece}/accepter",
-                         data={"accepter-rfr": "37 760", "accepter-parts": "2,5"})
+    annrev = date.today().year - 1
+    reponse = agent.post(f"/mairie/justificatifs/{piece}/accepter", data={
+        "accepter-rfr": "37 760", "accepter-parts": "2,5", "accepter-annrev": str(annrev)})
     assert reponse.status_code == 303
     quotient, = lignes(app, QuotientFamilial, QuotientFamilial.famille_id == foyer.famille_id)
-    assert (quotient.rfr, quotient.parts, quotient.valeur) == (
-        37760, Decimal("2.50"), Decimal("1258.67"))
+    assert (quotient.rfr, quotient.parts, quotient.valeur, quotient.annrev) == (
+        37760, Decimal("2.50"), Decimal("1258.67"), annrev)
+    page = famille_client(app, foyer).get("/espace-famille/quotient").text
+    assert f"d’après votre avis d’impôt sur les revenus {annrev}" in page
 
 
 def test_refuser_avec_un_motif_que_la_famille_lit(app, agent, foyer):
@@ -159,14 +166,23 @@ def test_refuser_avec_un_motif_que_la_famille_lit(app, agent, foyer):
      "par quarts"),
     ("avis_impot", {"accepter-rfr": "37760,5", "accepter-parts": "1"}, "accepter-rfr",
      "Au plus 0 chiffres"),
+    ("avis_impot", {"accepter-rfr": "37760", "accepter-parts": "1", "accepter-annrev": "1999"},
+     "accepter-annrev", "choix"),
+    ("attestation_caf", {"accepter-qf": "850", "accepter-mois": "13"}, "accepter-mois",
+     "choix"),
+    ("attestation_caf", {"accepter-qf": "850", "accepter-annee": "deux mille"},
+     "accepter-annee", "choix"),
 ])
 def test_une_lecture_invalide_est_refusee_pres_du_champ(app, agent, foyer, nature, donnees,
                                                          champ, message):
     piece = deposer(app, foyer.famille_id, nature=nature)
-    reponse = agent.post(f"/mairie/justificatifs/{piece}/accepter", data=donnees)
+    periode = {"accepter-annrev": str(date.today().year - 1), "accepter-mois": "1",
+               "accepter-annee": str(date.today().year)}
+    reponse = agent.post(f"/mairie/justificatifs/{piece}/accepter",
+                         data={**periode, **donnees})
     assert reponse.status_code == 422
     page = Page(reponse.text)
-    assert message in page.par_id(f"{champ}-erreur").texte
+    assert message.lower() in page.par_id(f"{champ}-erreur").texte.lower()
     assert page.par_id(champ).get("aria-invalid") == "true"
     assert lignes(app, QuotientFamilial) == []
     assert lignes(app, Justificatif, Justificatif.statut == "a_verifier")
@@ -190,13 +206,16 @@ TEXTE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
        qf=TEXTE | st.from_regex(r"-?\d{1,12}([,.]\d{1,4})?", fullmatch=True),
        rfr=TEXTE | st.from_regex(r"\d{1,12}", fullmatch=True),
        parts=TEXTE | st.from_regex(r"\d{1,3}([,.]\d{1,3})?", fullmatch=True),
+       mois=TEXTE | st.integers(0, 13).map(str),
+       annee=TEXTE | st.integers(date.today().year - 3, date.today().year).map(str),
        motif=TEXTE)
 def test_aucune_saisie_ne_donne_une_erreur_500(app, agent, foyer, nature, qf, rfr, parts,
-                                               motif):
+                                               mois, annee, motif):
     piece = deposer(app, foyer.famille_id, nature=nature)
     avant = len(lignes(app, QuotientFamilial))
     acceptation = agent.post(f"/mairie/justificatifs/{piece}/accepter", data={
-        "accepter-qf": qf, "accepter-rfr": rfr, "accepter-parts": parts})
+        "accepter-qf": qf, "accepter-rfr": rfr, "accepter-parts": parts, "accepter-mois": mois,
+        "accepter-annee": annee, "accepter-annrev": annee})
     assert acceptation.status_code in (303, 422)
     assert len(lignes(app, QuotientFamilial)) == avant + (acceptation.status_code == 303)
     autre = deposer(app, foyer.famille_id, nature=nature)
@@ -210,7 +229,8 @@ def test_un_justificatif_deja_traite_par_un_autre_agent_repond_409(app, agent, f
     piece = deposer(app, foyer.famille_id)
     autre = client_agent(app, creer_personnel(app, "agent"))
     assert autre.post(f"/mairie/justificatifs/{piece}/accepter",
-                      data={"accepter-qf": "640"}).status_code == 303
+                      data={"accepter-qf": "640", "accepter-mois": "1",
+                            "accepter-annee": str(date.today().year)}).status_code == 303
     for action, donnees in (("accepter", {"accepter-qf": "900"}),
                             ("refuser", {"refuser-motif": "Illisible."})):
         reponse = agent.post(f"/mairie/justificatifs/{piece}/{action}", data=donnees)
