@@ -9,14 +9,13 @@ import limits
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from portail_famille.extensions import db
 from portail_famille.extensions import limiter
 from portail_famille.familles import bp
 from portail_famille.services import quotients
 from portail_famille.services import tarifs_famille
 from portail_famille.travaux import recherche_differee
 from portail_famille.web import contexte
-from portail_famille.web.pages_erreur import page_erreur
+from portail_famille.web import pages_erreur
 
 # An id in a URL: beyond an INTEGER column's range it is a 404 before any query (PostgreSQL
 # would refuse the query itself).
@@ -63,8 +62,7 @@ def recuperation_en_cours() -> bool:
 
 def conflit():
     """The 409 page: the form was loaded before another change; nothing was written."""
-    db.session.rollback()
-    return page_erreur(409, MESSAGE_CONFLIT)
+    return pages_erreur.conflit(MESSAGE_CONFLIT)
 
 
 @bp.errorhandler(StaleDataError)

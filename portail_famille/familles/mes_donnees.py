@@ -16,6 +16,7 @@ from portail_famille.extensions import db
 from portail_famille.familles import bp
 from portail_famille.familles.forms import DemandeSuppressionForm
 from portail_famille.services import donnees
+from portail_famille.services import effacement
 
 
 def _page(form: DemandeSuppressionForm, statut: int = 200):
@@ -24,7 +25,8 @@ def _page(form: DemandeSuppressionForm, statut: int = 200):
     return render_template(
         "familles/donnees.html", resume=donnees.resumer(export), form=form,
         consultations=donnees.lister_consultations(famille_id),
-        demande=donnees.trouver_demande_en_cours(famille_id)), statut
+        demande=donnees.trouver_demande_en_cours(famille_id),
+        refusee=effacement.derniere_refusee(famille_id)), statut
 
 
 @bp.get("/donnees", endpoint="donnees")

@@ -45,6 +45,7 @@ def quotient():
         "familles/quotient.html", etat=etat_courant(), echecs=propositions.echecs(),
         historique=quotients.lister_quotients(current_user.famille_id),
         sources=contexte.grille().sources, recuperation_en_cours=recuperation_en_cours(),
+        refus=justificatifs.dernier_refus(current_user.famille_id),
     )
 
 

@@ -1,6 +1,7 @@
 """The agents' home page: find a family, and the worklists."""
 
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 
 from flask import render_template
@@ -8,6 +9,7 @@ from flask import request
 
 from portail_famille.mairie import bp
 from portail_famille.mairie.forms import RechercheForm
+from portail_famille.services import listes_de_travail
 from portail_famille.services import recherche_familles
 from portail_famille.travaux import recherche_differee
 from portail_famille.web import contexte
@@ -26,5 +28,6 @@ def accueil():
         en_cours = {r.famille.id for r in resultats.resultats
                     if recherche_differee.en_attente(r.famille.id) is not None}
     return render_template("mairie/accueil.html", form=form, resultats=resultats,
-                           en_cours=en_cours), \
+                           en_cours=en_cours, listes=listes_de_travail.decompter(
+                               contexte.grille(), date.today(), datetime.now(UTC))), \
         422 if form.errors else 200

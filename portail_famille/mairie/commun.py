@@ -1,19 +1,28 @@
 """What the back office pages share: the household of the URL, whether the agent gave a reason
-to open its file in this session (securite.md A5), and the wording of the sans_quotient price."""
+to open its file in this session (securite.md A5), the wording of the sans_quotient price, and
+the one shape of a decision on a worklist item, with its 409 page when another agent decided
+first or the family changed its request (securite.md R1)."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import abort
+from flask import flash
 from flask import redirect
 from flask import session
 from flask import url_for
+from sqlalchemy.orm.exc import StaleDataError
 
+from portail_famille.extensions import db
 from portail_famille.mairie import bp
 from portail_famille.models import Famille
+from portail_famille.services import decisions
 from portail_famille.services import dossiers
 from portail_famille.services import foyers
 from portail_famille.services import tarifs_famille
+from portail_famille.travaux.expedition import envoyer_les_courriels
 from portail_famille.web import contexte
+from portail_famille.web import pages_erreur
 
 # An id in a URL: beyond an INTEGER column's range it is a 404 before any query.
 IDENTIFIANT = "int(max=2147483647)"
@@ -52,3 +61,40 @@ def regle_sans_quotient():
     # « Pourquoi ce tarif ? » words the sans_quotient price as the family's pages do.
     return {"sans_quotient_le_plus_eleve": tarifs_famille.sans_quotient_le_plus_eleve(
         contexte.grille(), date.today())}
+
+
+DEJA_DECIDE = ("Un autre agent a déjà traité cette demande entre-temps, ou la famille l’a "
+               "modifiée. Rien n’a été enregistré de votre côté : revenez à l’accueil, où les "
+               "listes de travail sont à jour.")
+
+
+def deja_decide():
+    """The 409 page: nothing of this decision was written."""
+    return pages_erreur.conflit(DEJA_DECIDE)
+
+
+@bp.errorhandler(StaleDataError)
+def decision_concurrente(erreur):
+    return deja_decide()
+
+
+def decider(*, en_attente: bool, form, page_en_erreur: Callable, decision: Callable,
+            message: str, retour: str, annonce: Callable | None = None):
+    """Decide a worklist item: 409 if it is decided already, the page again (422) when the form
+    is wrong, else the decision, the family's email queued in the same transaction (`annonce`),
+    one commit, the email sent after it, and back to the list."""
+    if not en_attente:
+        return deja_decide()
+    if not form.validate_on_submit():
+        return page_en_erreur()
+    try:
+        decision()
+    except (decisions.DejaDecide, foyers.ConflitDeVersion):
+        return deja_decide()
+    if annonce is not None:
+        annonce()
+    db.session.commit()
+    if annonce is not None:
+        envoyer_les_courriels()
+    flash(message, "succes")
+    return redirect(url_for(retour), 303)

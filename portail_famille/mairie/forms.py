@@ -1,4 +1,5 @@
 """Forms of the back office: the search, the reason for opening a file, the corrections, the
+worklists' decisions (what agents read on a document, the reasons of their refusals), the
 attendance marks.
 
 Allow-lists and French messages as everywhere (securite.md I2); the search is a GET form
@@ -9,6 +10,7 @@ from datetime import date
 from datetime import timedelta
 from decimal import Decimal
 
+from wtforms import BooleanField
 from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -19,8 +21,11 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Regexp
+from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
+from portail_famille.domaine import francais
+from portail_famille.domaine import quotient
 from portail_famille.domaine import recherche
 from portail_famille.models.reservations import ETATS_POINTAGE
 from portail_famille.services.dossiers import MOTIFS
@@ -31,6 +36,7 @@ from portail_famille.web.formulaires import MessagesEnFrancais
 from portail_famille.web.formulaires import Version
 from portail_famille.web.formulaires import avec_une_lettre
 from portail_famille.web.formulaires import nettoyer
+from portail_famille.web.formulaires import parts_fiscales
 
 # A correction holds at most this long: beyond, a new decision is taken with fresh documents.
 DUREE_MAXIMALE = timedelta(days=2 * 366)
@@ -146,3 +152,88 @@ class MarqueForm(Formulaire):
     jour = ChampDate(validators=[InputRequired()])
     enfant = IntegerField(validators=[InputRequired()])
     etat = SelectField(choices=list(ETATS_POINTAGE.items()), validators=[InputRequired()])
+
+
+# Beyond these, a figure was mistyped.
+RFR_MAX = Decimal(100_000_000)
+
+
+def _motif(libelle: str, aide: str) -> TextAreaField:
+    return TextAreaField(
+        libelle, description=aide, filters=[nettoyer],
+        validators=[DataRequired("Indiquez le motif : la famille le lira."),
+                    Length(max=500, message="500 caractères au plus.")])
+
+
+def _requis(form, champ):
+    # ChampDecimal keeps None for an empty field: InputRequired would only see raw text.
+    if champ.data is None and not champ.errors:
+        raise StopValidation({"qf": "Saisissez le quotient familial lu sur l’attestation.",
+                               "rfr": "Saisissez le revenu fiscal de référence lu sur l’avis.",
+                               "parts": "Saisissez le nombre de parts lu sur l’avis."}[
+                                   champ.short_name])
+
+
+class AttestationForm(Formulaire):
+    """What an attestation says: the QF and the month it applies to (securite.md E8)."""
+
+    qf = ChampDecimal(
+        "Quotient familial, en euros", description="Tel qu’il figure sur l’attestation, "
+        "par exemple 850 ou 1 258,67.",
+        validators=[_requis, NumberRange(min=0, max=QF_MAXIMAL, message=(
+            "Un quotient familial est compris entre 0 et 99 999,99 €."))])
+    mois = SelectField("Mois du quotient", coerce=int,
+                       choices=list(enumerate(francais.MOIS, 1)))
+    annee = SelectField("Année du quotient", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        aujourd_hui = date.today()
+        kwargs.setdefault("data", {"mois": aujourd_hui.month, "annee": aujourd_hui.year})
+        super().__init__(*args, **kwargs)
+        # An attestation of this year or the last: an older one no longer says the QF.
+        self.annee.choices = [(a, str(a)) for a in (aujourd_hui.year, aujourd_hui.year - 1)]
+
+
+class AvisForm(Formulaire):
+    """What an avis d'impôt says: the RFR, the tax shares and the income year (E8)."""
+
+    rfr = ChampDecimal(
+        "Revenu fiscal de référence, en euros", decimales=0,
+        description="En première page de l’avis d’impôt, par exemple 37 760.",
+        validators=[_requis, NumberRange(min=0, max=RFR_MAX, message=(
+            "Un revenu fiscal de référence est compris entre 0 et 100 000 000 €."))])
+    parts = ChampDecimal("Nombre de parts", description="Sur l’avis d’impôt, par exemple 2,5.",
+                         validators=[_requis, parts_fiscales])
+    annrev = SelectField("Revenus de l’année", coerce=int,
+                         description="L’avis de 2026 porte sur les revenus de 2025.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The income years that price a family today (impot-particulier §6).
+        self.annrev.choices = [(a, str(a)) for a in quotient.annees_de_revenus(date.today())]
+
+
+class RefusJustificatifForm(Formulaire):
+    motif = _motif("Motif du refus", "Par exemple : document illisible, attestation de plus "
+                                     "de trois mois, nom différent. 500 caractères au plus.")
+
+
+class ValidationInscriptionForm(Formulaire):
+    version = Version()
+
+
+class RefusInscriptionForm(Formulaire):
+    version = Version()
+    motif = _motif("Motif du refus", "Par exemple : plus de place ce jour-là, dossier "
+                                     "incomplet. 500 caractères au plus.")
+
+
+class EffacementForm(Formulaire):
+    confirmation = BooleanField(
+        "J’ai vérifié ce que la suppression efface et ce qu’elle conserve.",
+        validators=[DataRequired("Cochez la case pour confirmer la suppression.")])
+
+
+class RefusSuppressionForm(Formulaire):
+    motif = _motif("Motif du refus", "Par exemple : une facture reste à régler, ou la demande "
+                                     "ne vient pas du foyer. 500 caractères au plus.")

@@ -24,9 +24,13 @@ NIVEAUX = {
     "ms": "Moyenne section", "gs": "Grande section", "cp": "CP", "ce1": "CE1", "ce2": "CE2",
     "cm1": "CM1", "cm2": "CM2", "autre": "Autre (collège, lycée…)",
 }
-STATUTS_INSCRIPTION = {"demandee": "Demandée", "validee": "Validée", "annulee": "Annulée"}
+STATUTS_INSCRIPTION = {"demandee": "Demandée", "validee": "Validée", "refusee": "Refusée",
+                       "annulee": "Annulée"}
+# What still counts: asked or validated (a refused or cancelled enrolment prices nothing).
+STATUTS_ACTIFS = ("demandee", "validee")
 ACTIONS_INSCRIPTION = {"demande": "Demande d’inscription", "modification": "Modification",
-                       "annulation": "Annulation", "reprise": "Nouvelle demande"}
+                       "annulation": "Annulation", "reprise": "Nouvelle demande",
+                       "validation": "Validée par la mairie", "refus": "Refusée par la mairie"}
 
 
 class SecondAdulte(db.Model):
@@ -92,14 +96,16 @@ class Inscription(db.Model):
     """A child's enrolment in one service for one period of the grid.
 
     One row per (child, service, period): cancelling and asking again change its status, and
-    every change adds a `HistoriqueInscription` row. "validee" is set by agents only.
+    every change adds a `HistoriqueInscription` row. "validee" and "refusee" are set by agents
+    only; `motif` is the reason of a refusal, which the family reads.
     """
 
     __tablename__ = "inscription"
     __table_args__ = (
         sa.UniqueConstraint("enfant_id", "service", "periode_debut",
                             name="uq_inscription_enfant_service_periode"),
-        sa.CheckConstraint("statut IN ('demandee', 'validee', 'annulee')", name="statut"),
+        sa.CheckConstraint("statut IN ('demandee', 'validee', 'refusee', 'annulee')",
+                           name="statut"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +118,7 @@ class Inscription(db.Model):
     jours: Mapped[str] = mapped_column(sa.String(60))  # "lundi,mardi,jeudi"
     date_debut: Mapped[date] = mapped_column(sa.Date)
     statut: Mapped[str] = mapped_column(sa.String(10), default="demandee")
+    motif: Mapped[str] = mapped_column(sa.String(500), default="")
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     modifie_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant,
                                                  onupdate=maintenant)
@@ -130,7 +137,7 @@ class Inscription(db.Model):
 
     @property
     def active(self) -> bool:
-        return self.statut != "annulee"
+        return self.statut in STATUTS_ACTIFS
 
     @property
     def libelle_statut(self) -> str:
@@ -152,6 +159,7 @@ class HistoriqueInscription(db.Model):
     statut: Mapped[str] = mapped_column(sa.String(10))
     jours: Mapped[str] = mapped_column(sa.String(60))
     date_debut: Mapped[date] = mapped_column(sa.Date)
+    motif: Mapped[str] = mapped_column(sa.String(500), default="")
 
     inscription: Mapped[Inscription] = relationship(back_populates="historique")
     compte: Mapped[Compte | None] = relationship()
@@ -180,7 +188,12 @@ class DemandeSuppression(db.Model):
     compte_id: Mapped[int | None] = mapped_column(sa.ForeignKey("compte.id", ondelete="SET NULL"))
     demandee_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     precisions: Mapped[str] = mapped_column(sa.String(500), default="")
-    statut: Mapped[str] = mapped_column(sa.String(10), default="a_traiter")  # a_traiter, traitee
+    # a_traiter; traitee (the household's data is deleted) or refusee (with its `motif`).
+    statut: Mapped[str] = mapped_column(sa.String(10), default="a_traiter")
+    traitee_par_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("compte.id", ondelete="SET NULL"))
+    traitee_le: Mapped[datetime | None] = mapped_column(Horodatage)
+    motif: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
 class ContestationResidence(db.Model):

@@ -1,6 +1,5 @@
 """Forms of the public pages."""
 
-from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -9,24 +8,10 @@ from wtforms import SelectField
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import StopValidation
-from wtforms.validators import ValidationError
 
 from portail_famille.web.formulaires import ChampDecimal
 from portail_famille.web.formulaires import MessagesEnFrancais
-
-QUART = Decimal("0.25")
-# No household has this many tax shares; the bound also keeps `%` within Decimal's precision.
-PARTS_MAX = Decimal(99)
-
-
-def parts_fiscales(form, champ):
-    """Tax shares are positive, in steps of a quarter (securite.md I2)."""
-    if champ.data is None:
-        return
-    if champ.data > PARTS_MAX:
-        raise ValidationError(f"Le nombre de parts ne peut pas dépasser {PARTS_MAX}.")
-    if champ.data <= 0 or champ.data % QUART:
-        raise ValidationError("Le nombre de parts est positif, par quarts : 1 ; 1,5 ; 2,75…")
+from portail_famille.web.formulaires import parts_fiscales
 
 
 class ObligatoireEnMode:

@@ -1,8 +1,9 @@
 """Enrolments: a child in a service for a period of the grid, with every change kept.
 
-Families ask (« demandée »), change and cancel (« annulée »); « validée » belongs to agents, so
-no function here sets it. A change by the family sends a validated enrolment back to
-« demandée »: the town hall sees the new days before they count.
+Families ask (« demandée »), change and cancel (« annulée »); « validée » and « refusée »
+belong to agents (`valider`, `refuser`, called from the agents' pages only). A change by the
+family sends a validated or refused enrolment back to « demandée »: the town hall sees the new
+days before they count.
 """
 
 from datetime import date
@@ -21,6 +22,8 @@ from portail_famille.models import Compte
 from portail_famille.models import Enfant
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
+from portail_famille.services import audit
+from portail_famille.services import decisions
 from portail_famille.services import foyers
 
 # What the pages need of the rules, under the names they use.
@@ -76,7 +79,7 @@ def trouver_inscription(famille_id: int, inscription_id: int) -> Inscription:
 def _tracer(inscrite: Inscription, auteur: Compte, action: str) -> None:
     inscrite.historique.append(HistoriqueInscription(
         compte_id=auteur.id, role=auteur.role, action=action, statut=inscrite.statut,
-        jours=inscrite.jours, date_debut=inscrite.date_debut))
+        jours=inscrite.jours, date_debut=inscrite.date_debut, motif=inscrite.motif))
 
 
 def inscrire(famille_id: int, enfants_ids: list[int], grille: grille_domaine.Grille,
@@ -117,7 +120,7 @@ def inscrire(famille_id: int, enfants_ids: list[int], grille: grille_domaine.Gri
             concerne.inscriptions.append(existante)
         existante.jours = calendrier.jours_dans_l_ordre(choix.jours)
         existante.date_debut = choix.date_debut
-        existante.statut = "demandee"
+        existante.statut, existante.motif = "demandee", ""
         _tracer(existante, auteur, "demande" if existantes[concerne.id] is None else "reprise")
         # Written child by child inside the request's transaction: a failure on a later child
         # leaves nothing, since only the view's single commit makes the rows count (R1).
@@ -139,7 +142,7 @@ def modifier(inscrite: Inscription, version: int | None, grille: grille_domaine.
     action = "modification" if inscrite.active else "reprise"
     inscrite.jours = calendrier.jours_dans_l_ordre(choix.jours)
     inscrite.date_debut = choix.date_debut
-    inscrite.statut = "demandee"
+    inscrite.statut, inscrite.motif = "demandee", ""
     _tracer(inscrite, auteur, action)
     db.session.flush()
 
@@ -152,6 +155,46 @@ def annuler(inscrite: Inscription, version: int | None, auteur: Compte) -> None:
     inscrite.statut = "annulee"
     _tracer(inscrite, auteur, "annulation")
     db.session.flush()
+
+
+def demandees() -> list[Inscription]:
+    """The enrolments asked by families and not decided yet, oldest request first (a child
+    with one is never archived: `foyers.retirer_enfant`)."""
+    return list(db.session.scalars(
+        sa.select(Inscription).join(Enfant).options(contains_eager(Inscription.enfant))
+        .where(Inscription.statut == "demandee")
+        .order_by(Inscription.modifie_le, Inscription.id)))
+
+
+def trouver_demandee(inscription_id: int) -> Inscription | None:
+    """An enrolment of any household (the agents' remit), with its child."""
+    return db.session.get(Inscription, inscription_id)
+
+
+def _decider(inscrite: Inscription, version: int | None, agent: Compte, statut: str,
+             motif: str) -> None:
+    foyers.verifier_version(inscrite, version)
+    if inscrite.statut != "demandee":
+        raise decisions.DejaDecide
+    inscrite.statut, inscrite.motif = statut, motif
+    _tracer(inscrite, agent, "validation" if statut == "validee" else "refus")
+    # The version column makes this UPDATE conditional: of two agents deciding at once, the
+    # second gets StaleDataError (securite.md R1).
+    db.session.flush()
+    audit.consigner(f"inscription_{statut}", compte_id=agent.id,
+                    famille_id=inscrite.enfant.famille_id, detail=f"inscription {inscrite.id}")
+
+
+def valider(inscrite: Inscription, version: int | None, agent: Compte) -> None:
+    """Validate an enrolment asked and loaded at `version`; raise foyers.ConflitDeVersion or
+    decisions.DejaDecide."""
+    _decider(inscrite, version, agent, "validee", "")
+
+
+def refuser(inscrite: Inscription, version: int | None, agent: Compte, motif: str) -> None:
+    """Refuse an enrolment asked and loaded at `version`, with the reason the family reads;
+    raise foyers.ConflitDeVersion or decisions.DejaDecide."""
+    _decider(inscrite, version, agent, "refusee", motif)
 
 
 def rangs_dans_la_fratrie(enfants: list[Enfant], inscrites: list[Inscription], service: str,

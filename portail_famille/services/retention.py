@@ -57,7 +57,8 @@ def foyers_clos(limite: datetime) -> sa.Select:
                                        Famille.id.not_in(actifs_par_inscription))
 
 
-def _supprimer(modele, *conditions) -> int:
+def supprimer(modele, *conditions) -> int:
+    """Delete the rows of `modele` that meet `conditions` in one statement; how many."""
     return db.session.execute(sa.delete(modele).where(*conditions)
                               .execution_options(synchronize_session=False)).rowcount
 
@@ -65,19 +66,19 @@ def _supprimer(modele, *conditions) -> int:
 def purger(durees: Durees, maintenant: datetime) -> dict[str, int]:
     """Delete what has outlived its duration; the count of each category, also journaled."""
     decompte = {
-        "justificatifs": _supprimer(Justificatif, Justificatif.traite_le.is_not(None),
+        "justificatifs": supprimer(Justificatif, Justificatif.traite_le.is_not(None),
                                     Justificatif.traite_le < maintenant - durees.justificatifs),
-        "quotients": _supprimer(QuotientFamilial, QuotientFamilial.famille_id.in_(
+        "quotients": supprimer(QuotientFamilial, QuotientFamilial.famille_id.in_(
             foyers_clos(maintenant - durees.foyers_inactifs))),
-        "sessions": _supprimer(SessionServeur, sa.or_(
+        "sessions": supprimer(SessionServeur, sa.or_(
             SessionServeur.vu_le < maintenant - durees.sessions_inactives,
             SessionServeur.cree_le < maintenant - durees.sessions_anciennes)),
-        "verrous": _supprimer(VerrouConnexion, VerrouConnexion.modifie_le < maintenant - VERROUS,
+        "verrous": supprimer(VerrouConnexion, VerrouConnexion.modifie_le < maintenant - VERROUS,
                               sa.or_(VerrouConnexion.bloque_jusqu_a.is_(None),
                                      VerrouConnexion.bloque_jusqu_a < maintenant)),
-        "taches": _supprimer(Tache, Tache.etat.in_(("terminee", "echouee")),
+        "taches": supprimer(Tache, Tache.etat.in_(("terminee", "echouee")),
                              Tache.cree_le < maintenant - durees.taches),
-        "journal": _supprimer(Evenement, Evenement.quand < maintenant - durees.journal),
+        "journal": supprimer(Evenement, Evenement.quand < maintenant - durees.journal),
     }
     audit.consigner("purge", detail=" ".join(f"{cle}={n}" for cle, n in decompte.items()))
     return decompte

@@ -4,13 +4,13 @@ enrolment, are told once by email (issue 12)."""
 from datetime import UTC
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 
 from flask import current_app
 
 from portail_famille.domaine import calendrier
 from portail_famille.extensions import db
 from portail_famille.models import Tache
+from portail_famille.services import listes_de_travail
 from portail_famille.services import quotients
 from portail_famille.travaux import creer
 from portail_famille.travaux import envoyer
@@ -20,7 +20,8 @@ from portail_famille.travaux.expedition import envoyer_les_courriels
 from portail_famille.web import redaction
 
 NATURE = "quotients_a_echeance"
-PREAVIS = timedelta(days=30)
+# The same notice as the agents' « QF expiring » list.
+PREAVIS = listes_de_travail.PREAVIS
 
 
 def tache_du_jour(jour: date) -> Tache:

@@ -18,6 +18,9 @@ from wtforms.widgets import HiddenInput
 from wtforms.widgets import ListWidget
 from wtforms.widgets import TextInput
 
+QUART = Decimal("0.25")
+# No household has this many tax shares; the bound also keeps `%` within Decimal's precision.
+PARTS_MAX = Decimal(99)
 _ESPACES = re.compile(r"[\s\u00a0\u202f]")
 # Letters (accents, Æ, Œ included), spaces, hyphens and apostrophes (securite.md I2).
 NOM = r"^[A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’-]+$"
@@ -84,6 +87,16 @@ def avec_une_lettre(form, champ):
     """A name is not only spaces, hyphens or apostrophes."""
     if champ.data and not any(c.isalpha() for c in champ.data):
         raise ValidationError(MESSAGE_NOM)
+
+
+def parts_fiscales(form, champ):
+    """Tax shares are positive, in steps of a quarter (securite.md I2)."""
+    if champ.data is None:
+        return
+    if champ.data > PARTS_MAX:
+        raise ValidationError(f"Le nombre de parts ne peut pas dépasser {PARTS_MAX}.")
+    if champ.data <= 0 or champ.data % QUART:
+        raise ValidationError("Le nombre de parts est positif, par quarts : 1 ; 1,5 ; 2,75…")
 
 
 def au_moins_un(message: str):

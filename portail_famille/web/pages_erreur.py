@@ -47,6 +47,13 @@ def page_erreur(code: int, message: str | None = None):
     ), code
 
 
+def conflit(message: str):
+    """The 409 page of a change made on stale data (securite.md R1): the transaction is rolled
+    back, so nothing of it is written."""
+    db.session.rollback()
+    return page_erreur(409, message)
+
+
 def init_app(app) -> None:
     """Register the handlers; every database failure rolls back before the page is drawn."""
 
