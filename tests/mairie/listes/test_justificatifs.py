@@ -156,7 +156,7 @@ def test_refuser_avec_un_motif_que_la_famille_lit(app, agent, foyer):
 @pytest.mark.parametrize(("nature", "donnees", "champ", "message"), [
     ("attestation_caf", {}, "accepter-qf", "Saisissez le quotient familial"),
     ("attestation_caf", {"accepter-qf": "huit cents"}, "accepter-qf", "Saisissez un nombre"),
-    ("attestation_caf", {"accepter-qf": "-3"}, "accepter-qf", "compris entre 0 et 100 000"),
+    ("attestation_caf", {"accepter-qf": "-3"}, "accepter-qf", "compris entre 0 et 99 999,99"),
     ("attestation_caf", {"accepter-qf": "1e9"}, "accepter-qf", "Saisissez un nombre"),
     ("attestation_caf", {"accepter-qf": "850,123"}, "accepter-qf", "Au plus 2 chiffres"),
     ("avis_impot", {"accepter-rfr": "37760"}, "accepter-parts", "nombre de parts"),
