@@ -29,7 +29,12 @@ COURRIEL = re.compile(r"[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
 class CompteRefuse(ValueError):
-    """A staff account that cannot be created; the message says why, in French."""
+    """A staff account that cannot be created or changed; the message says why, in French,
+    and `champ` which field of a form it belongs next to (None: the whole action)."""
+
+    def __init__(self, message: str, champ: str | None = None):
+        super().__init__(message)
+        self.champ = champ
 
 
 def verifier_identifiant(identifiant: str) -> str:
@@ -38,7 +43,8 @@ def verifier_identifiant(identifiant: str) -> str:
     normalise = identifiant.strip().lower()
     if not IDENTIFIANT.fullmatch(normalise):
         raise CompteRefuse("l’identifiant ne peut contenir que des lettres sans accent, des "
-                           "chiffres, « . », « - » et « _ » (2 à 64 caractères).")
+                           "chiffres, « . », « - » et « _ » (2 à 64 caractères).",
+                           "identifiant")
     return normalise
 
 
@@ -47,7 +53,7 @@ def verifier_courriel(courriel: str) -> str:
     normalise = courriel.strip().lower()
     if len(normalise) > 320 or not COURRIEL.fullmatch(normalise):
         raise CompteRefuse("l’adresse électronique n’est pas valide, par exemple "
-                           "prenom.nom@mairie.fr.")
+                           "prenom.nom@mairie.fr.", "courriel")
     return normalise
 
 
@@ -56,7 +62,7 @@ def verifier_mot_de_passe_choisi(mot_de_passe: str, identifiant: str | None = No
     try:
         mots_de_passe.verifier(mot_de_passe, identifiant)
     except mots_de_passe.MotDePasseRefuse as refus:
-        raise CompteRefuse(str(refus)) from None
+        raise CompteRefuse(str(refus), "mot_de_passe") from None
 
 
 CHAMPS_IDENTITE = ("prenoms", "nom_naissance", "nom_usage", "date_naissance", "sexe",
@@ -88,7 +94,7 @@ def rapprocher_franceconnect(issuer: str, identite) -> tuple[Compte, bool]:
 
 def _verifier_role(role: str) -> None:
     if role not in ROLES_DU_PERSONNEL:
-        raise CompteRefuse("rôle du personnel : agent ou admin.")
+        raise CompteRefuse("rôle du personnel : agent ou admin.", "role")
 
 
 def creer_personnel(identifiant: str, mot_de_passe: str, role: str) -> Compte:
@@ -99,7 +105,8 @@ def creer_personnel(identifiant: str, mot_de_passe: str, role: str) -> Compte:
     identifiant = verifier_identifiant(identifiant)
     verifier_mot_de_passe_choisi(mot_de_passe, identifiant)
     if db.session.scalar(sa.select(Compte.id).where(Compte.identifiant == identifiant)):
-        raise CompteRefuse(f"l’identifiant « {identifiant} » est déjà pris. Rien n’a été créé.")
+        raise CompteRefuse(f"l’identifiant « {identifiant} » est déjà pris. Rien n’a été créé.",
+                           "identifiant")
     compte = Compte(role=role, identifiant=identifiant,
                     mot_de_passe=generate_password_hash(mot_de_passe))
     db.session.add(compte)
@@ -114,7 +121,8 @@ def creer_personnel_proconnect(courriel: str, role: str) -> Compte:
     courriel = verifier_courriel(courriel)
     if db.session.scalar(sa.select(Compte.id).where(
             Compte.email == courriel, Compte.role.in_(ROLES_DU_PERSONNEL))):
-        raise CompteRefuse(f"l’adresse « {courriel} » a déjà un compte. Rien n’a été créé.")
+        raise CompteRefuse(f"l’adresse « {courriel} » a déjà un compte. Rien n’a été créé.",
+                           "courriel")
     compte = Compte(role=role, email=courriel)
     db.session.add(compte)
     db.session.flush()
