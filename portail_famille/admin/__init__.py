@@ -10,5 +10,5 @@ gardes.proteger(bp, "admin")
 # The page groups register their routes on `bp`.
 from portail_famille.admin import accueil  # noqa: E402, F401
 from portail_famille.admin import campagnes  # noqa: E402, F401
+from portail_famille.admin import evenements  # noqa: E402, F401
 from portail_famille.admin import gestion_comptes  # noqa: E402, F401
-from portail_famille.admin import journal  # noqa: E402, F401

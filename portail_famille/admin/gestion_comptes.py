@@ -14,12 +14,12 @@ from portail_famille.admin.forms import CreationCompteForm
 from portail_famille.admin.forms import RoleForm
 from portail_famille.extensions import db
 from portail_famille.services import comptes
-from portail_famille.services import personnel
+from portail_famille.services import equipe
 
 
 def _page(form: CreationCompteForm, statut: int = 200, erreur: str | None = None):
     return render_template("admin/comptes.html", form=form, erreur=erreur,
-                           comptes=personnel.lister(), action=ActionCompteForm(),
+                           comptes=equipe.lister(), action=ActionCompteForm(),
                            formulaire_role=lambda compte: RoleForm(formdata=None,
                                                                    role=compte.role)), statut
 
@@ -36,7 +36,7 @@ def comptes_creer():
         return _page(form, 422)
     local = form.nature.data == "local"
     try:
-        compte = personnel.creer(
+        compte = equipe.creer(
             current_user.id, form.role.data,
             courriel="" if local else form.courriel.data,
             identifiant=form.identifiant.data if local else "",
@@ -57,7 +57,7 @@ def comptes_creer():
 
 def _agir(compte_id: int, action, message: str):
     """Run `action(acteur_id, compte)`; back to the list with the message, or the refusal."""
-    compte = personnel.compte_du_personnel(compte_id)
+    compte = equipe.compte_du_personnel(compte_id)
     if compte is None:
         abort(404)
     if not ActionCompteForm().validate():
@@ -78,24 +78,24 @@ def compte_role(compte_id: int):
     if not form.validate():
         return _page(CreationCompteForm(formdata=None), 422,
                      "Choisissez le rôle parmi ceux proposés.")
-    return _agir(compte_id, lambda acteur, compte: personnel.changer_role(
+    return _agir(compte_id, lambda acteur, compte: equipe.changer_role(
         acteur, compte, form.role.data), "Le rôle de « {nom} » est changé ; ses sessions "
                                          "sont fermées.")
 
 
 @bp.post("/comptes/<int:compte_id>/desactiver")
 def compte_desactiver(compte_id: int):
-    return _agir(compte_id, personnel.desactiver,
+    return _agir(compte_id, equipe.desactiver,
                  "Le compte « {nom} » est désactivé ; ses sessions sont fermées.")
 
 
 @bp.post("/comptes/<int:compte_id>/reactiver")
 def compte_reactiver(compte_id: int):
-    return _agir(compte_id, personnel.reactiver, "Le compte « {nom} » est réactivé.")
+    return _agir(compte_id, equipe.reactiver, "Le compte « {nom} » est réactivé.")
 
 
 @bp.post("/comptes/<int:compte_id>/totp")
 def compte_totp(compte_id: int):
-    return _agir(compte_id, personnel.reinitialiser_totp,
+    return _agir(compte_id, equipe.reinitialiser_totp,
                  "La double authentification de « {nom} » est réinitialisée : il l’activera "
                  "de nouveau à sa prochaine connexion.")

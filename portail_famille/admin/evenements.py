@@ -5,18 +5,20 @@ from flask import request
 
 from portail_famille.admin import bp
 from portail_famille.admin.forms import JournalForm
-from portail_famille.services import journal
+from portail_famille.services import lecture_journal
 from portail_famille.web import affichage
 
 
 @bp.get("/journal")
 def journal_liste():
     form = JournalForm(formdata=request.args)
-    form.acteur.choices = [("", "Tous"), *((str(i), nom) for i, nom in journal.acteurs())]
-    form.type.choices = [("", "Tous"), *sorted(journal.LIBELLES.items(), key=lambda c: c[1])]
+    form.acteur.choices = [("", "Tous"),
+                           *((str(i), nom) for i, nom in lecture_journal.acteurs())]
+    form.type.choices = [("", "Tous"),
+                         *sorted(lecture_journal.LIBELLES.items(), key=lambda c: c[1])]
     # Without any filter the form is not "submitted": the whole journal, newest first.
     valide = not request.args or form.validate()
-    page = journal.lire(journal.Filtres(
+    page = lecture_journal.lire(lecture_journal.Filtres(
         form.du.data, form.au.data, int(form.acteur.data) if form.acteur.data else None,
         form.type.data or None), request.args.get("page", 1, type=int)) if valide else None
     filtres = {cle: valeur for cle, valeur in request.args.items() if cle != "page" and valeur}
