@@ -19,7 +19,7 @@ def lister() -> list[Compte]:
     """Every staff account, admins first, then by identifier or email."""
     return list(db.session.scalars(
         sa.select(Compte).where(Compte.role.in_(comptes.ROLES_DU_PERSONNEL))
-        .order_by(Compte.role.desc(), sa.func.coalesce(Compte.identifiant, Compte.email))))
+        .order_by(Compte.role, sa.func.coalesce(Compte.identifiant, Compte.email))))
 
 
 def compte_du_personnel(compte_id: int) -> Compte | None:
