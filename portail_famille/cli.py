@@ -309,6 +309,8 @@ def demo(hote: str):
     click.echo("\nPersonnel – « Connexion du personnel » en bas de page :")
     for identifiant, role, mot_de_passe in personnel:
         click.echo(f"  - {role} : identifiant {identifiant}, mot de passe {mot_de_passe}")
+    click.echo("  À la première connexion, activez la double authentification avec une "
+               "application TOTP (FreeOTP, Aegis…).")
     click.echo("")
     # The development server logs every URL, query strings included (codes, states): not here.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -253,7 +253,8 @@ COMPTES_DE_DEMO = (("agent.demo", "agent"), ("admin.demo", "admin"))
 
 
 def reinitialiser_personnel_de_demo() -> list[tuple[str, str, str]]:
-    """Sandbox only: the demo staff accounts with fresh random passwords, to print at start."""
+    """Sandbox only: the demo staff accounts with fresh random passwords, to print at start,
+    and no TOTP yet: they enrol at their first sign-in."""
     resultat = []
     for identifiant, role in COMPTES_DE_DEMO:
         mot_de_passe = secrets.token_urlsafe(9)
