@@ -49,3 +49,36 @@ def test_enrolement_puis_connexion_avec_un_code(serveur, navigateur):
                         auditeur=auditeur)
     expect(page).to_have_url(f"{base}/mairie/")
     auditeur.verifier()
+
+
+@LARGEURS
+def test_administration_des_comptes_et_journal(serveur, navigateur):
+    app = serveur(RATELIMIT_ENABLED=False)
+    base = app.extensions["portail"].portail_url
+    creer_personnel(app, "admin", identifiant="admin.nav")
+    creer_personnel(app, "agent", identifiant="agent.existant")
+    page = navigateur
+    auditeur = Auditeur(page, "administration-comptes")
+    connecter_personnel(page, base, "admin.nav", MOT_DE_PASSE)
+    page.goto(f"{base}/admin/comptes")
+    auditeur.auditer()
+    page.get_by_label("Compte local (identifiant, mot de passe et double authentification)") \
+        .check()
+    page.get_by_label("Identifiant (compte local)").fill("agent.nouveau")
+    page.get_by_label("Mot de passe initial (compte local)").fill("motdepasse123")
+    page.get_by_role("button", name="Créer le compte").click()
+    expect(page.locator("#mot_de_passe-erreur")).to_contain_text("trop courant")
+    auditeur.auditer()
+    page.get_by_label("Mot de passe initial (compte local)").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Créer le compte").click()
+    expect(page.get_by_role("status")).to_contain_text("Le compte « agent.nouveau » est créé")
+    page.get_by_role("button", name="Désactiver agent.existant").click()
+    expect(page.get_by_role("status")).to_contain_text("est désactivé")
+    auditeur.auditer()
+    page.goto(f"{base}/admin/journal")
+    auditeur.auditer()
+    page.get_by_label("Type d’événement").select_option(label="Compte du personnel désactivé")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    auditeur.auditer()
+    auditeur.verifier()
