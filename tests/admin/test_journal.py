@@ -21,24 +21,10 @@ from portail_famille.services import lecture_journal
 from tests.aides import Page
 from tests.aides import creer_famille
 from tests.aides import creer_personnel
-from tests.aides import hachage_rapide
-from tests.aides import planter_session
 
 JOUR = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _hachage_rapide(monkeypatch):
-    hachage_rapide(monkeypatch)
-
-
-@pytest.fixture
-def admin(app):
-    compte_id = creer_personnel(app, "admin", identifiant="admin.journal")
-    client = app.test_client()
-    planter_session(client, compte_id, "admin")
-    client.compte_id = compte_id
-    return client
 
 
 def ajouter(app, *evenements: dict) -> None:
