@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import portail_famille
 from portail_famille.extensions import db
+from portail_famille.models import Compte
 from portail_famille.models import Evenement
 from portail_famille.services import donnees
 from portail_famille.services import lecture_journal
@@ -41,9 +42,11 @@ def lignes(reponse) -> list[list[str]]:
 def test_filtres_par_dates_compte_et_type_libelles_en_francais(app, admin):
     agent = creer_personnel(app, "agent", identifiant="agent.journal")
     famille = creer_famille(app, prenoms="Zoé", nom_naissance="SECRETE")
+    with app.app_context():
+        foyer = db.session.get(Compte, famille).famille_id
     ajouter(app,
             {"type": "connexion_personnel", "compte_id": agent, "quand": JOUR, "detail": "totp"},
-            {"type": "consultation_agent", "compte_id": agent, "famille_id": 1,
+            {"type": "consultation_agent", "compte_id": agent, "famille_id": foyer,
              "quand": JOUR + timedelta(days=1), "detail": "Accueil au guichet"},
             {"type": "connexion_franceconnect", "compte_id": famille,
              "quand": JOUR + timedelta(days=2)},
@@ -59,7 +62,7 @@ def test_filtres_par_dates_compte_et_type_libelles_en_francais(app, admin):
     assert [ligne[1:3] for ligne in par_agent] == [
         ["Consultation d’un dossier par un agent", "agent.journal (agent)"],
         ["Connexion du personnel", "agent.journal (agent)"]]
-    assert par_agent[0][3:] == ["n° 1", "Accueil au guichet"]
+    assert par_agent[0][3:] == [f"n° {foyer}", "Accueil au guichet"]
 
     par_type = lignes(admin.get("/admin/journal", query_string={"type": "echec_connexion"}))
     assert [ligne[1] for ligne in par_type] == ["Échec de connexion"]
