@@ -177,23 +177,40 @@ def _demander_le_mot_de_passe() -> str:
 
 
 @comptes.command("creer")
-@click.argument("identifiant")
+@click.argument("identifiant", required=False)
 @click.option("--role", default="agent", help="agent (par défaut) ou admin.")
 @click.option("--mot-de-passe", help="Sans cette option, il est demandé deux fois.")
-def creer_compte(identifiant: str, role: str, mot_de_passe: str | None):
-    """Crée un compte d’agent ou d’administrateur."""
+@click.option("--courriel", help="Compte ProConnect : l’adresse de l’agent, sans identifiant "
+                                 "ni mot de passe.")
+def creer_compte(identifiant: str | None, role: str, mot_de_passe: str | None,
+                 courriel: str | None):
+    """Crée un compte d’agent ou d’administrateur : local (IDENTIFIANT, mot de passe, puis
+    double authentification à la première connexion) ou ProConnect (--courriel)."""
     if role not in services_comptes.ROLES_DU_PERSONNEL:
         _echouer(f"Erreur : rôle « {role} » inconnu : agent ou admin.", 2)
+    if (identifiant is None) == (courriel is None):
+        _echouer("Erreur : indiquez soit un identifiant (compte local), soit --courriel "
+                 "(compte ProConnect).", 2)
+    if courriel is not None and mot_de_passe is not None:
+        _echouer("Erreur : un compte ProConnect n’a pas de mot de passe.", 2)
     try:
-        services_comptes.verifier_identifiant(identifiant)
-        compte = services_comptes.creer_personnel(
-            identifiant, mot_de_passe if mot_de_passe is not None
-            else _demander_le_mot_de_passe(), role)
+        if courriel is not None:
+            compte = services_comptes.creer_personnel_proconnect(courriel, role)
+        else:
+            identifiant = services_comptes.verifier_identifiant(identifiant)
+            if mot_de_passe is None:
+                mot_de_passe = _demander_le_mot_de_passe()
+            compte = services_comptes.creer_personnel(identifiant, mot_de_passe, role)
         db.session.commit()
     except services_comptes.CompteRefuse as refus:
         db.session.rollback()
         _echouer(f"Erreur : {refus}", 1)
-    click.echo(f"Compte {role} « {compte.identifiant} » créé.")
+    if courriel is not None:
+        click.echo(f"Compte {role} ProConnect « {compte.email} » créé : il se connecte avec "
+                   "ProConnect.")
+    else:
+        click.echo(f"Compte {role} « {compte.identifiant} » créé. À sa première connexion, il "
+                   "active la double authentification (application TOTP).")
 
 
 travaux_cli = AppGroup("travaux", help="Tâches de fond : travailleur, horloge, purge.")
@@ -294,6 +311,8 @@ def demo(hote: str):
     click.echo("\nPersonnel – « Connexion du personnel » en bas de page :")
     for identifiant, role, mot_de_passe in personnel:
         click.echo(f"  - {role} : identifiant {identifiant}, mot de passe {mot_de_passe}")
+    click.echo("  À la première connexion, activez la double authentification avec une "
+               "application TOTP (FreeOTP, Aegis…).")
     click.echo("")
     # The development server logs every URL, query strings included (codes, states): not here.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

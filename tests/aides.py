@@ -5,21 +5,29 @@ session directly (`_user_id` and `role`), which the server-side session interfac
 """
 
 import re
+import time
 from dataclasses import dataclass
 from dataclasses import field
 from functools import partial
 from html.parser import HTMLParser
 from itertools import count
 
+import pyotp
+import sqlalchemy as sa
 from flask import url_for
 from werkzeug.security import generate_password_hash
 
 from portail_famille.extensions import db
+from portail_famille.models import Compte
+from portail_famille.models import maintenant
 from portail_famille.services import clients_api
 from portail_famille.services import comptes as services_comptes
 from tests import fabriques
 
 MOT_DE_PASSE = "mot-de-passe-de-test-assez-long"
+# The TOTP secret the staff accounts of the tests are enrolled with (`creer_personnel`).
+SECRET_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PAS_TOTP = 30
 ROLES = ("famille", "agent", "admin")
 AUDIENCES = ("anonyme", *ROLES)
 
@@ -33,11 +41,16 @@ def creer_famille(app, prenoms: str = "", nom_naissance: str = "", **identite) -
 
 
 def creer_personnel(app, role: str = "agent", identifiant: str | None = None,
-                    mot_de_passe: str = MOT_DE_PASSE, **champs) -> int:
-    """An agent or admin account (through the service); returns the account id."""
+                    mot_de_passe: str = MOT_DE_PASSE, totp: str | None = SECRET_TOTP,
+                    **champs) -> int:
+    """An agent or admin account (through the service), its TOTP enrolled with `totp` (None:
+    it enrols at its first sign-in); returns the account id."""
     with app.app_context():
         compte = services_comptes.creer_personnel(
             identifiant or f"{role}.{next(_numeros)}", mot_de_passe, role)
+        if totp:
+            compte.totp_secret = totp
+            compte.totp_active_le = maintenant()
         for nom, valeur in champs.items():
             setattr(compte, nom, valeur)
         db.session.commit()
@@ -78,12 +91,47 @@ def connecter(app, client, audience: str, **champs) -> int | None:
     return compte_id
 
 
+def code_totp(secret: str = SECRET_TOTP, decalage: int = 0) -> str:
+    """The code an authenticator app shows now (`decalage` steps later or earlier)."""
+    return pyotp.TOTP(secret).generate_otp(int(time.time()) // PAS_TOTP + decalage)
+
+
+def prochain_code(app, identifiant: str) -> str:
+    """A code the account accepts now: the current step's, or the next one's when the current
+    one is spent (two sign-ins in the same 30 s, as a person waits for the next code)."""
+    with app.app_context():
+        secret, dernier = db.session.execute(sa.select(
+            Compte.totp_secret, Compte.totp_dernier_pas).where(
+            Compte.identifiant == identifiant.strip().lower())).one()
+    courant = int(time.time()) // PAS_TOTP
+    for pas in (courant, courant + 1):
+        if dernier is None or pas > dernier:
+            return pyotp.TOTP(secret).generate_otp(pas)
+    raise AssertionError("plus de deux connexions de ce compte dans les mêmes 30 secondes : "
+                         "avancez l'horloge (time_machine)")
+
+
+ETAPE_CODE = "/connexion/personnel/code"
+ETAPE_ENROLEMENT = "/connexion/personnel/enrolement"
+
+
 def connecter_personnel(client, identifiant: str, mot_de_passe: str = MOT_DE_PASSE,
-                        suivant: str | None = None):
-    """Sign in through the staff form (CSRF disabled in the app)."""
-    return client.post("/connexion/personnel",
-                       query_string={"next": suivant} if suivant else None,
-                       data={"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+                        suivant: str | None = None, code: str | None = None):
+    """Sign in through the staff forms (CSRF disabled in the app): the password, then the code
+    (`code`, else one the account accepts now); an account not enrolled yet enrols with the key
+    its page shows. The last answer: the password's when it is refused."""
+    reponse = client.post("/connexion/personnel",
+                          query_string={"next": suivant} if suivant else None,
+                          data={"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+    if reponse.status_code != 303:
+        return reponse
+    if reponse.location == ETAPE_ENROLEMENT:
+        page = Page(client.get(ETAPE_ENROLEMENT).text)
+        secret = page.par_id("cle-totp").texte.replace(" ", "")
+        return client.post(ETAPE_ENROLEMENT, data={"code": code or code_totp(secret)})
+    assert reponse.location == ETAPE_CODE, reponse.location
+    return client.post(ETAPE_CODE, data={
+        "code": code or prochain_code(client.application, identifiant)})
 
 
 def jeton_session(client, app) -> str | None:

@@ -69,3 +69,39 @@ def test_mot_de_passe_trop_court_et_role_inconnu(app, runner):
                                "--mot-de-passe", MOT_DE_PASSE])
     assert (role.exit_code, "rôle « maire » inconnu" in role.output) == (2, True)
     assert comptes(app) == []
+
+
+@pytest.mark.parametrize("mot_de_passe", ["motdepasse123", "Azertyuiop12", "aaaaaaaaaaaaaa"])
+def test_mot_de_passe_courant_refuse(app, runner, mot_de_passe):
+    resultat = runner.invoke(args=["comptes", "creer", "agent.trois", "--mot-de-passe",
+                                   mot_de_passe])
+    assert resultat.exit_code == 1
+    assert "trop courant ou trop simple" in resultat.output
+    assert comptes(app) == []
+
+
+def test_premier_admin_proconnect_par_son_courriel(app, runner):
+    resultat = runner.invoke(args=["comptes", "creer", "--courriel", " Marie.Curie@Mairie.fr",
+                                   "--role", "admin"])
+    assert resultat.exit_code == 0, resultat.output
+    assert "Compte admin ProConnect « marie.curie@mairie.fr » créé" in resultat.output
+    with app.app_context():
+        compte = db.session.scalars(sa.select(Compte)).one()
+        assert (compte.role, compte.email, compte.identifiant, compte.mot_de_passe) == (
+            "admin", "marie.curie@mairie.fr", None, None)
+    deuxieme = runner.invoke(args=["comptes", "creer", "--courriel", "marie.curie@mairie.fr"])
+    assert deuxieme.exit_code == 1 and "a déjà un compte" in deuxieme.output
+
+
+@pytest.mark.parametrize("arguments", [
+    [], ["agent.un", "--courriel", "a@b.fr"], ["--courriel", "a@b.fr", "--mot-de-passe", "x"]])
+def test_local_ou_proconnect_pas_les_deux(app, runner, arguments):
+    resultat = runner.invoke(args=["comptes", "creer", *arguments])
+    assert resultat.exit_code == 2
+    assert "Erreur" in resultat.output
+    assert comptes(app) == []
+
+
+def test_courriel_invalide(app, runner):
+    resultat = runner.invoke(args=["comptes", "creer", "--courriel", "pas-une-adresse"])
+    assert resultat.exit_code == 1 and "n’est pas valide" in resultat.output

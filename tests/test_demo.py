@@ -7,6 +7,7 @@ import requests
 
 from portail_famille.bac_a_sable import jeu_de_donnees
 from tests.aides import Page
+from tests.aides import code_totp
 from tests.processus import BINAIRES
 from tests.processus import environnement_neuf
 from tests.processus import port_libre
@@ -57,6 +58,15 @@ def test_la_commande_de_demonstration_sert_le_portail(demo):
     [jeton] = [e.get("value") for e in Page(formulaire.text).tous("input", name="csrf_token")]
     reponse = navigateur.post(f"{url}/connexion/personnel", timeout=10, data={
         "identifiant": "agent.demo", "mot_de_passe": comptes["agent.demo"], "csrf_token": jeton})
+    # No TOTP yet: the demo account enrols one, with the key its page shows.
+    assert reponse.url == f"{url}/connexion/personnel/enrolement"
+    page = Page(reponse.text)
+    [jeton] = [e.get("value") for e in page.tous("input", name="csrf_token")]
+    secret = page.par_id("cle-totp").texte.replace(" ", "")
+    reponse = navigateur.post(reponse.url, timeout=10, data={
+        "code": code_totp(secret), "csrf_token": jeton})
+    assert reponse.url == f"{url}/connexion/personnel/codes-de-secours"
+    assert len(Page(reponse.text).tous("code")) == 10
+    reponse = navigateur.get(f"{url}/mairie/", timeout=10)
     assert reponse.status_code == 200
-    assert reponse.url == f"{url}/mairie/"
     assert "Espace des agents" in reponse.text

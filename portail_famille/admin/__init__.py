@@ -11,5 +11,7 @@ gardes.proteger(bp, "admin")
 from portail_famille.admin import accueil  # noqa: E402, F401
 from portail_famille.admin import campagnes  # noqa: E402, F401
 from portail_famille.admin import editeur  # noqa: E402, F401
+from portail_famille.admin import evenements  # noqa: E402, F401
+from portail_famille.admin import gestion_comptes  # noqa: E402, F401
 from portail_famille.admin import grille_tarifaire  # noqa: E402, F401
 from portail_famille.admin import historique  # noqa: E402, F401

@@ -4,6 +4,7 @@ services and views do."""
 from portail_famille.models.base import Horodatage
 from portail_famille.models.base import Montant
 from portail_famille.models.base import maintenant
+from portail_famille.models.comptes import CodeSecours
 from portail_famille.models.comptes import Compte
 from portail_famille.models.comptes import Evenement
 from portail_famille.models.comptes import Famille
@@ -27,7 +28,8 @@ from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
 from portail_famille.models.tarifs_decides import TarifDecide
 
-__all__ = ["Compte", "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
+__all__ = ["CodeSecours", "Compte", "ContestationResidence", "Courriel", "DemandeSuppression",
+           "Enfant",
            "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
            "Inscription", "Justificatif", "ListePointage", "Montant", "Pointage",
            "QuotientFamilial", "Renouvellement", "Reservation", "SecondAdulte",

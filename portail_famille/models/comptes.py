@@ -64,6 +64,11 @@ class Compte(db.Model):
     nom_recherche: Mapped[str] = mapped_column(sa.String(800), default="", server_default="")
     identifiant: Mapped[str | None] = mapped_column(sa.String(320), unique=True)  # staff sign-in
     mot_de_passe: Mapped[str | None] = mapped_column(sa.String(300))  # staff: a hash, never text
+    # A local staff account's second factor (RFC 6238): its base32 secret once enrolled, and the
+    # last time step accepted, so that a code is never accepted twice (RFC 6238 §5.2).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_active_le: Mapped[datetime | None] = mapped_column(Horodatage)
+    totp_dernier_pas: Mapped[int | None] = mapped_column(sa.BigInteger)
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     connecte_le: Mapped[datetime | None] = mapped_column(Horodatage)
 
@@ -85,6 +90,19 @@ class Compte(db.Model):
         prenom = self.prenoms.split(" ")[0] if self.prenoms else ""
         return " ".join(filter(None, [prenom, self.nom_usage or self.nom_naissance])) or \
             (self.identifiant or "")
+
+
+class CodeSecours(db.Model):
+    """A single-use recovery code of a staff account, stored as its SHA-256 only (the codes are
+    random: a slow hash would add nothing but the wait)."""
+
+    __tablename__ = "code_secours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column(sa.ForeignKey("compte.id", ondelete="CASCADE"),
+                                           index=True)
+    empreinte: Mapped[str] = mapped_column(sa.String(64))
+    utilise_le: Mapped[datetime | None] = mapped_column(Horodatage)
 
 
 class SessionServeur(db.Model):

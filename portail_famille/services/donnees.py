@@ -54,6 +54,8 @@ TABLES = {
 EXCLUES = {
     "session_serveur": "sessions de connexion en cours : données techniques de quelques heures, "
                        "qui contiennent des jetons de sécurité",
+    "code_secours": "codes de secours de la double authentification du personnel de la "
+                    "mairie : aucun compte de famille n’en a",
     "tache": "tâches de fond (campagnes, purges, recherches de quotient différées) : leur "
              "avancement et, pour une recherche différée, le seul numéro du foyer ; aucune de "
              "ses données, gardées 90 jours au plus",
@@ -62,6 +64,9 @@ EXCLUES = {
 COLONNES_EXCLUES = {
     ("justificatif", "contenu"): "le fichier déposé lui-même",
     ("compte", "mot_de_passe"): "réservé aux comptes du personnel de la mairie",
+    ("compte", "totp_secret"): "réservé aux comptes du personnel de la mairie",
+    ("compte", "totp_active_le"): "réservé aux comptes du personnel de la mairie",
+    ("compte", "totp_dernier_pas"): "réservé aux comptes du personnel de la mairie",
 }
 ROLES_DU_PERSONNEL = {"agent": "agent de la mairie", "admin": "administrateur du portail"}
 

@@ -21,7 +21,9 @@ def app(fabrique_du_module, fichier_grille, monkeypatch):
 
 @pytest.fixture
 def admin(app):
-    """A test client signed in as an admin."""
+    """A signed-in admin's client; its account id as `compte_id`."""
+    compte_id = creer_personnel(app, "admin", identifiant="admin.durand")
     client = app.test_client()
-    planter_session(client, creer_personnel(app, "admin", identifiant="admin.durand"), "admin")
+    planter_session(client, compte_id, "admin")
+    client.compte_id = compte_id
     return client

@@ -18,6 +18,7 @@ from portail_famille.models import Evenement
 from portail_famille.services import comptes
 from portail_famille.services import verrous
 from tests.aides import MOT_DE_PASSE
+from tests.aides import code_totp
 from tests.aides import creer_personnel
 from tests.aides import hachage_rapide
 
@@ -27,6 +28,11 @@ DEBUT = datetime(2026, 12, 2, 13, 0, tzinfo=UTC)
 def essayer(client, identifiant, mot_de_passe, adresse="192.0.2.1"):
     return client.post("/connexion/personnel", environ_overrides={"REMOTE_ADDR": adresse},
                        data={"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+
+
+def essayer_code(client, code, adresse="192.0.2.1"):
+    return client.post("/connexion/personnel/code", environ_overrides={"REMOTE_ADDR": adresse},
+                       data={"code": code})
 
 
 def evenements(app, type_: str) -> int:
@@ -63,6 +69,11 @@ def test_quelques_fautes_puis_le_bon_mot_de_passe_passe_et_remet_a_zero(app, cli
         for _ in range(4):
             assert "suspendue" not in essayer(client, "agent.distrait", "faute").text
         assert essayer(client, "agent.distrait", MOT_DE_PASSE).status_code == 303
+        # The password alone does not wipe the count: the second factor still has to pass.
+        with app.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(
+                verrous.VerrouConnexion)) == 2
+        assert essayer_code(client, code_totp()).location == "/mairie/"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(
             verrous.VerrouConnexion)) == 0
