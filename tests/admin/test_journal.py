@@ -17,7 +17,9 @@ import portail_famille
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Evenement
+from portail_famille.services import corrections
 from portail_famille.services import donnees
+from portail_famille.services import grilles
 from portail_famille.services import lecture_journal
 from tests.aides import Page
 from tests.aides import creer_famille
@@ -108,8 +110,9 @@ def test_filtres_invalides_message_a_cote_du_champ(app, admin, requete, champ, m
 
 def types_consignes() -> set[str]:
     """Every kind of event the code writes: literals given to `audit.consigner`, to the staff
-    sign-in's failure helper, and the consultation's constant."""
-    trouves = {donnees.TYPE_CONSULTATION}
+    sign-in's failure helper, and the constants and f-string of the others."""
+    trouves = {donnees.TYPE_CONSULTATION, corrections.TYPE_QUOTIENT, corrections.TYPE_TARIF,
+               grilles.EVENEMENT_MODIFICATION, "inscription_validee", "inscription_refusee"}
     for fichier in Path(portail_famille.__file__).parent.rglob("*.py"):
         source = fichier.read_text(encoding="utf-8")
         trouves |= set(re.findall(r'consigner\(\s*"([a-z_]+)"', source))
