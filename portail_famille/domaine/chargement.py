@@ -47,7 +47,7 @@ from portail_famille.domaine.grille import Service
 from portail_famille.domaine.grille import Tranche
 
 # Far deeper than the schema: only a pathological text reaches it, before Python's own limit.
-_PROFONDEUR_MAXIMALE = 50
+PROFONDEUR_MAXIMALE = 50
 
 _CLES_BAREME = {
     "tranches": ("tranches",),
@@ -124,7 +124,7 @@ def charger_fichier(chemin: str | Path) -> Grille:
 
 def _composer(texte: str) -> Node | None:
     yaml = YAML(typ="safe", pure=True)
-    yaml.max_depth = _PROFONDEUR_MAXIMALE
+    yaml.max_depth = PROFONDEUR_MAXIMALE
     # Anchors are refused with a clear message; the composer's own warning would only be noise.
     yaml.composer.warn_double_anchors = False
     return yaml.compose(texte)
