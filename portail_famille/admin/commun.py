@@ -24,7 +24,9 @@ def apercu(texte: str, base: str | None, form: EnregistrementGrilleForm | None =
         None, service.comparaison.courbe_avant or None))
         for numero, service in enumerate(modifies, 1)]
     form = form or EnregistrementGrilleForm(formdata=None, texte=texte, base=base)
+    # `texte_propose` is also what the impact block (included in the template) reads.
     return render_template("admin/grille_apercu.html", titre=titre, form=form, dessins=dessins,
+                           texte_propose=texte,
                            differences=grilles.differences(actuelle.texte, texte),
                            en_vigueur=grilles.version(actuelle.version_id)), statut
 

@@ -11,6 +11,7 @@ from portail_famille.admin.commun import editeur
 from portail_famille.admin.forms import ComparaisonVersionsForm
 from portail_famille.admin.forms import EnregistrementGrilleForm
 from portail_famille.services import grilles
+from portail_famille.web import affichage
 from portail_famille.web import contexte
 
 
@@ -23,7 +24,8 @@ def _version(version_id: int):
 
 def _formulaire(versions) -> ComparaisonVersionsForm:
     form = ComparaisonVersionsForm(request.args)
-    choix = [(v.id, f"n° {v.id} du {v.cree_le:%d/%m/%Y %H:%M} ({v.auteur})") for v in versions]
+    choix = [(v.id, f"n° {v.id} du {affichage.date_longue(v.cree_le)} ({v.auteur})")
+             for v in versions]
     form.de.choices = choix
     form.a.choices = choix
     if len(versions) > 1 and not request.args:

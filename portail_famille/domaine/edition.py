@@ -26,6 +26,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.nodes import SequenceNode
 
 from portail_famille.domaine.lecture_yaml import NULS
+from portail_famille.domaine.lecture_yaml import PROFONDEUR_MAXIMALE
 
 Chemin = tuple
 
@@ -124,6 +125,8 @@ def _yaml() -> YAML:
     # The house style of tarifs.yaml: serialising an untouched text gives it back unchanged.
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
+    yaml.max_depth = PROFONDEUR_MAXIMALE
+    yaml.composer.warn_double_anchors = False  # the loader refuses anchors, with a message
     return yaml
 
 
@@ -155,6 +158,7 @@ class Brouillon:
             raise TexteIllisible(str(exc)) from exc
         if not isinstance(self.racine, MappingNode):
             raise TexteIllisible("le texte n’est pas un dictionnaire")
+        _refuser_les_alias(self.racine)
 
     def texte(self) -> str:
         """The edited text."""
@@ -432,6 +436,22 @@ class Brouillon:
         return ServiceEdite(code, chemin, self.valeur((*chemin, "libelle")) or code, mode,
                             champs, lignes, liste, self._champ((*chemin, "sans_quotient")),
                             regle, valeur)
+
+
+def _refuser_les_alias(racine: Node) -> None:
+    """An alias makes one node appear at several places: a short text could then unfold into
+    a huge form. The loader refuses them too, with its own message."""
+    vus: set[int] = set()
+    a_voir = [racine]
+    while a_voir:
+        noeud = a_voir.pop()
+        if id(noeud) in vus:
+            raise TexteIllisible("ancre et alias YAML refusés")
+        vus.add(id(noeud))
+        if isinstance(noeud, MappingNode):
+            a_voir.extend(element for paire in noeud.value for element in paire)
+        elif isinstance(noeud, SequenceNode):
+            a_voir.extend(noeud.value)
 
 
 def _nom(chemin: Chemin) -> str:

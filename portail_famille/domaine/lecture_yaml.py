@@ -37,7 +37,7 @@ T = TypeVar("T")
 L = TypeVar("L", bound="Lecteur")
 
 # Far deeper than the schema: only a pathological text reaches it, before Python's own limit.
-_PROFONDEUR_MAXIMALE = 50
+PROFONDEUR_MAXIMALE = 50
 
 NULS = ("", "~", "null", "Null", "NULL")
 _NOMBRE = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
@@ -100,7 +100,7 @@ def lire_texte(chemin: str | Path, illisible: type[FichierInvalide]) -> str:
 
 def _composer(texte: str) -> Node | None:
     yaml = YAML(typ="safe", pure=True)
-    yaml.max_depth = _PROFONDEUR_MAXIMALE
+    yaml.max_depth = PROFONDEUR_MAXIMALE
     # Anchors are refused with a clear message; the composer's own warning would only be noise.
     yaml.composer.warn_double_anchors = False
     return yaml.compose(texte)

@@ -322,8 +322,15 @@ def init_app(app, config, pour_servir: bool = True) -> None:
         if not base_migree():
             if pour_servir:
                 journal.warning("base de données non migrée : lancez `flask db upgrade`")
-        elif synchroniser_fichier(texte, config.tarifs_fichier) is not None:
-            db.session.commit()
+        else:
+            try:
+                if synchroniser_fichier(texte, config.tarifs_fichier) is not None:
+                    db.session.commit()
+            except sa.exc.IntegrityError:
+                # Another process added a version at the same moment (one booting on the same
+                # file, most often): a version replaces only one, so this one steps aside.
+                db.session.rollback()
+                journal.info("grille : version ajoutée au même instant par un autre processus")
 
 
 def grille_en_json(grille: grille_domaine.Grille) -> dict:

@@ -91,7 +91,8 @@ def test_les_positions_des_champs_sont_celles_des_erreurs_du_chargeur():
 
 
 @pytest.mark.parametrize("texte", ["[1, 2]", "periodes: 3\n", "a: [\n",
-                                   "periodes:\n  - 1\n"])
+                                   "periodes:\n  - 1\n", "a: " + "[" * 60 + "]" * 60,
+                                   "a: &x [1]\nperiodes: [*x, *x]\n"])
 def test_un_texte_sans_la_forme_d_une_grille_n_a_pas_de_formulaire(texte):
     with pytest.raises(TexteIllisible):
         Brouillon(texte).plan()

@@ -60,6 +60,9 @@ def test_modifier_enregistrer_conflit_historique_restauration(portail, navigateu
 
     # A bracket added before the open-ended one, with a bound below the previous one.
     cantine(page).get_by_role("button", name="Ajouter une tranche").click()
+    # The answer opens on the canteen, where the admin was working.
+    expect(page).to_have_url(re.compile(r"/admin/grille/modifier#titre-periodes-0-services-"
+                                        r"cantine$"))
     tranche = cantine(page).get_by_role("group", name="Tranche 3", exact=True)
     tranche.get_by_label("Jusqu’à un QF de (inclus)").fill("300")
     tranche.get_by_label("Prix (€)").fill("3,00")

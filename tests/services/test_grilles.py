@@ -187,3 +187,27 @@ def test_une_version_illisible_par_ce_processus_laisse_la_precedente_en_vigueur(
     app.extensions["grille"].oublier()
     assert en_vigueur(app).texte == GRILLE_ADMIN
     assert caplog.text.count("illisible par ce processus") == 1
+
+
+def test_t4_deux_processus_qui_demarrent_ensemble_n_importent_qu_une_fois(fabrique, tmp_path,
+                                                                        monkeypatch):
+    fichier = ecrire(tmp_path)
+    premier = fabrique(tarifs_fichier=fichier)
+    with premier.app_context():
+        depart = db.session.get(GrilleVersion, grilles.derniere_version().id)
+        # The other process imported the new file between this one's read and its insert.
+        db.session.add(GrilleVersion(texte=GRILLE_DELIBEREE, sha256=grilles.empreinte(
+            GRILLE_DELIBEREE), source="fichier", auteur="fichier", precedente_id=depart.id))
+        db.session.commit()
+        db.session.refresh(depart)
+        db.session.expunge(depart)
+    ecrire(tmp_path, GRILLE_DELIBEREE)
+    # Both of this process's reads happened before the other's commit: the newest version,
+    # and the last import from the file (so it imports the file too).
+    monkeypatch.setattr(grilles, "derniere_version", lambda: depart)
+    monkeypatch.setattr(grilles, "synchroniser_fichier", lambda texte, chemin: (
+        grilles.ajouter_version(texte, source="fichier", auteur="fichier")))
+    app = fabrique(tarifs_fichier=fichier)
+    monkeypatch.undo()
+    assert [texte for _, _, texte in versions(app)] == [GRILLE_ESSAI, GRILLE_DELIBEREE]
+    assert en_vigueur(app).texte == GRILLE_DELIBEREE
