@@ -1,6 +1,5 @@
 """The back office's forms."""
 
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import InputRequired
@@ -9,6 +8,7 @@ from wtforms.validators import Length
 from portail_famille.models.reservations import ETATS_POINTAGE
 from portail_famille.web.formulaires import ChampDate
 from portail_famille.web.formulaires import Formulaire
+from portail_famille.web.formulaires import Identifiant
 from portail_famille.web.formulaires import MessagesEnFrancais
 
 
@@ -29,5 +29,5 @@ class MarqueForm(Formulaire):
     ecole = StringField(validators=[InputRequired(), Length(max=120)])
     service = StringField(validators=[InputRequired(), Length(max=60)])
     jour = ChampDate(validators=[InputRequired()])
-    enfant = IntegerField(validators=[InputRequired()])
+    enfant = Identifiant()
     etat = SelectField(choices=list(ETATS_POINTAGE.items()), validators=[InputRequired()])

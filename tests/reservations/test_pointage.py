@@ -118,6 +118,7 @@ def test_pas_de_pointage_hors_des_jours_de_classe_ni_hors_de_l_ecole(app):
                            headers={"Accept": "application/json"})
     assert ailleurs.status_code == 409
     assert marquer(client, "abc", "present").status_code == 422
+    assert marquer(client, 2**40, "present", json=True).status_code == 422
     assert marques(app) == {}
 
 

@@ -128,6 +128,7 @@ def test_un_jour_sans_service_ou_l_inscription_d_un_autre_foyer_est_refuse(app):
                    "annuler").status_code == 422
     assert etats(app, autre.inscriptions[0]) == {}
     assert changer(client, "x", "hier", "tout").status_code == 422
+    assert changer(client, 2**40, JEUDI_MODIFIABLE, "annuler").status_code == 422
 
 
 def test_une_inscription_annulee_annule_ses_jours_encore_modifiables(app):
