@@ -247,7 +247,7 @@ class ReservationJourForm(Formulaire):
     """One day of the booking calendar: its button says whether to book or cancel it."""
 
     inscription = Identifiant()
-    jour = ChampDate(validators=[InputRequired()])
+    jour = ChampDate(validators=[DataRequired()])  # DataRequired: blank text passes InputRequired
     action = SelectField(choices=[("reserver", "Réserver"), ("annuler", "Annuler")],
                          validators=[InputRequired()])
 

@@ -2,6 +2,7 @@
 
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
@@ -20,7 +21,7 @@ class ChoixPointageForm(Formulaire):
 
     ecole = SelectField("École", validators=[InputRequired("Choisissez une école.")])
     service = SelectField("Service", validators=[InputRequired("Choisissez un service.")])
-    jour = ChampDate("Jour", validators=[InputRequired("Indiquez le jour.")])
+    jour = ChampDate("Jour", validators=[DataRequired("Indiquez le jour.")])
 
 
 class MarqueForm(Formulaire):
@@ -28,6 +29,6 @@ class MarqueForm(Formulaire):
 
     ecole = StringField(validators=[InputRequired(), Length(max=120)])
     service = StringField(validators=[InputRequired(), Length(max=60)])
-    jour = ChampDate(validators=[InputRequired()])
+    jour = ChampDate(validators=[DataRequired()])  # DataRequired: blank text passes InputRequired
     enfant = Identifiant()
     etat = SelectField(choices=list(ETATS_POINTAGE.items()), validators=[InputRequired()])
