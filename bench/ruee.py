@@ -19,7 +19,7 @@ step of the journey.
 
 import argparse
 import contextlib
-import re
+import json
 import statistics
 import tempfile
 import threading
@@ -38,6 +38,7 @@ from commun import serveur
 
 from portail_famille import create_app
 from portail_famille.extensions import db
+from portail_famille.models import Evenement
 from portail_famille.models import Famille
 from portail_famille.models import QuotientFamilial
 
@@ -129,6 +130,27 @@ def quotients(app) -> tuple[int, int, int]:
     return familles, par_mode.get("france_connect", 0), par_mode.get("identite", 0)
 
 
+def appels_des_connecteurs(journal: str) -> list[str]:
+    """The portal's log line of each API call: "GET /path-template STATUS N ms ..."."""
+    messages = []
+    for ligne in journal.splitlines():
+        with contextlib.suppress(ValueError):
+            entree = json.loads(ligne)
+            if entree.get("journal") == "portail_famille.connecteurs":
+                messages.append(entree["message"])
+    return messages
+
+
+def echecs_de_connexion(app) -> dict[str, int]:
+    """The audit's reasons for the sign-ins the portal refused."""
+    with app.app_context():
+        causes = dict(db.session.execute(
+            sa.select(Evenement.detail, sa.func.count()).where(
+                Evenement.type == "echec_connexion").group_by(Evenement.detail)).all())
+        db.session.remove()
+    return causes
+
+
 def centile(valeurs: list[float], rang: int) -> float:
     return statistics.quantiles(valeurs, n=100)[rang - 1] if len(valeurs) > 1 else valeurs[0]
 
@@ -173,10 +195,9 @@ def main():
             attente = time.monotonic() - fin_des_connexions
             duree_connexions = fin_des_connexions - depart
         journal = "".join(f.read_text(encoding="utf-8") for f in journaux.glob("*.log"))
-    lignes_429 = re.findall(r"^.*\b429\b.*(?:quotient_familial|impotparticulier).*$|"
-                            r"^.*(?:quotient_familial|impotparticulier).*\b429\b.*$",
-                            journal, flags=re.MULTILINE)
-    recus_429 = len(lignes_429)
+    appels_429 = [message for message in appels_des_connecteurs(journal)
+                  if message.split()[2:3] == ["429"]]
+    recus_429 = len(appels_429)
     cinq_cents = sum(n for statut, n in mesures.statuts.items() if statut >= 500)
     print(f"{args.familles} familles en {args.minutes:g} min, {args.clients} clients, gunicorn "
           f"4 workers, {args.travailleurs} travailleurs, PostgreSQL, Redis, grille {args.grille}")
@@ -191,8 +212,10 @@ def main():
         if durees:
             print(f"{etape:<22} {len(durees):>5} {centile(durees, 50):>9.0f} "
                   f"{centile(durees, 99):>9.0f}")
-    if lignes_429:
-        print(f"429, par exemple : {lignes_429[0][:300]}")
+    if appels_429:
+        print(f"429, par exemple : {appels_429[0][:300]}")
+    for cause, nombre in echecs_de_connexion(app).items():
+        print(f"connexions refusées par le portail ({cause}) : {nombre}")
     if mesures.echecs:
         print(f"{len(mesures.echecs)} échecs, par exemple : {mesures.echecs[0]}")
 

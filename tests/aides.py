@@ -200,3 +200,9 @@ class Page:
                 and any(i.get("name") == "csrf_token" and i.get("value")
                         for i in f.tous("input"))
                 and f.tous("button")]
+
+
+def poster_adresse(client, donnees: dict, **options):
+    """Post the household form as a browser does: with the version its page carries (R1)."""
+    version = Page(client.get("/espace-famille/foyer").text).par_id("version").get("value")
+    return client.post("/espace-famille/foyer", data={"version": version, **donnees}, **options)

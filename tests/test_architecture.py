@@ -48,8 +48,9 @@ REGLES = (
           sauf=("ruamel.yaml",)),
     Regle("chargeur", tuple(f"domaine/{f.name}" for f in (Path(portail_famille.__file__).parent
                                                          / "domaine").glob("*.py")
-                            if f.name != "lecture_yaml.py"),
-          "seul le lecteur des fichiers de configuration lit du YAML",
+                            if f.name not in ("lecture_yaml.py", "edition.py")),
+          "seuls le lecteur des fichiers de configuration et l'éditeur de la grille touchent "
+          "au YAML",
           interdits=("ruamel", "yaml")),
     Regle("connecteurs", ("connecteurs/**/*.py",),
           "un connecteur est un client pur (HTTP, SMTP) : réglages reçus par le constructeur",

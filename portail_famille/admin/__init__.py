@@ -10,3 +10,6 @@ gardes.proteger(bp, "admin")
 # The page groups register their routes on `bp`.
 from portail_famille.admin import accueil  # noqa: E402, F401
 from portail_famille.admin import campagnes  # noqa: E402, F401
+from portail_famille.admin import editeur  # noqa: E402, F401
+from portail_famille.admin import grille_tarifaire  # noqa: E402, F401
+from portail_famille.admin import historique  # noqa: E402, F401

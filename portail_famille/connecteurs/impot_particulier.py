@@ -192,6 +192,9 @@ class ClientImpotParticulier:
                 cles_limiteur=(self._cle,),
                 entetes={**entetes, "Authorization": f"Bearer {jeton}"},
                 correlation=True,
+                # At the declared volume (50 a minute by default) a registration-day rush would
+                # queue every sign-in behind the DGFiP: the other source answers instead.
+                sans_file=jeton_fc is not None,
             )
             return self._transport.envoyer(requete, _classer)
 

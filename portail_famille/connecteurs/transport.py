@@ -73,6 +73,9 @@ class Requete:
     # Counted against the transport's budgets: refused at once, without a call, when one is
     # spent (the caller then takes another path rather than wait).
     budgete: bool = False
+    # Someone is waiting for the answer (the sign-in callback): when the API's pace would hold
+    # the call back, fail at once so that another source is asked instead.
+    sans_file: bool = False
 
 
 class Transport:
@@ -174,7 +177,8 @@ class Transport:
         tickets = []
         for cle in requete.cles_limiteur:
             try:
-                tickets.append((cle, self._limiteur.acquerir(cle, patience=self._patience)))
+                patience = 0.0 if requete.sans_file else self._patience
+                tickets.append((cle, self._limiteur.acquerir(cle, patience=patience)))
             except AttenteTropLongue as exc:
                 for cle_obtenue, ticket in tickets:
                     self._limiteur.terminer(cle_obtenue, ticket)

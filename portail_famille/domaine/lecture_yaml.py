@@ -3,8 +3,9 @@
 It composes the YAML node tree and reads it by hand, never building Python objects with a YAML
 constructor: the exact text of every scalar is kept (a number becomes a Decimal), YAML 1.2
 applies (`no` is text, `0755` is not octal), tags cannot run anything, and each error keeps its
-position. The only module of the project that imports the YAML library (securite.md T1); each
-file's schema is a subclass of `Lecteur`.
+position. With `edition` (which edits the grid's node tree for the admin's form, never building
+objects either), the only module of the project that imports the YAML library (securite.md T1);
+each file's schema is a subclass of `Lecteur`.
 """
 
 import difflib
@@ -38,7 +39,7 @@ L = TypeVar("L", bound="Lecteur")
 # Far deeper than the schema: only a pathological text reaches it, before Python's own limit.
 _PROFONDEUR_MAXIMALE = 50
 
-_NULS = ("", "~", "null", "Null", "NULL")
+NULS = ("", "~", "null", "Null", "NULL")
 _NOMBRE = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 _ENTIER = re.compile(r"[0-9]+")
 # 15 digits before the point keep every product and quotient exact in CONTEXTE_EXACT.
@@ -144,7 +145,7 @@ def _abreger(texte: str) -> str:
 
 def _est_vide(noeud: ScalarNode) -> bool:
     if noeud.style is None:
-        return noeud.value in _NULS
+        return noeud.value in NULS
     return not noeud.value.strip()
 
 

@@ -66,7 +66,7 @@ def _en_decimal(valeur: Decimal | int, quoi: str) -> Decimal:
 # --- Which QF counts, and until when ---------------------------------------------------------
 
 # A document an agent checked, or a QF an agent set at the counter, counts whatever the sources.
-SOURCES_DE_LA_MAIRIE = ("justificatif",)
+SOURCES_DE_LA_MAIRIE = ("justificatif", "mairie")
 
 
 @dataclass(frozen=True)
@@ -92,14 +92,15 @@ def ajouter_mois(jour: date, mois: int) -> date:
 
 
 def validite(recupere_le: datetime | None, refuse_le: datetime | None, validite_mois: int,
-             maintenant: datetime) -> Validite:
-    """tarifs.md §3: the latest record counts for `validite_mois` months from its retrieval,
-    unless the family refused to share its income after it was retrieved."""
+             maintenant: datetime, expire_le: date | None = None) -> Validite:
+    """tarifs.md §3: the latest record counts for `validite_mois` months from its retrieval
+    (or until `expire_le`, the day an agent who set it chose), unless the family refused to
+    share its income after it was retrieved."""
     if refuse_le is not None and (recupere_le is None or refuse_le > recupere_le):
         return Validite("refuse", None)
     if recupere_le is None:
         return Validite("aucun", None)
-    expire_le = ajouter_mois(recupere_le.date(), validite_mois)
+    expire_le = expire_le or ajouter_mois(recupere_le.date(), validite_mois)
     if maintenant.date() >= expire_le:
         return Validite("perime", expire_le)
     return Validite(None, expire_le)

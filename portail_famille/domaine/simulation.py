@@ -4,6 +4,7 @@ import json
 from datetime import date
 from decimal import ROUND_CEILING
 from decimal import Decimal
+from typing import NamedTuple
 
 from portail_famille.domaine.grille import Bareme
 from portail_famille.domaine.grille import Grille
@@ -60,3 +61,31 @@ def echelle(bareme: Bareme, qf: Decimal | None) -> Decimal:
     plus_grand = max([QF_MAX_GRAPHIQUE, (qf or 0) * Decimal("1.1"),
                       *(c * Decimal("1.2") for c in cassures)])
     return (plus_grand / 500).to_integral_value(rounding=ROUND_CEILING) * 500
+
+
+class Comparaison(NamedTuple):
+    """Two barèmes on one scale: their curves, and their prices where either one bends."""
+
+    qf_max: Decimal
+    courbe_avant: list[tuple[Decimal, Decimal]]
+    courbe_apres: list[tuple[Decimal, Decimal]]
+    lignes: list[tuple[Decimal, Decimal | None, Decimal]]  # QF, price before (or None), after
+
+
+def comparer_baremes(avant: Bareme | None, apres: Bareme) -> Comparaison:
+    """The proposed barème beside the one in force (None: a new service), for a chart and its
+    table: a row at QF 0, at each bend of either curve (and the cent after a bracket's bound,
+    where the next price starts) and at the chart's last QF."""
+    baremes = [b for b in (avant, apres) if b is not None]
+    qf_max = max(echelle(b, None) for b in baremes)
+    abscisses = {QF_NUL, qf_max}
+    for bareme in baremes:
+        for qf, _ in bareme.cassures():
+            if qf < qf_max:
+                abscisses.add(quotient_retenu(qf))
+                if bareme.mode == "tranches":
+                    abscisses.add(quotient_retenu(qf) + Decimal("0.01"))
+    lignes = [(qf, None if avant is None else avant.prix_de_base(qf).prix,
+               apres.prix_de_base(qf).prix) for qf in sorted(abscisses)]
+    return Comparaison(qf_max, [] if avant is None else points_de_courbe(avant, qf_max),
+                       points_de_courbe(apres, qf_max), lignes)

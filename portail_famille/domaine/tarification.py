@@ -1,6 +1,9 @@
 """The price of a service for one family, with the reasons a family or an agent can read."""
 
 from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from decimal import localcontext
 
@@ -16,8 +19,20 @@ from portail_famille.domaine.quotient import quotient_retenu
 REGLE_BAREME = "bareme"
 REGLE_SANS_QUOTIENT = "sans_quotient"
 REGLE_HORS_COMMUNE = "hors_commune"
+REGLE_DECISION = "decision_mairie"
 # A typical month, for the estimate only: four weeks of the days the child attends.
 SEMAINES_PAR_MOIS = 4
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A price the town hall set outside the grid for one child and service (a CCAS social
+    decision): it replaces the grid's from `decide_le` to `fin`, its last day."""
+
+    prix: Decimal
+    motif: str
+    decide_le: datetime
+    fin: date
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,9 @@ class Tarif:
     reduction_pourcent: Decimal
     prix_de_base: Decimal  # before the non-resident rule and the sibling reduction
     qf: Decimal | None  # the QF used, to the cent; None without a valid QF
+    # Set when the town hall's decision replaced the grid's price (`prix_de_grille` then).
+    decision: Decision | None = None
+    prix_de_grille: Decimal | None = None
 
 
 class ServiceIntrouvable(LookupError):
@@ -84,6 +102,16 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
     elif rang > 1:
         etapes.append(f"Pas de réduction fratrie pour un enfant de rang {rang} à ce service.")
     return Tarif(prix, explication, tuple(etapes), tranche, regle, pourcent, prix_de_base, qf)
+
+
+def appliquer_decision(tarif: Tarif, decision: Decision) -> Tarif:
+    """The price decided by the town hall instead of the grid's; the grid's stays known, and
+    the one-line explanation says who set it."""
+    prix = arrondir(decision.prix)
+    return replace(tarif, prix=prix, regle=REGLE_DECISION, decision=decision,
+                   prix_de_grille=tarif.prix,
+                   explication=f"{tarif.explication} ; tarif fixé par la mairie : "
+                               f"{formater_montant(prix)}")
 
 
 def estimer_mois(prix: Decimal, jours_par_semaine: int) -> Decimal:

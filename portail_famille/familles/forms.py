@@ -117,7 +117,8 @@ class FoyerForm(Formulaire):
     reside = RadioField(
         "Habitez-vous la commune ?", choices=[("oui", "Oui"), ("non", "Non, une autre commune")],
         validators=[InputRequired("Indiquez si vous habitez la commune.")])
-
+    # The household is changed by the family and by the town hall (securite.md R1).
+    version = Version()
 
     def validate_code_postal(self, champ):
         if not re.fullmatch(r"[0-9]{5}", champ.data):

@@ -7,9 +7,11 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from portail_famille.extensions import db
 from portail_famille.familles import bp
+from portail_famille.familles.commun import etat_courant
 from portail_famille.familles.forms import ContestationResidenceForm
 from portail_famille.familles.forms import FoyerForm
 from portail_famille.familles.forms import SecondAdulteForm
@@ -30,7 +32,8 @@ def _formulaire_d_adresse(famille, grille) -> tuple[FoyerForm, bool]:
     was); without the residence question when the commune's postcodes decide."""
     commune = grille.commune
     proposee = foyers.adresse_proposee(propositions.propositions().get("adresse"), commune)
-    form = FoyerForm(data=proposee or _adresse_declaree(famille))
+    form = FoyerForm(data={**(proposee or _adresse_declaree(famille)),
+                           "version": famille.version})
     if grille.codes_postaux is not None:
         del form.reside
     else:
@@ -44,6 +47,7 @@ def _page(form, famille, grille, proposee: bool = False, statut: int = 200,
           verification: ContestationResidenceForm | None = None):
     return render_template(
         "familles/foyer.html", form=form, famille=famille, proposee=proposee,
+        conflit=statut == 409, etat=etat_courant(),
         verification=verification or ContestationResidenceForm(formdata=None),
         residence=foyers.residence_du_foyer(famille, grille),
         par_adresse=grille.codes_postaux is not None,
@@ -57,17 +61,33 @@ def foyer():
     famille, grille = current_user.famille, contexte.grille()
     form, proposee = _formulaire_d_adresse(famille, grille)
     if form.validate_on_submit():
-        foyers.enregistrer_adresse(
-            famille, voie=form.adresse_voie.data, complement=form.adresse_complement.data,
-            code_postal=form.code_postal.data, commune=form.commune_residence.data,
-            reside_dans_la_commune=form.reside.data == "oui" if "reside" in form else None)
-        db.session.commit()
+        try:
+            foyers.enregistrer_adresse(
+                famille, form.version.data, voie=form.adresse_voie.data,
+                complement=form.adresse_complement.data, code_postal=form.code_postal.data,
+                commune=form.commune_residence.data,
+                reside_dans_la_commune=form.reside.data == "oui" if "reside" in form else None)
+            db.session.commit()
+        except (foyers.ConflitDeVersion, StaleDataError):
+            return _conflit(form, famille, grille)
         propositions.oublier(adresse=True)
         flash(_adresse_enregistree(foyers.residence_du_foyer(famille, grille), grille.commune),
               "succes")
         return redirect(url_for("familles.foyer"), 303)
+    if form.version.errors:  # a form without its version cannot say what it was loaded at
+        return _conflit(form, famille, grille)
     return _page(form, famille, grille, proposee and request.method == "GET",
                  422 if form.errors else 200)
+
+
+def _conflit(form, famille, grille):
+    """Changed meanwhile by another adult or the town hall: the page shows the household as
+    it is now, and the form keeps what was typed, at the version just read, for the family
+    to save again knowingly (securite.md R1)."""
+    db.session.rollback()
+    form.version.errors = []
+    form.version.raw_data = [str(famille.version)]
+    return _page(form, famille, grille, statut=409)
 
 
 def _adresse_enregistree(residence, commune: str) -> str:

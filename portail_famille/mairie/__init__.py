@@ -9,4 +9,7 @@ gardes.proteger(bp, "agent", "admin")
 
 # The page groups register their routes on `bp`.
 from portail_famille.mairie import accueil  # noqa: E402, F401
+from portail_famille.mairie import commun  # noqa: E402, F401
+from portail_famille.mairie import fiches  # noqa: E402, F401
 from portail_famille.mairie import pointage  # noqa: E402, F401
+from portail_famille.mairie import saisies  # noqa: E402, F401

@@ -1,16 +1,130 @@
-"""The back office's forms."""
+"""Forms of the back office: the search, the reason for opening a file, the corrections, the
+attendance marks.
 
+Allow-lists and French messages as everywhere (securite.md I2); the search is a GET form
+without a CSRF token, as it writes nothing.
+"""
+
+from datetime import date
+from datetime import timedelta
+from decimal import Decimal
+
+from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
+from portail_famille.domaine import recherche
 from portail_famille.models.reservations import ETATS_POINTAGE
+from portail_famille.services.dossiers import MOTIFS
 from portail_famille.web.formulaires import ChampDate
+from portail_famille.web.formulaires import ChampDecimal
 from portail_famille.web.formulaires import Formulaire
 from portail_famille.web.formulaires import Identifiant
 from portail_famille.web.formulaires import MessagesEnFrancais
+from portail_famille.web.formulaires import Version
+from portail_famille.web.formulaires import avec_une_lettre
+from portail_famille.web.formulaires import nettoyer
+
+# A correction holds at most this long: beyond, a new decision is taken with fresh documents.
+DUREE_MAXIMALE = timedelta(days=2 * 366)
+QF_MAXIMAL = Decimal("99999.99")
+PRIX_MAXIMAL = Decimal("999.99")
+
+# Names, digits of a date, a postcode or a dossier number, and what separates them.
+RECHERCHE = r"^[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ' ’/-]+$"
+
+
+class RechercheForm(Formulaire):
+    class Meta(Formulaire.Meta):
+        csrf = False
+
+    q = StringField(
+        "Rechercher une famille",
+        description="Nom ou prénom d’un adulte ou d’un enfant (avec ou sans accents), date de "
+                    "naissance (JJ/MM/AAAA), code postal ou numéro de dossier (F-000042).",
+        validators=[InputRequired("Saisissez un nom, une date de naissance, un code postal ou "
+                                  "un numéro de dossier."),
+                    Length(max=100, message="100 caractères au plus."),
+                    Regexp(RECHERCHE, message="Lettres, chiffres, espaces, traits d’union, "
+                                              "apostrophes et barres obliques seulement.")],
+        filters=[nettoyer], render_kw={"autocomplete": "off", "type": "search"})
+
+    def validate_q(self, champ):
+        try:
+            self.criteres = recherche.lire(champ.data)
+        except recherche.RechercheInvalide as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class MotifForm(Formulaire):
+    motif = RadioField("Pourquoi ouvrez-vous ce dossier ?", choices=list(MOTIFS.items()),
+                       validators=[InputRequired("Choisissez le motif de la consultation.")])
+
+
+class CorrectionForm(Formulaire):
+    """What every correction records beside its value: why, until when, and the version of the
+    household the agent saw (securite.md R1)."""
+
+    motif = TextAreaField(
+        "Motif", description="Ce que la famille lira : par exemple « attestation CAF de "
+                             "novembre présentée au guichet ». 500 caractères au plus.",
+        validators=[DataRequired("Indiquez le motif de la correction."),
+                    Length(min=5, max=500, message="Entre 5 et 500 caractères."),
+                    avec_une_lettre], filters=[nettoyer])
+    version = Version()
+
+    def __init__(self, *args, aujourd_hui: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aujourd_hui = aujourd_hui or date.today()
+
+    def _verifier_fin(self, champ, apres_aujourd_hui: bool) -> None:
+        if champ.data is None:
+            return
+        if champ.data < self.aujourd_hui + timedelta(days=int(apres_aujourd_hui)):
+            raise ValidationError("Choisissez une date à venir." if apres_aujourd_hui else
+                                  "Choisissez aujourd’hui ou une date à venir.")
+        if champ.data > self.aujourd_hui + DUREE_MAXIMALE:
+            raise ValidationError("Deux ans au plus : au-delà, une nouvelle décision est "
+                                  "prise sur des documents à jour.")
+
+
+class QuotientMairieForm(CorrectionForm):
+    valeur = ChampDecimal(
+        "Quotient familial (€)", description="Tel qu’il figure sur le document, par exemple "
+                                             "812,40.",
+        validators=[InputRequired("Indiquez le quotient familial."),
+                    NumberRange(min=0, max=QF_MAXIMAL,
+                                message="Un quotient familial entre 0 et 99 999,99 €.")])
+    expire_le = ChampDate(
+        "Ne compte plus à partir du",
+        description="Par exemple le lendemain de la fin de validité du document (JJ/MM/AAAA).",
+        validators=[DataRequired("Indiquez jusqu’à quand ce quotient compte.")])
+
+    def validate_expire_le(self, champ):
+        self._verifier_fin(champ, apres_aujourd_hui=True)
+
+
+class TarifDecideForm(CorrectionForm):
+    enfant = SelectField("Enfant", coerce=int,
+                         validators=[InputRequired("Choisissez l’enfant.")])
+    service = SelectField("Service", validators=[InputRequired("Choisissez le service.")])
+    prix = ChampDecimal(
+        "Prix décidé (€)", description="Par unité du service (repas, soir…), par exemple 0,50.",
+        validators=[InputRequired("Indiquez le prix décidé."),
+                    NumberRange(min=0, max=PRIX_MAXIMAL,
+                                message="Un prix entre 0 et 999,99 €.")])
+    fin = ChampDate("Jusqu’au (inclus)", description="JJ/MM/AAAA.",
+                    validators=[DataRequired("Indiquez jusqu’à quand ce tarif s’applique.")])
+
+    def validate_fin(self, champ):
+        self._verifier_fin(champ, apres_aujourd_hui=False)
 
 
 class ChoixPointageForm(Formulaire):

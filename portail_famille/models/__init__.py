@@ -17,6 +17,7 @@ from portail_famille.models.foyers import HistoriqueInscription
 from portail_famille.models.foyers import Inscription
 from portail_famille.models.foyers import SecondAdulte
 from portail_famille.models.grilles import GrilleVersion
+from portail_famille.models.recherche import texte_de_recherche
 from portail_famille.models.renouvellements import Renouvellement
 from portail_famille.models.reservations import ListePointage
 from portail_famille.models.reservations import Pointage
@@ -24,9 +25,11 @@ from portail_famille.models.reservations import Reservation
 from portail_famille.models.revenus import Justificatif
 from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
+from portail_famille.models.tarifs_decides import TarifDecide
 
 __all__ = ["Compte", "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
            "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
            "Inscription", "Justificatif", "ListePointage", "Montant", "Pointage",
            "QuotientFamilial", "Renouvellement", "Reservation", "SecondAdulte",
-           "SessionServeur", "Tache", "VerrouConnexion", "maintenant"]
+           "SessionServeur", "Tache", "TarifDecide", "VerrouConnexion", "maintenant",
+           "texte_de_recherche"]

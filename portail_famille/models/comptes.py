@@ -29,6 +29,12 @@ class Famille(db.Model):
     reside_dans_la_commune: Mapped[bool | None] = mapped_column()
     # The family agreed that the town hall renews its QF each year by itself (issue 12).
     renouvellement_consenti_le: Mapped[datetime | None] = mapped_column(Horodatage)
+    # The family (its address, its refusal) and agents (a QF set at the counter) both change
+    # the household: a form loaded before the other's change gets a 409 (securite.md R1).
+    modifie_le: Mapped[datetime | None] = mapped_column(Horodatage, onupdate=maintenant)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own protocol)
 
 
 class Compte(db.Model):
@@ -54,6 +60,8 @@ class Compte(db.Model):
     code_commune_naissance: Mapped[str] = mapped_column(sa.String(5), default="")
     code_pays_naissance: Mapped[str] = mapped_column(sa.String(5), default="")
     email: Mapped[str] = mapped_column(sa.String(320), default="")
+    # Names as the agents' search compares them (`recherche.tenir_a_jour`).
+    nom_recherche: Mapped[str] = mapped_column(sa.String(800), default="", server_default="")
     identifiant: Mapped[str | None] = mapped_column(sa.String(320), unique=True)  # staff sign-in
     mot_de_passe: Mapped[str | None] = mapped_column(sa.String(300))  # staff: a hash, never text
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)

@@ -41,6 +41,7 @@ class SecondAdulte(db.Model):
     prenoms: Mapped[str] = mapped_column(sa.String(120))
     telephone: Mapped[str] = mapped_column(sa.String(20), default="")
     courriel: Mapped[str] = mapped_column(sa.String(254), default="")
+    nom_recherche: Mapped[str] = mapped_column(sa.String(800), default="", server_default="")
     modifie_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant,
                                                  onupdate=maintenant)
 
@@ -64,6 +65,7 @@ class Enfant(db.Model):
     ecole: Mapped[str] = mapped_column(sa.String(120), default="")
     niveau: Mapped[str] = mapped_column(sa.String(16))
     origine: Mapped[str] = mapped_column(sa.String(8), default="famille")  # famille, caf
+    nom_recherche: Mapped[str] = mapped_column(sa.String(800), default="", server_default="")
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     archive_le: Mapped[datetime | None] = mapped_column(Horodatage)  # removed by the family
     # The family kept a class unusual for the child's age (a year skipped or repeated): an

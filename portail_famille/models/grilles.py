@@ -23,3 +23,7 @@ class GrilleVersion(db.Model):
     auteur: Mapped[str] = mapped_column(sa.String(200))
     commentaire: Mapped[str] = mapped_column(sa.String(500), default="")
     cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+    # The version this one replaced: unique, so that two saves started from the same version
+    # cannot both land, however close together (securite.md T4).
+    precedente_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grille_version.id"),
+                                                      unique=True)

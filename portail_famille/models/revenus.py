@@ -4,6 +4,7 @@ A record keeps what a rate needs and where it comes from (securite.md E8), never
 answer of an API, its members or its address.
 """
 
+from datetime import date
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,9 +16,17 @@ from portail_famille.extensions import db
 from portail_famille.models.base import Horodatage
 from portail_famille.models.base import Montant
 from portail_famille.models.base import maintenant
+from portail_famille.models.comptes import Compte
 
-SOURCES = ("caf", "dgfip", "justificatif")
-MODES = ("france_connect", "identite", "numero_fiscal", "justificatif")
+SOURCES = ("caf", "dgfip", "justificatif", "mairie")
+MODES = ("france_connect", "identite", "numero_fiscal", "justificatif", "saisie_mairie")
+# The words of the agents' file for each provenance.
+LIBELLES_SOURCES = {"caf": "CAF ou MSA", "dgfip": "Impôts (DGFiP)",
+                    "justificatif": "Justificatif vérifié par la mairie",
+                    "mairie": "Saisi par la mairie"}
+LIBELLES_MODES = {"france_connect": "FranceConnect", "identite": "Identité saisie",
+                  "numero_fiscal": "Numéro fiscal", "justificatif": "Justificatif déposé",
+                  "saisie_mairie": "Document vu au guichet"}
 
 
 class QuotientFamilial(db.Model):
@@ -28,8 +37,8 @@ class QuotientFamilial(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     famille_id: Mapped[int] = mapped_column(sa.ForeignKey("famille.id", ondelete="CASCADE"),
                                             index=True)
-    source: Mapped[str] = mapped_column(sa.String(16))  # caf, dgfip, justificatif
-    mode: Mapped[str] = mapped_column(sa.String(16))  # france_connect, identite, numero_fiscal…
+    source: Mapped[str] = mapped_column(sa.String(16))  # caf, dgfip, justificatif, mairie
+    mode: Mapped[str] = mapped_column(sa.String(16))  # france_connect, identite, saisie_mairie…
     fournisseur: Mapped[str] = mapped_column(sa.String(8))  # CNAF, MSA, DGFiP, mairie
     valeur: Mapped[Decimal] = mapped_column(Montant)  # the QF, to the cent
     rfr: Mapped[int | None] = mapped_column(sa.Integer)  # DGFiP only
@@ -46,6 +55,20 @@ class QuotientFamilial(db.Model):
         sa.ForeignKey("justificatif.id", ondelete="SET NULL"))
     valide_par_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("compte.id", ondelete="SET NULL"))
+    # A QF set by an agent at the counter: why, and its first day without validity (instead of
+    # the grid's validity counted from `recupere_le`).
+    motif: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    expire_le: Mapped[date | None] = mapped_column(sa.Date)
+
+    valide_par: Mapped[Compte | None] = sa.orm.relationship()
+
+    @property
+    def libelle_source(self) -> str:
+        return LIBELLES_SOURCES.get(self.source, self.source)
+
+    @property
+    def libelle_mode(self) -> str:
+        return LIBELLES_MODES.get(self.mode, self.mode)
 
 
 class Justificatif(db.Model):

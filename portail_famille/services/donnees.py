@@ -46,6 +46,9 @@ TABLES = {
     "pointage": "Les présences et absences de vos enfants relevées par les agents",
     "courriel": "Les courriels que le portail vous a envoyés (ou va vous envoyer), avec leur "
                 "texte",
+    "tarif_decide": "Les tarifs fixés par la mairie hors de la grille (par exemple sur décision "
+                    "du CCAS) : pour quel enfant et quel service, quel prix, pourquoi et "
+                    "jusqu’à quand",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {

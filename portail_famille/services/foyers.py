@@ -81,10 +81,13 @@ def residence_du_foyer(famille: Famille, grille: Grille) -> residence.Residence:
                              famille.commune_residence, famille.reside_dans_la_commune)
 
 
-def enregistrer_adresse(famille: Famille, *, voie: str, complement: str, code_postal: str,
-                        commune: str, reside_dans_la_commune: bool | None) -> None:
-    """Record the household's address, and the family's answer when the grid asks for one
-    (None when the address decides)."""
+def enregistrer_adresse(famille: Famille, version: int | None, *, voie: str, complement: str,
+                        code_postal: str, commune: str,
+                        reside_dans_la_commune: bool | None) -> None:
+    """Record the household's address from the form loaded at `version`, and the family's
+    answer when the grid asks for one (None when the address decides); raise
+    ConflitDeVersion."""
+    verifier_version(famille, version)
     famille.adresse_voie = voie
     famille.adresse_complement = complement
     famille.code_postal = code_postal

@@ -1,28 +1,40 @@
 """Versions of the tariff grid: the database holds the grid in force, the file is the seed."""
 
+import difflib
 import hashlib
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from portail_famille.domaine import chargement
+from portail_famille.domaine import edition
 from portail_famille.domaine import grille as grille_domaine
 from portail_famille.domaine import montants
+from portail_famille.domaine import simulation
 from portail_famille.extensions import db
 from portail_famille.models import GrilleVersion
 
 journal = logging.getLogger(__name__)
 
 AUTEUR_FICHIER = "fichier"
+# The journal's event for a version saved from the admin pages (securite.md T6, G3).
+EVENEMENT_MODIFICATION = "grille_modifiee"
 # What the command line and the pages catch, without reaching into the domain.
 GrilleInvalide = grille_domaine.GrilleInvalide
 FichierIllisible = grille_domaine.FichierIllisible
 PeriodeIntrouvable = grille_domaine.PeriodeIntrouvable
 Grille = grille_domaine.Grille
+# The admin's form edits the text through these (domaine/edition.py).
+Brouillon = edition.Brouillon
+TexteIllisible = edition.TexteIllisible
+identifiant = edition.identifiant
+champs_du_plan = edition.champs_du_plan
+listes_du_plan = edition.listes_du_plan
 
 
 def empreinte(texte: str) -> str:
@@ -34,11 +46,144 @@ def ajouter_version(texte: str, *, source: str, auteur: str, commentaire: str = 
                     fichier: str = "tarifs.yaml") -> GrilleVersion:
     """Validate `texte` and add it as the newest version; raise GrilleInvalide, adding nothing."""
     lire(texte, fichier)
+    precedente = derniere_version()
     version = GrilleVersion(texte=texte, sha256=empreinte(texte), source=source, auteur=auteur,
-                            commentaire=commentaire)
+                            commentaire=commentaire,
+                            precedente_id=None if precedente is None else precedente.id)
     db.session.add(version)
     db.session.flush()
     return version
+
+
+class VersionDepassee(Exception):
+    """Another version landed since the one the edit started from (securite.md T4). When
+    raised by the insert, the transaction must be rolled back before anything else."""
+
+
+def enregistrer(texte: str, depuis: str, *, auteur: str, commentaire: str) -> GrilleVersion:
+    """Add an admin's version if the newest one is still the one hashed `depuis`; raise
+    VersionDepassee (nothing added) or GrilleInvalide. Two saves racing from the same version
+    meet the unique `precedente_id` at the insert: the second one gets VersionDepassee too."""
+    en_vigueur = derniere_version()
+    if en_vigueur is not None and en_vigueur.sha256 != depuis:
+        raise VersionDepassee()
+    try:
+        return ajouter_version(texte, source="admin", auteur=auteur, commentaire=commentaire)
+    except sa.exc.IntegrityError as exc:
+        raise VersionDepassee() from exc
+
+
+def verifier(texte: str) -> list[grille_domaine.ErreurGrille]:
+    """Every error of a grid text, by position; none when it is valid."""
+    try:
+        lire(texte)
+    except grille_domaine.GrilleInvalide as erreur:
+        return erreur.erreurs
+    return []
+
+
+def placer_erreurs(texte: str, erreurs: list[grille_domaine.ErreurGrille],
+                   champs: list) -> list[tuple[grille_domaine.ErreurGrille, str | None]]:
+    """Each error with the identifier of the form field (edition.Champ) it points at, if any."""
+    ou = edition.positions(texte, [champ.chemin for champ in champs])
+    return [(erreur, edition.identifiant(ou[(erreur.ligne, erreur.colonne)])
+             if (erreur.ligne, erreur.colonne) in ou else None) for erreur in erreurs]
+
+
+@dataclass(frozen=True)
+class ServiceCompare:
+    """A service whose barème or rules a proposed grid changes, beside the grid in force."""
+
+    periode: str
+    code: str
+    service: grille_domaine.Service
+    avant: grille_domaine.Service | None  # None: a new service or period
+    comparaison: simulation.Comparaison
+
+
+def services_modifies(actuelle: grille_domaine.Grille,
+                      proposee: grille_domaine.Grille) -> list[ServiceCompare]:
+    """Every service of `proposee` that differs from the same period's in `actuelle` (the
+    period matched by its label, else by its start), in the file's order."""
+    modifies = []
+    for periode in proposee.periodes:
+        ancienne = next((p for p in actuelle.periodes if p.libelle == periode.libelle),
+                        next((p for p in actuelle.periodes if p.debut == periode.debut), None))
+        for code, service in periode.services.items():
+            avant = None if ancienne is None else ancienne.services.get(code)
+            if avant is not None and _periode_en_json(_seul(ancienne, code)) == \
+                    _periode_en_json(_seul(periode, code)):
+                continue
+            modifies.append(ServiceCompare(
+                periode.libelle, code, service, avant,
+                simulation.comparer_baremes(None if avant is None else avant.bareme,
+                                            service.bareme)))
+    return modifies
+
+
+def _seul(periode: grille_domaine.Periode, code: str) -> grille_domaine.Periode:
+    """The period reduced to one service, its sibling reduction included, dates left out."""
+    fratrie = periode.reduction_fratrie
+    return grille_domaine.Periode(
+        "", date.min, date.min, None, {code: periode.services[code]},
+        fratrie if fratrie is not None and code in fratrie.services else None)
+
+
+@dataclass(frozen=True)
+class LigneDifference:
+    """One row of a side-by-side diff: a line of each text (None: absent on that side)."""
+
+    nature: str  # "egal", "modifie", "retire", "ajoute", or "coupure" between two hunks
+    numero_avant: int | None
+    avant: str | None
+    numero_apres: int | None
+    apres: str | None
+
+
+def differences(avant: str, apres: str, contexte: int = 2) -> list[LigneDifference]:
+    """The changed lines of two grid texts side by side, with `contexte` lines around each
+    change; empty when the texts are equal."""
+    gauche = avant.splitlines()
+    droite = apres.splitlines()
+    lignes: list[LigneDifference] = []
+    groupes = difflib.SequenceMatcher(None, gauche, droite, autojunk=False)
+    for numero, groupe in enumerate(groupes.get_grouped_opcodes(contexte)):
+        if numero:
+            lignes.append(LigneDifference("coupure", None, None, None, None))
+        for nature, i1, i2, j1, j2 in groupe:
+            for k in range(max(i2 - i1, j2 - j1)):
+                i, j = i1 + k, j1 + k
+                a = gauche[i] if i < i2 else None
+                b = droite[j] if j < j2 else None
+                genre = {"equal": "egal", "delete": "retire", "insert": "ajoute"}.get(
+                    nature, "modifie" if a is not None and b is not None
+                    else "retire" if a is not None else "ajoute")
+                lignes.append(LigneDifference(genre, i + 1 if a is not None else None, a,
+                                              j + 1 if b is not None else None, b))
+    return lignes
+
+
+def historique() -> list[GrilleVersion]:
+    """Every version, the newest first."""
+    return list(db.session.scalars(sa.select(GrilleVersion).order_by(GrilleVersion.id.desc())))
+
+
+def version(version_id: int | None) -> GrilleVersion | None:
+    """One version, or None."""
+    return None if version_id is None else db.session.get(GrilleVersion, version_id)
+
+
+def version_par_empreinte(sha256: str | None) -> GrilleVersion | None:
+    """The newest version with this hash, or None."""
+    return db.session.scalars(
+        sa.select(GrilleVersion).where(GrilleVersion.sha256 == (sha256 or ""))
+        .order_by(GrilleVersion.id.desc()).limit(1)).first()
+
+
+def derniere_version() -> GrilleVersion | None:
+    """The newest version: the one in force."""
+    return db.session.scalars(
+        sa.select(GrilleVersion).order_by(GrilleVersion.id.desc()).limit(1)).first()
 
 
 def synchroniser_fichier(texte: str, chemin: Path) -> GrilleVersion | None:

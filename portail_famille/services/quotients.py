@@ -51,7 +51,8 @@ def etat_quotient(famille: Famille, sources: tuple[str, ...], validite_mois: int
     en_attente = db.session.scalar(sa.select(sa.func.count()).select_from(Justificatif).where(
         Justificatif.famille_id == famille.id, Justificatif.statut == "a_verifier")) > 0
     validite = quotient_domaine.validite(dernier and dernier.recupere_le,
-                                         famille.quotient_refuse_le, validite_mois, maintenant_)
+                                         famille.quotient_refuse_le, validite_mois, maintenant_,
+                                         dernier and dernier.expire_le)
     return EtatQuotient(dernier, validite.raison, validite.expire_le, en_attente)
 
 

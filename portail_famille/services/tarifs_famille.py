@@ -17,6 +17,8 @@ from portail_famille.domaine import tarification
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
+from portail_famille.models import TarifDecide
+from portail_famille.services import corrections
 from portail_famille.services import foyers
 from portail_famille.services import inscriptions
 from portail_famille.services import quotients
@@ -114,8 +116,8 @@ def _correction_residence(connue: bool, liens: Liens, commune: str) -> Correctio
 
 
 def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
-             inscrites: list[Inscription], qf: Decimal | None,
-             hors_commune: bool) -> tuple[TarifsEnfant, ...]:
+             inscrites: list[Inscription], qf: Decimal | None, hors_commune: bool,
+             decisions: list[TarifDecide], le: date) -> tuple[TarifsEnfant, ...]:
     rangs = {code: inscriptions.rangs_dans_la_fratrie(enfants, inscrites, code, periode.debut)
              for code in periode.services}
     fratrie = periode.reduction_fratrie
@@ -126,6 +128,11 @@ def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
             rang, aines = rangs[code][concerne.id]
             tarif = tarification.calculer_tarif(periode, code, qf, hors_commune=hors_commune,
                                                 rang=rang)
+            # A rate the town hall decided (a CCAS decision) replaces the grid's, here only:
+            # the family's pages, the agents' file and the billing all price through here.
+            decision = corrections.decision_en_vigueur(decisions, concerne.id, code, le)
+            if decision is not None:
+                tarif = tarification.appliquer_decision(tarif, decision)
             inscrite = next((i for i in inscrites if i.enfant_id == concerne.id
                              and i.service == code and i.periode_debut == periode.debut
                              and i.active), None)
@@ -147,12 +154,14 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
 
     Without a valid QF the grid's sans_quotient price applies (R2); until the family says
     where it lives, the hors_commune rule applies: neither is ever quietly cheaper. A period
-    to come is priced with the QF that will count on its first day.
+    to come is priced with the QF, and the town hall's decisions, that will count on its
+    first day.
     """
     residence = foyers.residence_du_foyer(famille, grille)
     hors_commune = residence.hors_commune
     enfants = foyers.lister_enfants(famille.id)
     inscrites = inscriptions.lister_inscriptions(famille.id)
+    decisions = corrections.lister_tarifs_decides(famille.id)
 
     def bloc(periode: grille_domaine.Periode) -> TarifsPeriode:
         en_vigueur = periode.couvre(aujourd_hui)
@@ -162,7 +171,8 @@ def tarifs_du_foyer(famille: Famille, grille: grille_domaine.Grille,
         return TarifsPeriode(
             periode, en_vigueur, etat_periode,
             etat.qf is not None and etat_periode.raison == "perime",
-            _tarifer(periode, enfants, inscrites, etat_periode.qf, hors_commune))
+            _tarifer(periode, enfants, inscrites, etat_periode.qf, hors_commune, decisions,
+                     aujourd_hui if en_vigueur else periode.debut))
 
     return TarifsFoyer(
         etat=etat,

@@ -18,7 +18,7 @@ NAVIGATION = {
     "anonyme": (("public.simulateur", "Simulateur de tarifs", None),
                 ("auth.connexion", "Espace famille", None)),
     "famille": (("familles.accueil", "Mon espace", None),
-                ("familles.quotient", "Mon quotient familial", None),
+                ("familles.quotient", "Mon quotient", None),
                 ("familles.foyer", "Mon foyer", None),
                 ("familles.enfants", "Mes enfants", None),
                 ("familles.inscriptions", "Inscriptions", None),

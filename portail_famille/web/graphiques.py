@@ -47,6 +47,8 @@ class Graphique:
     origine: tuple[float, float]
     fin_x: float
     haut_y: float
+    # A second curve on the same axes (the grid in force, beside a proposed one); "" if none.
+    points_compares: str = ""
 
     @property
     def ligne_graduations_x(self) -> float:
@@ -95,9 +97,11 @@ def _valeurs_x(qf_max: Decimal, zone_l: float) -> list[Decimal]:
 
 
 def tracer(identifiant: str, courbe: list[tuple[Decimal, Decimal]], qf_max: Decimal,
-           repere: tuple[Decimal, Decimal] | None) -> Graphique:
-    """Scale `courbe` (QF, price) into the drawing area; `repere` marks the family's position."""
-    prix_max = max(prix for _, prix in courbe)
+           repere: tuple[Decimal, Decimal] | None,
+           comparee: list[tuple[Decimal, Decimal]] | None = None) -> Graphique:
+    """Scale `courbe` (QF, price) into the drawing area; `repere` marks the family's position;
+    `comparee` is drawn on the same axes, which fit both curves."""
+    prix_max = max(prix for _, prix in [*courbe, *(comparee or ())])
     pas_y = _pas(max(prix_max, Decimal(1)), GRADUATIONS_Y)
     haut = ((prix_max / pas_y).to_integral_value(rounding="ROUND_CEILING") or 1) * pas_y
     valeurs_y = [pas_y * i for i in range(int(haut / pas_y) + 1)]
@@ -123,6 +127,7 @@ def tracer(identifiant: str, courbe: list[tuple[Decimal, Decimal]], qf_max: Deci
         hauteur=HAUTEUR,
         taille_texte=TAILLE_TEXTE,
         points=" ".join(f"{x(qf)},{y(prix)}" for qf, prix in courbe),
+        points_compares=" ".join(f"{x(qf)},{y(prix)}" for qf, prix in comparee or ()),
         graduations_x=[Graduation(x(v), v) for v in valeurs_x],
         graduations_y=[Graduation(y(v), v) for v in valeurs_y],
         repere=(x(min(repere[0], qf_max)), y(repere[1])) if repere else None,

@@ -13,6 +13,7 @@ import responses
 
 from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.impot_particulier import Declarant
+from portail_famille.connecteurs.limiteur import LimiteurLocal
 
 from . import ANNREV
 from . import BASE_IP
@@ -475,3 +476,24 @@ def test_corps_mal_forme(stub, body):
         client_ip().situation_france_connect(JETON_FC, ANNREV)
     assert exc.value.status == 200
     assert exc.value.correlation_id is not None
+
+
+# --- the declared volume during a rush --------------------------------------------------------
+
+def test_au_volume_declare_la_connexion_n_attend_pas_la_dgfip_le_numero_fiscal_si(stub):
+    """A sign-in callback is never queued behind the DGFiP's minute (issue 12, the rush): with the
+    window full it fails at once, with the time to wait, so the other source answers; a numéro
+    fiscal lookup waits its turn."""
+    jeton(stub, corps_jeton(), corps_jeton())
+    situation(stub)
+    situation(stub, url=URL_SPI)
+    horloge = HorlogeFactice()
+    client = client_ip(horloge, limiteur=LimiteurLocal(
+        1, 5.0, horloge=horloge, attendre=horloge.attendre))
+    client.situation_france_connect(JETON_FC, ANNREV)
+    with pytest.raises(exceptions.QuotaDepasse) as refus:
+        client.situation_france_connect(JETON_FC, ANNREV)
+    assert refus.value.reessayer_apres > 4
+    assert horloge.attentes == []
+    assert client.situation_numero_fiscal(SPI, ANNREV).rfr == 48213
+    assert 4 < sum(horloge.attentes) <= 10  # within the transport's patience

@@ -15,6 +15,7 @@ from portail_famille.domaine.grille import PeriodeIntrouvable
 from portail_famille.domaine.grille import Point
 from portail_famille.domaine.grille import Tranche
 from portail_famille.domaine.quotient import quotient_municipal
+from portail_famille.domaine.simulation import comparer_baremes
 from portail_famille.domaine.simulation import en_json
 from portail_famille.domaine.simulation import points_de_courbe
 from portail_famille.domaine.simulation import simuler
@@ -135,3 +136,18 @@ def test_courbe_au_moins_deux_points_et_derniere_cassure_en_avant_dernier():
 def test_courbe_qf_maximal_negatif():
     with pytest.raises(ValueError, match="positif ou nul"):
         points_de_courbe(BaremeTranches((Tranche(None, D(3), 1),)), D(-1))
+
+
+def test_deux_baremes_compares_sur_la_meme_echelle():
+    avant = BaremeTranches((Tranche(Decimal(400), Decimal("1.00"), 1),
+                            Tranche(None, Decimal("4.00"), 2)))
+    apres = BaremeTranches((Tranche(Decimal(400), Decimal("1.00"), 1),
+                            Tranche(Decimal(3000), Decimal("3.00"), 2),
+                            Tranche(None, Decimal("4.20"), 3)))
+    comparaison = comparer_baremes(avant, apres)
+    assert comparaison.qf_max == Decimal(4000)  # past the new bound of 3000 (× 1.2)
+    assert (Decimal("400.01"), Decimal("4.00"), Decimal("3.00")) in comparaison.lignes
+    assert (Decimal("3000.01"), Decimal("4.00"), Decimal("4.20")) in comparaison.lignes
+    assert comparaison.courbe_avant[-1] == (Decimal(4000), Decimal("4.00"))
+    nouveau = comparer_baremes(None, apres)
+    assert nouveau.courbe_avant == [] and nouveau.lignes[0][1] is None

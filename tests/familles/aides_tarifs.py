@@ -10,7 +10,7 @@ from tests.aides import Page
 from tests.familles.conftest import JOUR_DE_CLASSE
 
 CELLULE = re.compile(
-    r'data-periode="([\d-]+)" data-enfant="(\d+)" data-service="(\w+)">\s*<h4>[^<]*</h4>\s*'
+    r'data-periode="([\d-]+)" data-enfant="(\d+)" data-service="(\w+)">\s*<h[45]>[^<]*</h[45]>\s*'
     r'<p><span class="prix">([^<]+)</span>')
 
 

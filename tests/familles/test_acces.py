@@ -6,6 +6,8 @@ on the first one's pages or in its data export."""
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -24,8 +26,12 @@ from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
+from portail_famille.models import ListePointage
+from portail_famille.models import Pointage
 from portail_famille.models import Renouvellement
+from portail_famille.models import Reservation
 from portail_famille.models import Tache
+from portail_famille.models import TarifDecide
 from portail_famille.services import donnees
 from portail_famille.services import foyers
 from tests.fabriques import EnfantPrevu
@@ -49,6 +55,7 @@ SANS_IDENTIFIANT = {
     "familles.accueil", "familles.quotient", "familles.quotient_identite",
     "familles.quotient_numero_fiscal", "familles.quotient_justificatif", "familles.quotient_refus",
     "familles.quotient_recuperation", "familles.quotient_renouvellement",
+    "familles.reservations", "familles.reservation_changer",
     "familles.foyer", "familles.adresse_caf_ignorer", "familles.residence_verification",
     "familles.second_adulte",
     "familles.second_adulte_retirer", "familles.enfants", "familles.enfant_ajouter",
@@ -68,7 +75,7 @@ TRACES_DE_B = ("Zébulon", "Béatrice", "Bernard", QF_DE_B, "7\u202f319,46", "98
 def deux_familles(app, client):
     """Family A signed in on `client`; family B with a row in every table linked to a
     household: a child, an enrolment and its history, a second adult, a QF record, a document,
-    a deletion request and an agent's consultation."""
+    a deletion request, a booking, an attendance mark and an agent's consultation."""
     compte_a = creer_famille(app, prenom="Alice", nom="ALPHA")
     famille_a = famille_de(app, compte_a)
     ajouter_enfant(app, famille_a, "Arthur", date(2016, 1, 1), nom="ALPHA")
@@ -98,6 +105,16 @@ def deux_familles(app, client):
         db.session.flush()
         db.session.add(Renouvellement(tache_id=campagne.id, famille_id=famille_b,
                                       etat="introuvable", raison="introuvable"))
+        db.session.add(TarifDecide(enfant_id=enfant_b, service="cantine", prix=Decimal("1.00"),
+                                   motif="motif-consultation-beta", debut=DEBUT,
+                                   fin=DEBUT + timedelta(days=30), agent_id=agent.id))
+        db.session.add(Reservation(inscription_id=inscription_b, jour=DEBUT, origine="famille",
+                                   modifie_par_id=compte_b))
+        liste = ListePointage(ecole="École Jean-Macé", service="cantine", jour=DEBUT)
+        db.session.add(liste)
+        db.session.flush()
+        db.session.add(Pointage(liste_id=liste.id, enfant_id=enfant_b, etat="present",
+                                saisi_par_id=agent.id))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
@@ -153,7 +170,9 @@ def test_a2_chaque_route_avec_les_identifiants_d_une_autre_famille(app, client, 
                    "enfant_id": identifiants_b["enfant_id"],
                    "inscription_id": identifiants_b["inscription_id"], "famille_id": famille_b,
                    "service": f"{DEBUT.isoformat()}:cantine", "jours": ["lundi"],
-                   "date_debut": JOUR_DE_CLASSE.isoformat()}
+                   "date_debut": JOUR_DE_CLASSE.isoformat(),
+                   "inscription": identifiants_b["inscription_id"], "jour": DEBUT.isoformat(),
+                   "action": "annuler"}
     for regle in regles_famille(app):
         if regle.arguments:
             continue

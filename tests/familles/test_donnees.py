@@ -5,6 +5,7 @@ import json
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ from portail_famille.models import Renouvellement
 from portail_famille.models import Reservation
 from portail_famille.models import SecondAdulte
 from portail_famille.models import Tache
+from portail_famille.models import TarifDecide
 from portail_famille.services import donnees
 from tests.fabriques import ajouter_enfant
 from tests.fabriques import ajouter_qf_caf
@@ -95,6 +97,9 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
         db.session.flush()
         db.session.add(Pointage(liste_id=liste.id, enfant_id=enfant, etat="present",
                                 saisi_par_id=agent.id))
+        db.session.add(TarifDecide(enfant_id=enfant, service="cantine", prix=Decimal("1.00"),
+                                   motif="Décision du CCAS", debut=date.today(),
+                                   fin=date.today(), agent_id=agent.id))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_id, agent_id, "vérification du justificatif")

@@ -69,7 +69,7 @@ MULTIPLES = {"enfants", "jours"}
 ENFANT = ["prenoms", "nom", "date_naissance", "niveau", "ecole"]
 FORMULAIRES = {
     "familles.foyer": ["adresse_voie", "adresse_complement", "code_postal",
-                       "commune_residence", "reside"],
+                       "commune_residence", "reside", "version"],
     "familles.adresse_caf_ignorer": [],
     "familles.residence_verification": ["message"],
     "familles.second_adulte": ["prenoms", "nom", "telephone", "courriel"],
@@ -123,7 +123,7 @@ def verifier_422(reponse) -> None:
 
 @pytest.mark.parametrize(("url", "donnees", "groupes"), [
     ("/espace-famille/foyer", {"adresse_voie": "1 rue Haute", "code_postal": "35000",
-                               "commune_residence": "Rennes"}, ["reside"]),
+                               "commune_residence": "Rennes", "version": "1"}, ["reside"]),
     ("/espace-famille/inscriptions/nouvelle", {"service": f"{DEBUT.isoformat()}:cantine",
                                                "date_debut": JOUR_DE_CLASSE.isoformat()},
      ["enfants", "jours"]),

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Famille
 from portail_famille.models import SecondAdulte
+from tests.aides import poster_adresse
 from tests.fabriques import creer_famille
 from tests.fabriques import famille_de
 
@@ -31,7 +32,7 @@ def test_enregistrer_l_adresse_et_la_residence(app, client):
     assert "Vous n’avez pas encore indiqué votre adresse" in page
     assert "Habitez-vous Villeneuve-sur-Test ?" in page
 
-    reponse = client.post("/espace-famille/foyer", data={
+    reponse = poster_adresse(client, {
         "adresse_voie": "  4  impasse des Glycines ", "adresse_complement": "",
         "code_postal": "35000", "commune_residence": "Saint-Jacques-de-la-Lande",
         "reside": "non"})
@@ -44,7 +45,7 @@ def test_enregistrer_l_adresse_et_la_residence(app, client):
 def test_adresse_invalide_422_en_francais_rien_d_enregistre(app, client, famille):
     _, famille_id = famille
     avant = lire_famille(app, famille_id)
-    reponse = client.post("/espace-famille/foyer", data={
+    reponse = poster_adresse(client, {
         "adresse_voie": "<script>x</script>", "code_postal": "3500A",
         "commune_residence": "Rennes", "reside": "peut-être"})
     assert reponse.status_code == 422
@@ -73,7 +74,7 @@ def test_adresse_caf_preremplit_sans_rien_enregistrer(app, client, famille):
     assert 'checked id="reside-0"' in page
     assert lire_famille(app, famille_id) == avant
 
-    client.post("/espace-famille/foyer", data={
+    poster_adresse(client, {
         "adresse_voie": "12 RUE DE LA REPUBLIQUE", "adresse_complement": "BATIMENT B",
         "code_postal": "35000", "commune_residence": "VILLENEUVE-SUR-TEST", "reside": "oui"})
     with client.session_transaction() as session:

@@ -10,6 +10,7 @@ from portail_famille.extensions import db
 from portail_famille.models import ContestationResidence
 from portail_famille.models import Famille
 from tests.aides import Page
+from tests.aides import poster_adresse
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import creer_foyer
 from tests.familles.conftest import GRILLE
@@ -51,7 +52,7 @@ def test_plus_de_question_l_adresse_decide(portail, foyer):
     page = navigateur.get("/espace-famille/foyer").text
     assert "Habitez-vous" not in page
     # Rennes, even with a forged « oui »: the address decides.
-    reponse = navigateur.post("/espace-famille/foyer", data={
+    reponse = poster_adresse(navigateur, {
         **ADRESSE, "code_postal": "35000", "commune_residence": "Rennes", "reside": "oui"},
         follow_redirects=True)
     assert "D’après elle, vous n’habitez pas Villeneuve-sur-Test" in reponse.text
@@ -60,7 +61,7 @@ def test_plus_de_question_l_adresse_decide(portail, foyer):
     tarifs = navigateur.get("/espace-famille/tarifs").text
     assert "6,75\u00a0€" in tarifs  # the canteen's hors_commune price
 
-    reponse = navigateur.post("/espace-famille/foyer", data=ADRESSE, follow_redirects=True)
+    reponse = poster_adresse(navigateur, ADRESSE, follow_redirects=True)
     assert "D’après elle, vous habitez Villeneuve-sur-Test" in reponse.text
     assert "6,75\u00a0€" not in navigateur.get("/espace-famille/tarifs").text
 
@@ -69,7 +70,7 @@ def test_plus_de_question_l_adresse_decide(portail, foyer):
                                                 ("Saint-Fictif", False)])
 def test_un_code_partage_ne_vaut_que_pour_les_communes_citees(portail, foyer, commune, dans):
     _, navigateur = foyer
-    reponse = navigateur.post("/espace-famille/foyer", data={
+    reponse = poster_adresse(navigateur, {
         **ADRESSE, "code_postal": "35 136", "commune_residence": commune}, follow_redirects=True)
     assert ("vous habitez Villeneuve-sur-Test" in reponse.text) is dans
 
@@ -84,7 +85,7 @@ def test_un_code_partage_ne_vaut_que_pour_les_communes_citees(portail, foyer, co
 ])
 def test_ce_qui_ne_peut_pas_etre_une_adresse_est_refuse(portail, foyer, champs, message):
     cree, navigateur = foyer
-    reponse = navigateur.post("/espace-famille/foyer", data={**ADRESSE, **champs})
+    reponse = poster_adresse(navigateur, {**ADRESSE, **champs})
     assert reponse.status_code == 422
     assert message in reponse.text
     assert adresse_de(portail, cree.famille_id) == ("", "", "", None)
@@ -98,7 +99,7 @@ def test_ce_qui_ne_peut_pas_etre_une_adresse_est_refuse(portail, foyer, champs, 
 def test_ce_que_contiennent_les_adresses_francaises_est_accepte(portail, foyer, voie,
                                                                  complement, commune):
     cree, navigateur = foyer
-    reponse = navigateur.post("/espace-famille/foyer", data={
+    reponse = poster_adresse(navigateur, {
         **ADRESSE, "adresse_voie": voie, "adresse_complement": complement,
         "commune_residence": commune})
     assert reponse.status_code == 303, Page(reponse.text).par_id("resume-erreurs").texte
@@ -107,7 +108,7 @@ def test_ce_que_contiennent_les_adresses_francaises_est_accepte(portail, foyer, 
 
 def test_une_famille_en_desaccord_demande_une_verification(portail, foyer):
     cree, navigateur = foyer
-    navigateur.post("/espace-famille/foyer", data={**ADRESSE, "code_postal": "35000",
+    poster_adresse(navigateur, {**ADRESSE, "code_postal": "35000",
                                                   "commune_residence": "Rennes"})
     page = navigateur.get("/espace-famille/foyer").text
     assert "Demander à la mairie de vérifier" in page
@@ -145,6 +146,6 @@ def test_l_accueil_demande_l_adresse_d_abord_et_dit_les_prix_provisoires(portail
     assert _sections(page)[0] == "Confirmez votre adresse"
     assert "Confirmer mon adresse" in page
 
-    navigateur.post("/espace-famille/foyer", data=ADRESSE)
+    poster_adresse(navigateur, ADRESSE)
     page = navigateur.get("/espace-famille/").text
     assert "Confirmez votre adresse" not in page and "provisoires" not in page

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from portail_famille.extensions import db
 from portail_famille.models import Enfant
+from tests.aides import poster_adresse
 from tests.auth.faux_fournisseur import FauxFournisseur
 from tests.revenus.externes import REGLAGES_DONNEES
 from tests.revenus.externes import SITUATION
@@ -70,7 +71,7 @@ def test_g1_chaque_prix_de_mes_tarifs_est_celui_de_la_cli(fabrique, externes, tm
     client = client_de(app)
     se_connecter(client, fc)
 
-    assert client.post("/espace-famille/foyer", data={
+    assert poster_adresse(client, {
         "adresse_voie": "3 rue des Écoles", "code_postal": "35000",
         "commune_residence": "Villeneuve-sur-Test" if reside == "oui" else "Rennes",
         "reside": reside}).status_code == 303

@@ -245,7 +245,7 @@ def test_parcours_de_demonstration(portail, navigateur):
     verifier_l_entete(page)
     verifier_le_menu(page, largeur)
     auditeur.auditer()
-    aller(page, auditeur, "Mon quotient familial")
+    aller(page, auditeur, "Mon quotient")
     expect(page.locator("main")).to_contain_text("transmis par la CAF via FranceConnect")
     # Its history, a table: cards on a phone, no scrolling box (axe's scrollable-region-focusable).
     expect(page.locator("main table")).to_have_count(1)

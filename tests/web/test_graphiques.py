@@ -57,3 +57,12 @@ def test_les_etiquettes_tiennent_dans_le_dessin_et_ne_se_touchent_pas(qf_max, pr
 def test_graduations_rondes_meme_pour_un_grand_quotient():
     g = graphiques.tracer("g", courbe("110000"), Decimal(110000), None)
     assert [t.libelle for t in g.graduations_x] == [0, 50000, 100000]
+
+
+def test_une_courbe_comparee_tient_sur_les_memes_axes():
+    haute = [(Decimal(0), Decimal("1.00")), (Decimal(2500), Decimal("12.00"))]
+    g = graphiques.tracer("g", courbe("2500"), Decimal(2500), None, comparee=haute)
+    assert g.graduations_y[-1].libelle >= Decimal(12)
+    sommet = min(float(p.split(",")[1]) for p in g.points_compares.split())
+    assert sommet >= g.haut_y
+    assert graphiques.tracer("g", courbe("2500"), Decimal(2500), None).points_compares == ""
