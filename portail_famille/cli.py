@@ -26,6 +26,7 @@ from portail_famille.services import grilles
 from portail_famille.services import renouvellement
 from portail_famille.services import tarifs as tarifs_service
 from portail_famille.travaux import echeances
+from portail_famille.travaux import fixation_des_reservations
 from portail_famille.travaux import purge
 from portail_famille.travaux import renouvellement_annuel
 from portail_famille.web import contexte
@@ -234,14 +235,16 @@ def travaux_executer(rafale: bool):
 @travaux_cli.command("horloge")
 def travaux_horloge():
     """Place dans la file, chaque jour, la purge des données échues (3 h), la campagne de
-    renouvellement des quotients avant la rentrée (4 h, une fois par période) et l’avis aux
-    familles dont le quotient arrive à échéance (7 h)."""
+    renouvellement des quotients avant la rentrée (4 h, une fois par période), les réservations
+    du mois à venir (5 h) et l’avis aux familles dont le quotient arrive à échéance (7 h)."""
     from rq.cron import CronScheduler
 
     horloge = CronScheduler(connection=redis.Redis.from_url(_redis_exige()))
     horloge.register(purge.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 3 * * *")
     horloge.register(renouvellement_annuel.lancer_avant_la_rentree, queue_name=travaux.FILE,
                      cron="0 4 * * *")
+    horloge.register(fixation_des_reservations.lancer_celle_du_jour, queue_name=travaux.FILE,
+                     cron="0 5 * * *")
     horloge.register(echeances.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 7 * * *")
     horloge.start()
 

@@ -12,7 +12,6 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import BooleanField
 from wtforms import DateField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -34,6 +33,7 @@ from portail_famille.web.formulaires import NOM
 from portail_famille.web.formulaires import CasesACocher
 from portail_famille.web.formulaires import ChampDate
 from portail_famille.web.formulaires import Formulaire
+from portail_famille.web.formulaires import Identifiant
 from portail_famille.web.formulaires import Version
 from portail_famille.web.formulaires import au_moins_un
 from portail_famille.web.formulaires import avec_une_lettre
@@ -247,8 +247,8 @@ class AnnulationInscriptionForm(Formulaire):
 class ReservationJourForm(Formulaire):
     """One day of the booking calendar: its button says whether to book or cancel it."""
 
-    inscription = IntegerField(validators=[InputRequired()])
-    jour = ChampDate(validators=[InputRequired()])
+    inscription = Identifiant()
+    jour = ChampDate(validators=[DataRequired()])  # DataRequired: blank text passes InputRequired
     action = SelectField(choices=[("reserver", "Réserver"), ("annuler", "Annuler")],
                          validators=[InputRequired()])
 

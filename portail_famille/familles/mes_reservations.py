@@ -39,17 +39,17 @@ def _voisins(annee: int, mois: int) -> tuple[str, str]:
 
 
 def _page(annee: int, mois: int, erreur: tuple[int, date, str] | None = None):
+    """The month's page; with `erreur`, a change refused (409: the day's state forbids it, or
+    the buttons' hidden fields were tampered with), its message next to the day."""
     maintenant = datetime.now(UTC)
     calendriers = reservations.mois_de_la_famille(
         current_user.famille_id, annee, mois, contexte.calendrier(), contexte.grille(),
         maintenant)
-    # The month's bookings are generated on first sight: they are kept from now on.
-    db.session.commit()
     precedent, suivant = _voisins(annee, mois)
     return render_template("familles/reservations.html", calendriers=calendriers,
                            mois=date(annee, mois, 1), precedent=precedent, suivant=suivant,
                            form=ReservationJourForm(formdata=None), erreur=erreur,
-                           ), 422 if erreur else 200
+                           ), 409 if erreur else 200
 
 
 @bp.get("/reservations", endpoint="reservations")

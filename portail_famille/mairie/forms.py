@@ -11,7 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from wtforms import BooleanField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -32,6 +31,7 @@ from portail_famille.services.dossiers import MOTIFS
 from portail_famille.web.formulaires import ChampDate
 from portail_famille.web.formulaires import ChampDecimal
 from portail_famille.web.formulaires import Formulaire
+from portail_famille.web.formulaires import Identifiant
 from portail_famille.web.formulaires import MessagesEnFrancais
 from portail_famille.web.formulaires import Version
 from portail_famille.web.formulaires import avec_une_lettre
@@ -141,7 +141,7 @@ class ChoixPointageForm(Formulaire):
 
     ecole = SelectField("École", validators=[InputRequired("Choisissez une école.")])
     service = SelectField("Service", validators=[InputRequired("Choisissez un service.")])
-    jour = ChampDate("Jour", validators=[InputRequired("Indiquez le jour.")])
+    jour = ChampDate("Jour", validators=[DataRequired("Indiquez le jour.")])
 
 
 class MarqueForm(Formulaire):
@@ -149,8 +149,8 @@ class MarqueForm(Formulaire):
 
     ecole = StringField(validators=[InputRequired(), Length(max=120)])
     service = StringField(validators=[InputRequired(), Length(max=60)])
-    jour = ChampDate(validators=[InputRequired()])
-    enfant = IntegerField(validators=[InputRequired()])
+    jour = ChampDate(validators=[DataRequired()])  # DataRequired: blank text passes InputRequired
+    enfant = Identifiant()
     etat = SelectField(choices=list(ETATS_POINTAGE.items()), validators=[InputRequired()])
 
 

@@ -1,13 +1,14 @@
 """Bookings: each school day an active enrolment's weekdays name is booked, and the family adds or
 cancels single days until the service's cut-off.
 
-Rows are generated lazily, for the days someone looks at: the family's month, the agents' day
-list, and (later) the invoicing of a month, which syncs that month first. Generation inserts
-the missing rows and ignores the ones already there, so it is idempotent and two requests
-generating the same days at once never conflict. A booking the enrolment decided
-(`origine` « inscription ») follows a change of its weekdays or its cancellation while the day
-is still modifiable; one the family decided is never overridden, and no day past its cut-off
-changes any more: what was booked then is what gets billed.
+A booking is a row per enrolment and day, written (« fixed ») before the day's cut-off by the
+daily job (travaux/fixation_des_reservations.py, a month ahead), and whenever a family changes
+a day or an agent opens the day's list; until then, pages show what the row will say, without
+writing on a GET. Fixing inserts the missing rows and leaves the others alone, so it is
+idempotent and two requests fixing the same days never conflict. A booking the enrolment
+decided (`origine` « inscription ») follows a change of its weekdays or its cancellation while
+the day is still modifiable; one the family decided is never overridden, and no day past its
+cut-off changes any more: what was booked then is what gets billed.
 """
 
 from dataclasses import dataclass
@@ -74,11 +75,6 @@ def _reservable(calendrier: Calendrier, periode: Periode, inscription: Inscripti
             and calendrier.jour_de_classe(jour))
 
 
-def _prevue(inscription: Inscription, jour: date) -> bool:
-    """Whether the enrolment itself books `jour` (active, and one of its weekdays)."""
-    return inscription.active and JOURS_DE_LA_SEMAINE[jour.weekday()] in inscription.liste_jours
-
-
 def inserer_sans_conflit(modele, lignes: list[dict] | dict, index: list[str]) -> None:
     """Insert rows, leaving alone those whose unique `index` a concurrent request (or an
     earlier one) already wrote: the generation and the marks stay idempotent."""
@@ -89,17 +85,37 @@ def inserer_sans_conflit(modele, lignes: list[dict] | dict, index: list[str]) ->
                        .on_conflict_do_nothing(index_elements=index))
 
 
+def _voulue(inscription: Inscription, jour: date, existante: Reservation | None,
+            modifiable: bool) -> bool:
+    """Whether the day is booked: what was fixed once past the cut-off; before it, nothing
+    once the enrolment is cancelled, else the family's choice, else the enrolment's weekdays."""
+    if existante is not None and not modifiable:
+        return existante.reservee
+    if not inscription.active:
+        return False
+    if existante is not None and existante.origine == "famille":
+        return existante.reservee
+    return JOURS_DE_LA_SEMAINE[jour.weekday()] in inscription.liste_jours
+
+
+def _existantes(inscrites: list[Inscription], debut: date,
+                fin: date) -> dict[tuple[int, date], Reservation]:
+    if not inscrites:
+        return {}
+    return {(r.inscription_id, r.jour): r for r in db.session.scalars(
+        sa.select(Reservation).where(Reservation.inscription_id.in_([i.id for i in inscrites]),
+                                     Reservation.jour.between(debut, fin)))}
+
+
 def synchroniser(inscrites: list[Inscription], jours: list[date], calendrier: Calendrier,
                  grille: Grille, maintenant: datetime) -> None:
-    """Bring the bookings of `inscrites` on `jours` in line with their enrolment (idempotent).
+    """Fix the bookings of `inscrites` on `jours` as their enrolment says (idempotent).
 
     Missing rows are inserted; rows the enrolment decided follow it while still modifiable.
     """
     if not inscrites or not jours:
         return
-    existantes = {(r.inscription_id, r.jour): r for r in db.session.scalars(
-        sa.select(Reservation).where(Reservation.inscription_id.in_([i.id for i in inscrites]),
-                                     Reservation.jour.between(min(jours), max(jours))))}
+    existantes = _existantes(inscrites, min(jours), max(jours))
     nouvelles = []
     for inscription in inscrites:
         periode = periode_de(grille, inscription)
@@ -108,18 +124,37 @@ def synchroniser(inscrites: list[Inscription], jours: list[date], calendrier: Ca
         for jour in jours:
             if not _reservable(calendrier, periode, inscription, jour):
                 continue
-            prevue = _prevue(inscription, jour)
             existante = existantes.get((inscription.id, jour))
+            voulue = _voulue(inscription, jour, existante,
+                             calendrier.modifiable(inscription.service, jour, maintenant))
             if existante is None:
-                if prevue:
+                if voulue:
                     nouvelles.append({"inscription_id": inscription.id, "jour": jour,
                                       "statut": "reservee", "origine": "inscription",
                                       "modifie_le": maintenant})
-            elif (existante.origine == "inscription" and existante.reservee != prevue
-                  and calendrier.modifiable(inscription.service, jour, maintenant)):
-                existante.statut = "reservee" if prevue else "annulee"
+            elif existante.reservee != voulue:
+                existante.statut = "reservee" if voulue else "annulee"
+                existante.origine = "inscription"
     inserer_sans_conflit(Reservation, nouvelles, ["inscription_id", "jour"])
     db.session.flush()
+
+
+def fixer(debut: date, fin: date, calendrier: Calendrier, grille: Grille, maintenant: datetime,
+          progresser=None, lot: int = 500) -> int:
+    """Fix the bookings of every enrolment from `debut` to `fin`, in batches; the number of
+    enrolments seen. `progresser(fait, total)` is told after each batch."""
+    identifiants = list(db.session.scalars(
+        sa.select(Inscription.id).where(Inscription.periode_debut <= fin,
+                                        Inscription.date_debut <= fin)
+        .order_by(Inscription.id)))
+    jours = [debut + timedelta(days=n) for n in range((fin - debut).days + 1)]
+    for depart in range(0, len(identifiants), lot):
+        inscrites = list(db.session.scalars(sa.select(Inscription).where(
+            Inscription.id.in_(identifiants[depart:depart + lot]))))
+        synchroniser(inscrites, jours, calendrier, grille, maintenant)
+        if progresser is not None:
+            progresser(min(depart + lot, len(identifiants)), len(identifiants))
+    return len(identifiants)
 
 
 def jours_du_mois(annee: int, mois: int) -> list[date]:
@@ -129,8 +164,7 @@ def jours_du_mois(annee: int, mois: int) -> list[date]:
 
 
 def inscriptions_du_mois(famille_id: int, annee: int, mois: int) -> list[Inscription]:
-    """The household's enrolments started by the end of the month, eldest child first
-    (cancelled ones too: their generated bookings still modifiable are cancelled)."""
+    """The household's enrolments started by the end of the month, eldest child first."""
     fin = jours_du_mois(annee, mois)[-1]
     return [i for i in services_inscriptions.lister_inscriptions(famille_id)
             if i.periode_debut <= fin and i.date_debut <= fin]
@@ -139,19 +173,16 @@ def inscriptions_du_mois(famille_id: int, annee: int, mois: int) -> list[Inscrip
 def mois_de_la_famille(famille_id: int, annee: int, mois: int, calendrier: Calendrier,
                        grille: Grille, maintenant: datetime) -> list[CalendrierDeReservation]:
     """The month's booking calendars of the household, one per enrolment that has a day to
-    book or a booking in it (generating the month's bookings first)."""
+    book in it; read only (what is not fixed yet shows as it will be)."""
     jours = jours_du_mois(annee, mois)
     inscrites = [i for i in inscriptions_du_mois(famille_id, annee, mois)
                  if periode_de(grille, i) is not None]
-    synchroniser(inscrites, jours, calendrier, grille, maintenant)
-    reservees = {(r.inscription_id, r.jour): r for r in db.session.scalars(
-        sa.select(Reservation).where(Reservation.inscription_id.in_([i.id for i in inscrites]),
-                                     Reservation.jour.between(jours[0], jours[-1])))}
+    existantes = _existantes(inscrites, jours[0], jours[-1])
     calendriers = []
     for inscription in inscrites:
         periode = periode_de(grille, inscription)
         cases = [_case(calendrier, periode, inscription, jour, mois,
-                       reservees.get((inscription.id, jour)), maintenant)
+                       existantes.get((inscription.id, jour)), maintenant)
                  for jour in _jours_des_semaines(jours)]
         if not any(case.reservable and case.dans_le_mois for case in cases):
             continue
@@ -179,8 +210,9 @@ def _case(calendrier: Calendrier, periode: Periode, inscription: Inscription, jo
         mention = calendrier.sans_classe(jour) or "pas de service ce jour"
         return Case(jour, jour.month == mois, False, False, False, mention)
     modifiable = calendrier.modifiable(inscription.service, jour, maintenant)
-    return Case(jour, jour.month == mois, True, reservation is not None and reservation.reservee,
-                modifiable, calendrier.echeance(inscription.service, jour, maintenant))
+    return Case(jour, jour.month == mois, True,
+                _voulue(inscription, jour, reservation, modifiable), modifiable,
+                calendrier.echeance(inscription.service, jour, maintenant))
 
 
 def changer(famille_id: int, inscription_id: int, jour: date, reserver: bool, auteur: Compte,

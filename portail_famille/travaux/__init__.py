@@ -188,6 +188,7 @@ def reprendre_les_orphelines() -> list[int]:
 # The kinds of jobs register themselves with `@travail`.
 from portail_famille.travaux import echeances  # noqa: E402, F401
 from portail_famille.travaux import expedition  # noqa: E402, F401
+from portail_famille.travaux import fixation_des_reservations  # noqa: E402, F401
 from portail_famille.travaux import purge  # noqa: E402, F401
 from portail_famille.travaux import recherche_differee  # noqa: E402, F401
 from portail_famille.travaux import renouvellement_annuel  # noqa: E402, F401

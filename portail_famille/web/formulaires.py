@@ -11,6 +11,7 @@ from wtforms import IntegerField
 from wtforms import SelectMultipleField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired
+from wtforms.validators import NumberRange
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput
@@ -165,3 +166,12 @@ class Version(IntegerField):
 
     def __init__(self, label="Version", validators=None, **kwargs):
         super().__init__(label, validators or [InputRequired()], **kwargs)
+
+
+class Identifiant(IntegerField):
+    """A record's id posted by a form: beyond an INTEGER column's range it is refused before
+    any query (PostgreSQL would refuse the query itself)."""
+
+    def __init__(self, label="Identifiant", validators=None, **kwargs):
+        super().__init__(label, validators or [InputRequired(), NumberRange(1, 2147483647)],
+                         **kwargs)

@@ -61,6 +61,8 @@ VALIDES = {
     "date_debut": [JOUR_DE_CLASSE.isoformat(), DEBUT_SUIVANTE.isoformat()],
     "precisions": ["", "Nous déménageons."], "confirmation": ["y"],
     "message": ["", "Nous avons déménagé."],
+    "inscription": ["1", "2", "3"], "jour": [JOUR_DE_CLASSE.isoformat(), "2026-11-11"],
+    "action": ["reserver", "annuler"],
 }
 MULTIPLES = {"enfants", "jours"}
 
@@ -82,6 +84,7 @@ FORMULAIRES = {
     "familles.inscription_annuler": ["annulation-version"],
     "familles.donnees_suppression": ["precisions", "confirmation"],
     "familles.quotient_renouvellement": ["choix"],
+    "familles.reservation_changer": ["inscription", "jour", "action"],
 }
 # A button per day: a refusal is said next to the day, or above the calendar, not as a form
 # summary.

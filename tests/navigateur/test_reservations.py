@@ -55,7 +55,9 @@ def test_une_famille_annule_avant_la_limite_et_plus_apres(portail, navigateur, h
     ouvrir_une_session_de_famille(portail, page, foyer.compte_id)
     auditeur = Auditeur(page, "reservations")
 
-    page.goto(f"{base}/espace-famille/reservations?mois=2026-11")
+    page.goto(f"{base}/espace-famille/inscriptions")
+    page.get_by_role("link", name="Réserver ou annuler des jours").click()
+    expect(page.get_by_role("heading", name="Novembre 2026")).to_be_visible()
     jeudi = page.locator(f"#jour-{foyer.inscriptions[0]}-2026-11-19")
     expect(jeudi).to_contain_text("Réservé")
     expect(jeudi).to_contain_text("Modifiable jusqu’à 12:00 aujourd’hui")

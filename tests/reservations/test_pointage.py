@@ -118,6 +118,7 @@ def test_pas_de_pointage_hors_des_jours_de_classe_ni_hors_de_l_ecole(app):
                            headers={"Accept": "application/json"})
     assert ailleurs.status_code == 409
     assert marquer(client, "abc", "present").status_code == 422
+    assert marquer(client, 2**40, "present", json=True).status_code == 422
     assert marques(app) == {}
 
 
@@ -132,3 +133,12 @@ def test_la_page_sans_liste_et_une_adresse_incorrecte(app):
         reponse = client.get("/mairie/pointage", query_string=adresse)
         assert reponse.status_code == 422, adresse
         assert "Enfants réservés" not in reponse.text
+
+
+def test_un_jour_blanc_est_refuse_sans_erreur(app):
+    lea = inscrire(app)
+    client, _ = agent(app)
+    reponse = client.post("/mairie/pointage", data={**LISTE, "jour": " ",
+                                                   "enfant": lea.enfants[0], "etat": "present"})
+    assert reponse.status_code == 422
+    assert marques(app) == {}

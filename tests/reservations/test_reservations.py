@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from portail_famille.extensions import db
 from portail_famille.models import Inscription
 from portail_famille.models import Reservation
+from portail_famille.models import Tache
 from portail_famille.services import reservations
+from portail_famille.travaux import fixation_des_reservations
 from portail_famille.web import contexte
 from tests.aides import Page
 from tests.aides import planter_session
@@ -40,21 +42,36 @@ def changer(client, inscription_id, jour, action):
         "inscription": inscription_id, "jour": str(jour), "action": action})
 
 
-def test_la_generation_reserve_chaque_jour_de_classe_et_est_idempotente(app):
+def fixer(app, debut=date(2026, 11, 1), fin=date(2026, 11, 30)):
+    with app.app_context():
+        reservations.fixer(debut, fin, contexte.calendrier(), contexte.grille(), MAINTENANT)
+        db.session.commit()
+
+
+def test_la_tache_de_nuit_fixe_chaque_jour_de_classe_et_est_idempotente(app):
     foyer = inscrire(app)
     with app.app_context():
-        calendrier, grille = contexte.calendrier(), contexte.grille()
         for _ in range(2):
-            reservations.mois_de_la_famille(foyer.famille_id, 2026, 11, calendrier, grille,
-                                            MAINTENANT)
+            tache = fixation_des_reservations.tache_du_jour(date(2026, 11, 1))
             db.session.commit()
+            fixation_des_reservations.envoyer(tache)
+            assert db.session.get(Tache, tache.id).etat == "terminee"
+    fixer(app)
+    with app.app_context():
         inscription = db.session.get(Inscription, foyer.inscriptions[0])
         reservations.synchroniser([inscription], reservations.jours_du_mois(2026, 11),
-                                  calendrier, grille, MAINTENANT)
+                                  contexte.calendrier(), contexte.grille(), MAINTENANT)
         db.session.commit()
     # November 2026: the Toussaint holidays end on the 1st; Wednesday 11 is a public holiday.
     assert etats(app, foyer.inscriptions[0]) == {
         date(2026, 11, d): ("reservee", "inscription") for d in (2, 5, 9, 12, 16, 19, 23, 26, 30)}
+
+
+def test_la_page_montre_les_jours_non_encore_fixes_sans_rien_ecrire(app):
+    foyer = inscrire(app)
+    reponse = client_de(app, foyer).get(f"/espace-famille/reservations?mois={NOVEMBRE}")
+    assert "Réservé" in Page(reponse.text).par_id(f"jour-{foyer.inscriptions[0]}-2026-11-19").texte
+    assert etats(app, foyer.inscriptions[0]) == {}
 
 
 def test_la_page_du_mois_dit_jusqu_a_quand_chaque_jour_se_modifie(app):
@@ -108,10 +125,10 @@ def test_ajouter_un_jour_hors_des_jours_de_l_inscription(app):
 
 def test_une_requete_forgee_apres_la_limite_est_refusee(app):
     foyer = inscrire(app)
+    fixer(app)
     client = client_de(app, foyer)
-    client.get(f"/espace-famille/reservations?mois={NOVEMBRE}")
     reponse = changer(client, foyer.inscriptions[0], LUNDI_PASSE, "annuler")
-    assert reponse.status_code == 422
+    assert reponse.status_code == 409
     erreur = Page(reponse.text).par_id(f"jour-{foyer.inscriptions[0]}-2026-11-16-erreur")
     assert erreur.texte == ("Le lundi 16 novembre 2026 n’est plus modifiable : la limite était "
                             "le jeudi 12 novembre 2026 à 12:00.")
@@ -122,22 +139,24 @@ def test_un_jour_sans_service_ou_l_inscription_d_un_autre_foyer_est_refuse(app):
     foyer, autre = inscrire(app), inscrire(app, prenoms="Hugo")
     client = client_de(app, foyer)
     ferie = changer(client, foyer.inscriptions[0], date(2026, 11, 11), "reserver")
-    assert ferie.status_code == 422
+    assert ferie.status_code == 409
     assert "Le mercredi 11 novembre 2026 ne se réserve pas pour ce service." in ferie.text
     assert changer(client, autre.inscriptions[0], JEUDI_MODIFIABLE,
-                   "annuler").status_code == 422
+                   "annuler").status_code == 409
     assert etats(app, autre.inscriptions[0]) == {}
-    assert changer(client, "x", "hier", "tout").status_code == 422
+    assert changer(client, "x", "hier", "tout").status_code == 409
+    assert changer(client, 2**40, JEUDI_MODIFIABLE, "annuler").status_code == 409
 
 
 def test_une_inscription_annulee_annule_ses_jours_encore_modifiables(app):
     foyer = inscrire(app)
-    client = client_de(app, foyer)
-    client.get(f"/espace-famille/reservations?mois={NOVEMBRE}")
+    fixer(app)
+    changer(client_de(app, foyer), foyer.inscriptions[0], date(2026, 11, 24), "reserver")
     with app.app_context():
         db.session.get(Inscription, foyer.inscriptions[0]).statut = "annulee"
         db.session.commit()
-    client.get(f"/espace-famille/reservations?mois={NOVEMBRE}")
+    fixer(app)
     apres = etats(app, foyer.inscriptions[0])
     assert apres[LUNDI_PASSE] == ("reservee", "inscription")  # past its cut-off: billed
     assert apres[JEUDI_MODIFIABLE] == ("annulee", "inscription")
+    assert apres[date(2026, 11, 24)] == ("annulee", "inscription")  # added by the family
