@@ -49,3 +49,13 @@ def test_sources_admises():
 
 def test_annees_de_revenus():
     assert quotient.annees_de_revenus(date(2026, 12, 2)) == [2025, 2024]
+
+
+def test_un_quotient_saisi_par_la_mairie_compte_jusqu_a_la_date_choisie():
+    recupere = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    fin = date(2027, 1, 15)
+    assert quotient.validite(recupere, None, 12, datetime(2027, 1, 14, 23, tzinfo=UTC),
+                             fin) == quotient.Validite(None, fin)
+    assert quotient.validite(recupere, None, 12, datetime(2027, 1, 15, 1, tzinfo=UTC),
+                             fin).raison == "perime"
+    assert quotient.source_admise("mairie", ("caf",))

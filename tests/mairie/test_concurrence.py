@@ -13,12 +13,14 @@ from portail_famille.extensions import db
 from portail_famille.models import Famille
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import TarifDecide
+from portail_famille.services import foyers as services_foyers
 from tests.aides import Page
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import QuotientCAF
 from tests.fabriques import creer_foyer
 from tests.familles.conftest import connecter
 
+from .conftest import connecter_agent
 from .conftest import ouvrir
 
 FIN = (date.today() + timedelta(days=30)).isoformat()
@@ -103,8 +105,6 @@ def test_r1_l_agent_puis_la_famille_409_pour_la_famille(app, client, agent, foye
 
 
 def test_r1_deux_agents_sur_un_tarif_decide(app, client, agent, foyer):
-    from .conftest import connecter_agent
-
     autre = app.test_client()
     connecter_agent(app, autre)
     ouvrir(client, foyer.famille_id)
@@ -124,8 +124,6 @@ def test_r1_deux_agents_sur_un_tarif_decide(app, client, agent, foyer):
 
 def test_r1_changement_entre_lecture_et_ecriture_409(app, client, agent, foyer, monkeypatch):
     """The version column catches a change committed after the check, before the write."""
-    from portail_famille.services import foyers as services_foyers
-
     ouvrir(client, foyer.famille_id)
     verifier = services_foyers.verifier_version
 

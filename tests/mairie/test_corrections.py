@@ -241,3 +241,15 @@ def test_hypothese_jamais_de_500_rien_d_ecrit_sans_303(app, client, agent, foyer
             assert (len(lignes(app, QuotientFamilial)), len(lignes(app, TarifDecide))) == avant
 
     poster()
+
+
+def test_titres_des_pages_de_correction(app, client, agent, foyer):
+    ouvrir(client, foyer.famille_id)
+    numero = f"F-{foyer.famille_id:06d}"
+    titres = {chemin: Page(client.get(f"/mairie/familles/{foyer.famille_id}/{chemin}").text)
+              .tous("title")[0].texte for chemin in ("quotient", "tarif")}
+    assert titres["quotient"].startswith(f"Saisir le quotient familial – Dossier {numero} – ")
+    assert titres["tarif"].startswith(f"Appliquer un tarif décidé hors de la grille – Dossier "
+                                      f"{numero}")
+    erreur = Page(saisir_qf(client, foyer.famille_id, valeur="").text).tous("title")[0].texte
+    assert erreur.startswith("Erreur – Saisir le quotient familial")

@@ -17,6 +17,7 @@ from portail_famille.domaine import recherche
 from portail_famille.extensions import db
 from portail_famille.models import Evenement
 from portail_famille.models import Famille
+from portail_famille.travaux import recherche_differee
 from tests.aides import Page
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import QuotientCAF
@@ -190,3 +191,12 @@ def test_hypothese_jamais_de_500_et_rien_d_ecrit(app, client, agent, texte, page
     with app.app_context():
         assert (db.session.scalar(sa.select(sa.func.count()).select_from(Evenement)),
                 db.session.scalar(sa.select(sa.func.count()).select_from(Famille))) == avant
+
+
+def test_quotient_en_cours_d_obtention(app, client, agent):
+    foyer = creer_foyer(app, prenom="Ursule", nom="ATTENTE")
+    with app.app_context():
+        recherche_differee.pour_la_famille(foyer.famille_id, date.today())
+        db.session.commit()
+    (ligne,) = Page(chercher(client, "ursule").text).tous("tbody")[0].tous("tr")
+    assert ligne.tous("td")[-1].texte == "En cours d’obtention"
