@@ -86,9 +86,6 @@ FORMULAIRES = {
     "familles.quotient_renouvellement": ["choix"],
     "familles.reservation_changer": ["inscription", "jour", "action"],
 }
-# A button per day: a refusal is said next to the day, or above the calendar, not as a form
-# summary.
-BOUTONS = {"familles.reservation_changer": ["inscription", "jour", "action"]}
 
 
 def refusee_d_emblee(donnees: dict) -> bool:
@@ -109,7 +106,7 @@ MOTS_ANGLAIS = ("This field", "Not a valid", "Invalid", "is required", "must be"
 def test_chaque_formulaire_de_la_famille_est_couvert(app):
     postes = {r.endpoint for r in app.url_map.iter_rules()
               if r.endpoint.startswith("familles.") and "POST" in r.methods}
-    assert postes == FORMULAIRES.keys() | REVENUS.keys() | BOUTONS.keys()
+    assert postes == FORMULAIRES.keys() | REVENUS.keys()
 
 
 def verifier_422(reponse) -> None:
@@ -190,31 +187,6 @@ def test_i2_saisies_au_hasard_jamais_de_500(app, client, cibles, endpoint):
         assert reponse.status_code in (303, 404, 409, 422), (reponse.status_code, donnees)
         if reponse.status_code == 422:
             verifier_422(reponse)
-
-    poster()
-
-
-@pytest.mark.parametrize("endpoint", sorted(BOUTONS))
-def test_i2_boutons_au_hasard_jamais_de_500(app, client, cibles, endpoint):
-    with app.app_context():
-        inscription = str(db.session.scalar(sa.select(Inscription.id)))
-    valides = {"inscription": [inscription], "jour": [JOUR_DE_CLASSE.isoformat()],
-               "action": ["reserver", "annuler"]}
-    champs = {champ: strategie(champ, valides[champ]) for champ in BOUTONS[endpoint]}
-    url = app.url_map.bind("localhost").build(endpoint)
-
-    @settings(max_examples=75, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(donnees=st.fixed_dictionaries(champs))
-    def poster(donnees):
-        reponse = client.post(url, data=donnees)
-        if refusee_d_emblee(donnees):
-            assert reponse.status_code == 400, donnees
-            return
-        assert reponse.status_code in (303, 422), (reponse.status_code, donnees)
-        if reponse.status_code == 422:
-            alerte = reponse.text.split('role="alert">')[1].split("</p>")[0]
-            assert alerte and not any(mot in alerte for mot in MOTS_ANGLAIS), alerte
 
     poster()
 
