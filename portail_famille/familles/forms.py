@@ -252,6 +252,11 @@ class ReservationJourForm(Formulaire):
     action = SelectField(choices=[("reserver", "Réserver"), ("annuler", "Annuler")],
                          validators=[InputRequired()])
 
+    def validate_jour(self, champ):
+        # Only a forged request names a day years away; its month could not even be drawn.
+        if abs(champ.data.year - date.today().year) > 2:
+            raise ValidationError("Ce jour est hors du calendrier scolaire.")
+
 
 class DemandeSuppressionForm(Formulaire):
     precisions = TextAreaField(
