@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import date
 from datetime import timedelta
 
 import redis
@@ -109,6 +110,18 @@ def envoyer(tache: Tache) -> None:
     _file(redis_url).enqueue(executer_en_file, tache.id, job_id=f"tache-{tache.id}",
                              retry=Retry(max=len(ATTENTES), interval=list(ATTENTES)),
                              job_timeout=DUREE_MAXIMALE_S, failure_ttl=7 * 24 * 3600)
+
+
+def tache_du_jour(nature: str, jour: date, parametres: dict | None = None) -> Tache:
+    """The daily job `nature` of `jour`, created once whoever asks (the schedule, an operator)."""
+    return creer(nature, parametres, cle=f"{nature}:{jour.isoformat()}")
+
+
+def lancer_celle_du_jour(du_jour: Callable[[date], Tache]) -> None:
+    """What the schedule runs, in a worker: today's job of `du_jour`, created, committed, sent."""
+    tache = du_jour(date.today())
+    db.session.commit()
+    envoyer(tache)
 
 
 def executer_en_file(tache_id: int) -> None:

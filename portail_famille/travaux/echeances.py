@@ -7,13 +7,12 @@ from datetime import datetime
 
 from flask import current_app
 
+from portail_famille import travaux
 from portail_famille.domaine import calendrier
 from portail_famille.extensions import db
 from portail_famille.models import Tache
 from portail_famille.services import listes_de_travail
 from portail_famille.services import quotients
-from portail_famille.travaux import creer
-from portail_famille.travaux import envoyer
 from portail_famille.travaux import progresser
 from portail_famille.travaux import travail
 from portail_famille.travaux.expedition import envoyer_les_courriels
@@ -25,14 +24,12 @@ PREAVIS = listes_de_travail.PREAVIS
 
 
 def tache_du_jour(jour: date) -> Tache:
-    return creer(NATURE, {"jour": jour.isoformat()}, cle=f"{NATURE}:{jour.isoformat()}")
+    return travaux.tache_du_jour(NATURE, jour, {"jour": jour.isoformat()})
 
 
 def lancer_celle_du_jour() -> None:
     """What the schedule runs each morning, in a worker."""
-    tache = tache_du_jour(date.today())
-    db.session.commit()
-    envoyer(tache)
+    travaux.lancer_celle_du_jour(tache_du_jour)
 
 
 @travail(NATURE)

@@ -9,11 +9,10 @@ from datetime import timedelta
 
 from flask import current_app
 
+from portail_famille import travaux
 from portail_famille.extensions import db
 from portail_famille.models import Tache
 from portail_famille.services import reservations
-from portail_famille.travaux import creer
-from portail_famille.travaux import envoyer
 from portail_famille.travaux import parametres
 from portail_famille.travaux import progresser
 from portail_famille.travaux import travail
@@ -25,14 +24,12 @@ HORIZON = timedelta(days=31)
 
 
 def tache_du_jour(jour: date) -> Tache:
-    return creer(NATURE, {"jour": jour.isoformat()}, cle=f"{NATURE}:{jour.isoformat()}")
+    return travaux.tache_du_jour(NATURE, jour, {"jour": jour.isoformat()})
 
 
 def lancer_celle_du_jour() -> None:
     """What the schedule runs each night, in a worker."""
-    tache = tache_du_jour(date.today())
-    db.session.commit()
-    envoyer(tache)
+    travaux.lancer_celle_du_jour(tache_du_jour)
 
 
 @travail(NATURE)

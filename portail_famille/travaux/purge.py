@@ -5,13 +5,11 @@ from datetime import timedelta
 
 from flask import current_app
 
+from portail_famille import travaux
 from portail_famille.auth import sessions
-from portail_famille.extensions import db
 from portail_famille.models import Tache
 from portail_famille.models import maintenant
 from portail_famille.services import retention
-from portail_famille.travaux import creer
-from portail_famille.travaux import envoyer
 from portail_famille.travaux import travail
 
 NATURE = "purge"
@@ -37,11 +35,9 @@ def purger(tache: Tache) -> dict:
 
 def tache_du_jour(jour: date) -> Tache:
     """The purge of `jour`, created once whoever asks (the schedule, an operator)."""
-    return creer(NATURE, cle=f"{NATURE}:{jour.isoformat()}")
+    return travaux.tache_du_jour(NATURE, jour)
 
 
 def lancer_celle_du_jour() -> None:
     """What the schedule runs each night, in a worker: today's purge, once."""
-    tache = tache_du_jour(date.today())
-    db.session.commit()
-    envoyer(tache)
+    travaux.lancer_celle_du_jour(tache_du_jour)

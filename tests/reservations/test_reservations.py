@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from portail_famille import travaux
 from portail_famille.extensions import db
 from portail_famille.models import Inscription
 from portail_famille.models import Reservation
@@ -54,7 +55,7 @@ def test_la_tache_de_nuit_fixe_chaque_jour_de_classe_et_est_idempotente(app):
         for _ in range(2):
             tache = fixation_des_reservations.tache_du_jour(date(2026, 11, 1))
             db.session.commit()
-            fixation_des_reservations.envoyer(tache)
+            travaux.envoyer(tache)
             assert db.session.get(Tache, tache.id).etat == "terminee"
     fixer(app)
     with app.app_context():

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from portail_famille import travaux
 from portail_famille.connecteurs import courrier
 from portail_famille.domaine import calendrier
 from portail_famille.extensions import db
@@ -146,6 +147,6 @@ def test_prevenus_trente_jours_avant_l_echeance_une_seule_fois(app_smtp, boite):
                 app_smtp.test_request_context():
             tache = echeances.tache_du_jour(jour)
             db.session.commit()
-            echeances.envoyer(tache)
+            travaux.envoyer(tache)
     assert [m["To"] for m in boite.messages] == ["bientot@exemple.test"]
     assert {c.famille_id for c in lignes(app_smtp)} == {bientot.famille_id}
