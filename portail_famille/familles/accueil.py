@@ -30,5 +30,6 @@ def accueil():
     return render_template("familles/accueil.html", compte=current_user, etat=etat,
                            echecs=propositions.echecs(), periode=periode, lignes=lignes,
                            hors_commune=hors_commune, residence=residence,
-                           recuperation_en_cours=recuperation_en_cours(),
+                           # Only a missing QF can be on its way: one query saved on most visits.
+                           recuperation_en_cours=etat.qf is None and recuperation_en_cours(),
                            adresse_de_la_caf=bool(propositions.propositions().get("adresse")))

@@ -50,3 +50,10 @@ def test_autant_de_requetes_avec_six_enfants_qu_avec_un(app, url):
     un, six = _requetes(app, _foyer(app, 1), url), _requetes(app, _foyer(app, 6), url)
     assert six == un, f"{url} : {un} requêtes avec un enfant, {six} avec six"
     assert six <= PLAFOND
+
+
+def test_le_tableau_de_bord_ne_cherche_pas_de_recuperation_quand_le_quotient_est_connu(app):
+    # With a QF in force the home page never asks whether one is being fetched (issue 12 §5).
+    avec = _requetes(app, _foyer(app, 1), "/espace-famille/")
+    sans = _requetes(app, fabriques.creer_foyer(app).compte_id, "/espace-famille/")
+    assert avec < sans
