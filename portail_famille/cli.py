@@ -7,6 +7,7 @@ contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every p
 
 import logging
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ import click
 import redis
 from flask import current_app
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
@@ -287,17 +289,47 @@ def travaux_renouveler(avant):
                f"{bilan.a_faire} en attente.")
 
 
-@click.command("demo")
+@click.group("demo", cls=AppGroup, invoke_without_command=True)
 @click.option("--hote", default="127.0.0.1", show_default=True)
-def demo(hote: str):
-    """Démonstration : base SQLite, FranceConnect et API simulés, comptes de démonstration."""
-    config = contexte.config()
-    if not config.bac_a_sable:
+@click.pass_context
+@with_appcontext
+def demo(ctx: click.Context, hote: str):
+    """Démonstration : base SQLite, FranceConnect et API simulés, comptes de démonstration.
+    Sans sous-commande, sert le portail."""
+    if not contexte.config().bac_a_sable:
         _echouer("Erreur : la démonstration exige PORTAIL_BAC_A_SABLE=1 (données fictives).", 2)
+    upgrade()
+    if ctx.invoked_subcommand is None:
+        _servir_la_demo(hote)
+
+
+@demo.command("peupler")
+@click.option("--familles", type=click.IntRange(1, 1_000_000), required=True,
+              help="Nombre de foyers à créer.")
+@click.option("--graine", type=int, default=0, show_default=True,
+              help="Graine du tirage : la même graine donne les mêmes foyers.")
+def demo_peupler(familles: int, graine: int):
+    """Crée des foyers inventés à l’échelle d’une ville (enfants, inscriptions, quotients)."""
+    # Loaded only when the sandbox is on, like every invented household.
+    from portail_famille.bac_a_sable import peuplement
+
+    debut = time.perf_counter()
+    try:
+        bilan = peuplement.peupler(familles, graine, contexte.grille(), date.today())
+    except peuplement.PasDePeriode as exc:
+        db.session.rollback()
+        _echouer(f"Erreur : {exc}", 1)
+    db.session.commit()
+    click.echo(f"{bilan.familles} foyers créés en {time.perf_counter() - debut:.1f} s : "
+               f"{bilan.adultes} adultes, {bilan.enfants} enfants, {bilan.inscriptions} "
+               f"inscriptions, {bilan.quotients} quotients familiaux.")
+
+
+def _servir_la_demo(hote: str) -> None:
+    config = contexte.config()
     # The invented households are the sandbox's: loaded only when it is on.
     from portail_famille.bac_a_sable import jeu_de_donnees
 
-    upgrade()
     chemin = config.tarifs_fichier
     grilles.synchroniser_fichier(_lire_fichier(chemin, vers_erreur=True)[0], chemin)
     personnel = services_comptes.reinitialiser_personnel_de_demo()

@@ -17,6 +17,7 @@ from portail_famille.mairie.commun import retenir_motif
 from portail_famille.mairie.forms import MotifForm
 from portail_famille.services import dossiers
 from portail_famille.services import inscriptions
+from portail_famille.services import justificatifs
 from portail_famille.services import recherche_familles
 from portail_famille.services import tarifs_famille
 from portail_famille.web import contexte
@@ -46,5 +47,6 @@ def fiche(famille_id: int):
     return render_template("mairie/fiche.html", dossier=dossier, tarifs=dossier.tarifs,
                            motif=dossiers.MOTIFS.get(motif_donne(famille_id), ""),
                            libelles=inscriptions.libelles_des_services(grille),
+                           natures=justificatifs.NATURES,
                            services={code: service.libelle for periode in grille.periodes
                                      for code, service in periode.services.items()})

@@ -28,6 +28,9 @@ LIBELLES_MODES = {"france_connect": "FranceConnect", "identite": "Identité sais
                   "numero_fiscal": "Numéro fiscal", "justificatif": "Justificatif déposé",
                   "saisie_mairie": "Document vu au guichet"}
 
+# What became of an uploaded document, in the agents' words.
+STATUTS_JUSTIFICATIF = {"a_verifier": "À vérifier", "accepte": "Accepté", "refuse": "Refusé"}
+
 
 class QuotientFamilial(db.Model):
     """One retrieved QF and its provenance; each retrieval adds a row, the history stays."""
@@ -92,3 +95,9 @@ class Justificatif(db.Model):
         sa.ForeignKey("compte.id", ondelete="SET NULL"))
     traite_le: Mapped[datetime | None] = mapped_column(Horodatage)
     motif: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    traite_par: Mapped[Compte | None] = sa.orm.relationship()
+
+    @property
+    def libelle_statut(self) -> str:
+        return STATUTS_JUSTIFICATIF.get(self.statut, self.statut)

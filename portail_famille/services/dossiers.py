@@ -16,6 +16,7 @@ from portail_famille.models import ContestationResidence
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
+from portail_famille.models import Justificatif
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import SecondAdulte
 from portail_famille.models import TarifDecide
@@ -23,6 +24,7 @@ from portail_famille.services import audit
 from portail_famille.services import corrections
 from portail_famille.services import donnees
 from portail_famille.services import foyers
+from portail_famille.services import justificatifs
 from portail_famille.services import quotients
 from portail_famille.services import recherche_familles
 from portail_famille.services import tarifs_famille
@@ -49,6 +51,7 @@ class Dossier:
     enfants: tuple[Enfant, ...]  # archived ones included, last
     inscriptions: tuple[Inscription, ...]
     quotients: tuple[QuotientFamilial, ...]  # most recent first
+    justificatifs: tuple[Justificatif, ...]  # most recent first, refused ones with their reason
     decisions: tuple[TarifDecide, ...]  # most recent first
     tarifs: tarifs_famille.TarifsFoyer
 
@@ -94,6 +97,7 @@ def charger(famille: Famille, grille: grille_domaine.Grille, aujourd_hui: date,
         enfants=_enfants(famille.id),
         inscriptions=_inscriptions(famille.id),
         quotients=tuple(quotients.lister_quotients(famille.id)),
+        justificatifs=tuple(justificatifs.lister(famille.id)),
         decisions=tuple(corrections.lister_tarifs_decides(famille.id)),
         tarifs=tarifs_famille.tarifs_du_foyer(famille, grille, etat, aujourd_hui, liens),
     )

@@ -64,6 +64,15 @@ def a_verifier() -> list[Justificatif]:
         Justificatif.statut == "a_verifier").order_by(Justificatif.depose_le, Justificatif.id)))
 
 
+def lister(famille_id: int) -> list[Justificatif]:
+    """Every document the household uploaded and what became of it, most recent first; their
+    content is left in the database (the file lists them, the review page shows one)."""
+    return list(db.session.scalars(
+        sa.select(Justificatif).where(Justificatif.famille_id == famille_id)
+        .options(sa.orm.defer(Justificatif.contenu), sa.orm.joinedload(Justificatif.traite_par))
+        .order_by(Justificatif.depose_le.desc(), Justificatif.id.desc())))
+
+
 def dernier_refus(famille_id: int) -> Justificatif | None:
     """The household's latest document, when the town hall refused it (the family reads why)."""
     dernier = db.session.scalars(sa.select(Justificatif).where(
