@@ -2,7 +2,9 @@
 payer's browser coming back. Both are public, without a form token (PayFiP posts them), and only
 hints: the detail call decides what the payment became."""
 
-from flask import abort
+import logging
+
+from flask import Response
 from flask import redirect
 from flask import request
 from flask import url_for
@@ -13,17 +15,20 @@ from portail_famille.public import bp
 from portail_famille.services import paiements
 from portail_famille.web import contexte
 
+journal = logging.getLogger(__name__)
+
 
 @bp.post(paiements.CHEMIN_NOTIFICATION)
 @csrf.exempt
 def notification_payfip():
-    # Only the idOp is read: whatever else the request says is not trusted (payfip.md).
+    # Only the idOp is read: whatever else the request says is not trusted (payfip.md). The
+    # answer is the same for any idOp, known or not: it tells a caller nothing.
     operation = paiements.traiter_notification(
         contexte.payfip(), request.form.get("idop") or request.form.get("idOp"))
     if operation is None:
-        abort(404)
+        journal.warning("notification PayFiP pour une opération inconnue")
     db.session.commit()
-    return "", 204
+    return Response("OK", 200, mimetype="text/plain")
 
 
 @bp.route(paiements.CHEMIN_RETOUR, methods=["GET", "POST"])
