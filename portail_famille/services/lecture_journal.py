@@ -59,7 +59,6 @@ LIBELLES = {
     "renouvellement": "Renouvellement annuel du quotient",
     "purge": "Purge des données échues",
     "paiement_demarre": "Paiement en ligne commencé (PayFiP)",
-    "paiement_indisponible": "Paiement en ligne impossible : PayFiP ne répond pas",
     "paiement_recu": "Paiement en ligne reçu (PayFiP)",
     "paiement_refuse": "Paiement en ligne refusé (PayFiP)",
     "paiement_annule": "Paiement en ligne annulé par le payeur (PayFiP)",

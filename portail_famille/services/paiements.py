@@ -69,8 +69,9 @@ def quand_une_facture_est_payee(fonction: Callable[[OperationPaiement], None]):
 def objet_payfip(texte: str) -> str:
     """`texte` as PayFiP's `objet` allows it: ASCII letters, digits and spaces, 100 at most
     (« Facture n° 2026-0012 – cantine » → « Facture n 2026 0012 cantine »)."""
-    ascii_ = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return " ".join(_NON_PAYFIP.sub(" ", ascii_).split())[:100].rstrip()
+    sans_accents = "".join(c for c in unicodedata.normalize("NFKD", texte)
+                           if not unicodedata.combining(c))
+    return " ".join(_NON_PAYFIP.sub(" ", sans_accents).split())[:100].rstrip()
 
 
 def adresse_de_retour(portail_url: str, reference: str) -> str:
@@ -97,8 +98,8 @@ def demarrer_paiement(client: ClientPayFiP | None, portail_url: str, *, facture_
     except exceptions.ChampDePaiementInvalide as refus:
         raise PaiementImpossible(str(refus), refus.champ) from None
     except exceptions.ErreurAPI as erreur:
-        audit.consigner("paiement_indisponible", famille_id=famille_id,
-                        detail=f"facture {facture_id} : {type(erreur).__name__}")
+        journal.warning("paiement de la facture %s impossible : %s", facture_id,
+                        type(erreur).__name__)
         raise PaiementImpossible(
             "Le service de paiement en ligne de la DGFiP ne répond pas pour le moment : rien "
             "n’a été payé. Réessayez dans quelques minutes.") from None
