@@ -18,6 +18,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Evenement
 from portail_famille.models import OperationPaiement
 from portail_famille.models import maintenant
+from portail_famille.services import lecture_journal
 from portail_famille.services import paiements
 from portail_famille.travaux import envoyer
 from portail_famille.travaux import suivi_des_paiements
@@ -295,3 +296,30 @@ def test_les_adresses_donnees_a_payfip_sont_celles_des_routes(portail):
         "public.retour_payfip", {"reference": "ab12"})
     assert adaptateur.match(paiements.adresse_de_retour("", "ab12"), method="POST")[0] == \
         "public.retour_payfip"
+
+
+def test_deux_tentatives_payees_la_regie_est_prevenue(portail, foyer, recues):
+    premiere = id_op_de(demarrer(portail, foyer.famille_id))
+    choisir(portail, premiere, "retard")
+    # Its idOp is no longer valid: the household may try again.
+    with portail.app_context():
+        db.session.execute(sa.update(OperationPaiement).values(
+            cree_le=maintenant() - timedelta(minutes=20)))
+        db.session.commit()
+    seconde = id_op_de(demarrer(portail, foyer.famille_id))
+    choisir(portail, seconde, "carte")
+    with portail.app_context():
+        simulateur_payfip.liberer_notification(premiere)
+
+    assert recues == [seconde, premiere]
+    [detail] = evenements(portail, "paiement_en_double")
+    assert premiere in detail
+    with portail.app_context():
+        assert paiements.montant_paye(FACTURE) == Decimal("85.00")
+
+
+def test_chaque_evenement_des_paiements_a_son_libelle():
+    types = {"paiement_demarre", "paiement_expire", "paiement_introuvable",
+             "paiement_discordant", "paiement_en_double",
+             *paiements._EVENEMENT_PAR_ETAT.values()}
+    assert sorted(types - lecture_journal.LIBELLES.keys()) == []
