@@ -31,6 +31,7 @@ from portail_famille.travaux import echeances
 from portail_famille.travaux import fixation_des_reservations
 from portail_famille.travaux import purge
 from portail_famille.travaux import renouvellement_annuel
+from portail_famille.travaux import suivi_des_paiements
 from portail_famille.web import contexte
 from portail_famille.web.serveurs import GestionnaireDiscret
 
@@ -238,7 +239,8 @@ def travaux_executer(rafale: bool):
 def travaux_horloge():
     """Place dans la file, chaque jour, la purge des données échues (3 h), la campagne de
     renouvellement des quotients avant la rentrée (4 h, une fois par période), les réservations
-    du mois à venir (5 h) et l’avis aux familles dont le quotient arrive à échéance (7 h)."""
+    du mois à venir (5 h) et l’avis aux familles dont le quotient arrive à échéance (7 h) ; et,
+    toutes les cinq minutes, le suivi des paiements PayFiP en attente."""
     from rq.cron import CronScheduler
 
     horloge = CronScheduler(connection=redis.Redis.from_url(_redis_exige()))
@@ -248,6 +250,7 @@ def travaux_horloge():
     horloge.register(fixation_des_reservations.lancer_celle_du_jour, queue_name=travaux.FILE,
                      cron="0 5 * * *")
     horloge.register(echeances.lancer_celle_du_jour, queue_name=travaux.FILE, cron="0 7 * * *")
+    horloge.register(suivi_des_paiements.lancer, queue_name=travaux.FILE, cron="*/5 * * * *")
     horloge.start()
 
 

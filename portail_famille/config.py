@@ -100,6 +100,10 @@ class Configuration:
     smtp_url: str = ""
     courriel_expediteur: str = ""
     courriel_nom: str = "Portail famille"
+    # Online payment (issue 13, payfip.md): without a client number, no invoice is payable online.
+    payfip_url: str = "https://www.payfip.gouv.fr/tpa"
+    payfip_numcli: str = ""
+    payfip_saisie: str = ""
     # Error reporting (optional): events leave without identities, query strings or bodies.
     sentry_dsn: str = ""
     extra: dict = field(default_factory=dict)
@@ -166,6 +170,10 @@ class Configuration:
                 "IMPOT_PARTICULIER_APPELS_PAR_MINUTE",
                 env.get("IMPOT_PARTICULIER_APPELS_PAR_MINUTE"), 50, problemes,
             ),
+            "payfip_url": lire("PAYFIP_URL", f"{simulateurs}/payfip/tpa").rstrip("/")
+            or "https://www.payfip.gouv.fr/tpa",
+            "payfip_numcli": lire("PAYFIP_NUMCLI", "123456"),
+            "payfip_saisie": lire("PAYFIP_SAISIE", "T"),
             "sentry_dsn": env.get("SENTRY_DSN", ""),
             "smtp_url": env.get("SMTP_URL", ""),
             "courriel_expediteur": env.get("COURRIEL_EXPEDITEUR")
@@ -225,6 +233,16 @@ class Configuration:
         if self.impot_particulier_appels_par_minute not in VOLUMES_DGFIP:
             problemes.append("IMPOT_PARTICULIER_APPELS_PAR_MINUTE doit être le volume déclaré "
                              "dans l’habilitation DGFiP : 50, 200 ou 1000")
+        if self.payfip_numcli and not (len(self.payfip_numcli) == 6
+                                       and self.payfip_numcli.isascii()
+                                       and self.payfip_numcli.isdigit()):
+            problemes.append("PAYFIP_NUMCLI doit être le numéro client PayFiP de la commune "
+                             "(6 chiffres)")
+        # Said outright, never defaulted: a test saisie in production collects nothing, a
+        # production one in a rehearsal collects real money.
+        if self.payfip_numcli and self.payfip_saisie not in ("T", "X", "W"):
+            problemes.append("PAYFIP_SAISIE doit être T (test), X (activation) ou W (production) "
+                             "quand PAYFIP_NUMCLI est défini")
         if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
             problemes.append("SMTP_URL doit commencer par smtp:// (STARTTLS) ou smtps:// (TLS)")
         if problemes:

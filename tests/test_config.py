@@ -44,7 +44,8 @@ def environnement_vierge(monkeypatch):
                 "IMPOT_PARTICULIER_URL", "IMPOT_PARTICULIER_TOKEN_URL",
                 "IMPOT_PARTICULIER_CLIENT_ID", "IMPOT_PARTICULIER_CLIENT_SECRET",
                 "IMPOT_PARTICULIER_APPELS_PAR_MINUTE", "PROXY_FIX_SAUTS",
-                "JUSTIFICATIF_TAILLE_MAX", "TARIFS_FICHIER", "REDIS_URL", "SMTP_URL"):
+                "JUSTIFICATIF_TAILLE_MAX", "TARIFS_FICHIER", "REDIS_URL", "SMTP_URL",
+                "PAYFIP_NUMCLI", "PAYFIP_SAISIE", "PAYFIP_URL"):
         monkeypatch.delenv(nom, raising=False)
 
 
@@ -291,6 +292,25 @@ def test_e5_volume_dgfip_declare_dans_l_habilitation(fabrique, monkeypatch, volu
 def test_e5_volume_dgfip_hors_des_volumes_declarables_refuse(fabrique, monkeypatch, volume):
     monkeypatch.setenv("IMPOT_PARTICULIER_APPELS_PAR_MINUTE", volume)
     assert "IMPOT_PARTICULIER_APPELS_PAR_MINUTE" in refus(fabrique, bac_a_sable=True)
+
+
+def test_payfip_facultatif_mais_complet_et_bien_forme(fabrique):
+    sans = fabrique(**PRODUCTION)
+    avec = fabrique(**PRODUCTION, payfip_numcli="012345", payfip_saisie="W")
+    assert sans.extensions["payfip"] is None
+    assert (avec.extensions["payfip"].numcli, avec.extensions["payfip"].saisie) == ("012345", "W")
+    assert avec.extensions["payfip"].url_de_paiement("x").startswith(
+        "https://www.payfip.gouv.fr/tpa/paiementws.web")
+    assert "PAYFIP_SAISIE doit être T (test), X (activation) ou W (production)" in refus(
+        fabrique, **PRODUCTION, payfip_numcli="012345")
+    assert "PAYFIP_NUMCLI doit être le numéro client PayFiP" in refus(
+        fabrique, **PRODUCTION, payfip_numcli="12345", payfip_saisie="T")
+
+
+def test_payfip_du_bac_a_sable_par_defaut(fabrique):
+    client = fabrique().extensions["payfip"]
+    assert (client.numcli, client.saisie) == ("123456", "T")
+    assert "/bac-a-sable/payfip/tpa/paiementws.web" in client.url_de_paiement("x")
 
 
 def test_smtp_obligatoire_en_production_et_bien_forme(fabrique):

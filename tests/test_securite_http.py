@@ -113,6 +113,14 @@ def test_h1_form_action_porte_l_origine_de_franceconnect(fabrique):
     assert directives["form-action"] == ["'self'", "https://fc.exemple.test:8443"]
 
 
+def test_h1_form_action_porte_l_origine_de_payfip(fabrique):
+    app = fabrique(franceconnect_issuer="https://fc.exemple.test/api/v2", bac_a_sable=False,
+                   payfip_url="https://www.payfip.gouv.fr/tpa")
+    directives = csp(app.test_client().get("/"))
+    assert directives["form-action"] == ["'self'", "https://fc.exemple.test",
+                                         "https://www.payfip.gouv.fr"]
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_h2_no_store_sur_les_pages_authentifiees(app, role):
     compte_id = creer_compte(app, role)

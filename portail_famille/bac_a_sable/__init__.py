@@ -1,4 +1,4 @@
-"""The sandbox: a FranceConnect-like provider and simulators of both data APIs.
+"""The sandbox: a FranceConnect-like provider, simulators of both data APIs and of PayFiP.
 
 Imported and mounted only when PORTAIL_BAC_A_SABLE=1 (demo and tests); in production none of
 its code is loaded and none of its routes exists (securite.md O14). The real relying party and
@@ -14,6 +14,7 @@ from portail_famille.bac_a_sable import boite_aux_lettres  # noqa: E402
 from portail_famille.bac_a_sable import fournisseur_franceconnect  # noqa: E402
 from portail_famille.bac_a_sable import simulateur_api_particulier  # noqa: E402
 from portail_famille.bac_a_sable import simulateur_impot_particulier  # noqa: E402
+from portail_famille.bac_a_sable import simulateur_payfip  # noqa: E402
 
 
 def init_app(app, config) -> None:
@@ -22,6 +23,7 @@ def init_app(app, config) -> None:
     parent.register_blueprint(fournisseur_franceconnect.bp)
     parent.register_blueprint(simulateur_api_particulier.bp)
     parent.register_blueprint(simulateur_impot_particulier.bp)
+    parent.register_blueprint(simulateur_payfip.bp)
     parent.register_blueprint(boite_aux_lettres.bp)
     app.register_blueprint(parent)
     fournisseur_franceconnect.init_app(app, config)

@@ -122,5 +122,22 @@ class RequeteRefusee(ErreurAPI):
     """DGFiP 400: the request was refused as malformed (e.g. « format SPI incorrect »)."""
 
 
+class PaiementEnAttente(ErreurAPI):
+    """PayFiP fault P5: the payment has not ended yet (payfip.md step 5); ask again later."""
+
+
+class OperationInconnue(ErreurAPI):
+    """PayFiP fault P1: no such idOp, never created or purged overnight (payfip.md step 5)."""
+
+
+class ChampDePaiementInvalide(ValueError):
+    """A field of a PayFiP payment breaks payfip.md's rules; raised before any call. `champ` is
+    the field's PayFiP name, the message says the rule in French."""
+
+    def __init__(self, champ: str, message: str):
+        super().__init__(message)
+        self.champ = champ
+
+
 class NumeroFiscalInvalide(ValueError):
     """The numéro fiscal is not 13 digits once spaces are removed; raised before any call."""

@@ -31,6 +31,7 @@ from portail_famille.connecteurs.exceptions import ReponseInvalide
 from portail_famille.connecteurs.exceptions import ServiceIndisponible
 from portail_famille.connecteurs.limiteur import AttenteTropLongue
 from portail_famille.connecteurs.limiteur import Limiteur
+from portail_famille.connecteurs.soap import erreurs_du_defaut
 
 T = TypeVar("T")
 
@@ -67,6 +68,8 @@ class Requete:
     params: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     entetes: Mapping[str, str] = field(default_factory=dict, repr=False)
     formulaire: Mapping[str, str] | None = field(default=None, repr=False)
+    # A body sent as it is (a SOAP envelope), instead of `formulaire`.
+    corps: bytes | None = field(default=None, repr=False)
     auth: tuple[str, str] | None = field(default=None, repr=False)
     # Send a fresh X-Correlation-ID (UUID) with each HTTP attempt (impot-particulier.md §2).
     correlation: bool = False
@@ -203,7 +206,7 @@ class Transport:
                 requete.methode,
                 requete.url,
                 params=requete.params or None,
-                data=requete.formulaire,
+                data=requete.formulaire if requete.corps is None else requete.corps,
                 headers=entetes,
                 auth=requete.auth,
                 timeout=self._timeout,
@@ -346,13 +349,14 @@ def liste(valeur: object) -> list:
 def _erreurs_du_corps(reponse: requests.Response) -> tuple[dict, ...]:
     """The error entries of any error body, each {code, title, detail, meta, source}; () if none.
 
-    JSON:API `errors` (API Particulier §9), OAuth2 `error` (RFC 6749 §5.2) and the DGFiP's
-    `erreur.message` (impot-particulier.md §5) are read; anything else (HTML, text) gives ().
+    JSON:API `errors` (API Particulier §9), OAuth2 `error` (RFC 6749 §5.2), the DGFiP's
+    `erreur.message` (impot-particulier.md §5) and SOAP faults (PayFiP) are read; anything else
+    (HTML, text) gives ().
     """
     try:
         corps = json.loads(reponse.content)
     except (ValueError, RecursionError):
-        return ()
+        return erreurs_du_defaut(reponse.content)
     if not isinstance(corps, dict):
         return ()
     if isinstance(corps.get("errors"), list):

@@ -18,6 +18,7 @@ from portail_famille.models.foyers import HistoriqueInscription
 from portail_famille.models.foyers import Inscription
 from portail_famille.models.foyers import SecondAdulte
 from portail_famille.models.grilles import GrilleVersion
+from portail_famille.models.paiements import OperationPaiement
 from portail_famille.models.recherche import texte_de_recherche
 from portail_famille.models.renouvellements import Renouvellement
 from portail_famille.models.reservations import ListePointage
@@ -31,7 +32,8 @@ from portail_famille.models.tarifs_decides import TarifDecide
 __all__ = ["CodeSecours", "Compte", "ContestationResidence", "Courriel", "DemandeSuppression",
            "Enfant",
            "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
-           "Inscription", "Justificatif", "ListePointage", "Montant", "Pointage",
+           "Inscription", "Justificatif", "ListePointage", "Montant", "OperationPaiement",
+           "Pointage",
            "QuotientFamilial", "Renouvellement", "Reservation", "SecondAdulte",
            "SessionServeur", "Tache", "TarifDecide", "VerrouConnexion", "maintenant",
            "texte_de_recherche"]

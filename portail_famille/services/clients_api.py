@@ -20,6 +20,7 @@ from portail_famille.connecteurs.impot_particulier import ClientImpotParticulier
 from portail_famille.connecteurs.limiteur import EnVol
 from portail_famille.connecteurs.limiteur import LimiteurLocal
 from portail_famille.connecteurs.limiteur import LimiteurRedis
+from portail_famille.connecteurs.payfip import ClientPayFiP
 
 REGLAGES_DES_SOURCES = {
     "caf": ("api_particulier_url", "api_particulier_token", "api_particulier_recipient"),
@@ -96,9 +97,18 @@ class Clients:
             en_vol=self._en_vol, attendre=self._attendre)
 
 
+def client_payfip(config) -> ClientPayFiP | None:
+    """The PayFiP client of the commune, or None when it has no client number (no online
+    payment); the settings were checked at boot."""
+    if not config.payfip_numcli:
+        return None
+    return ClientPayFiP(config.payfip_url, config.payfip_numcli, config.payfip_saisie)
+
+
 def init_app(app, config, verifier: bool) -> None:
-    """Install the clients as `app.extensions["revenus"]`; with `verifier`, refuse a grid in
-    force whose sources lack their settings (the sign-in callback would fail for every family)."""
+    """Install the income clients as `app.extensions["revenus"]` and PayFiP's as
+    `app.extensions["payfip"]`; with `verifier`, refuse a grid in force whose sources lack their
+    settings (the sign-in callback would fail for every family)."""
     if verifier:
         with app.app_context():
             sources = app.extensions["grille"].obtenir().grille.sources
@@ -107,5 +117,6 @@ def init_app(app, config, verifier: bool) -> None:
             raise ConfigurationInvalide("Configuration invalide :\n- " + "\n- ".join(manquants))
     app.extensions["revenus"] = Clients(
         config, redis.Redis.from_url(config.redis_url) if config.redis_url else None)
+    app.extensions["payfip"] = client_payfip(config)
     # urllib3 logs full URLs at DEBUG, query strings included: never personal data (E7).
     logging.getLogger("urllib3").setLevel(logging.INFO)

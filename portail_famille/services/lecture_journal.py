@@ -58,6 +58,14 @@ LIBELLES = {
     "consentement_renouvellement": "Consentement au renouvellement annuel",
     "renouvellement": "Renouvellement annuel du quotient",
     "purge": "Purge des données échues",
+    "paiement_demarre": "Paiement en ligne commencé (PayFiP)",
+    "paiement_recu": "Paiement en ligne reçu (PayFiP)",
+    "paiement_refuse": "Paiement en ligne refusé (PayFiP)",
+    "paiement_annule": "Paiement en ligne annulé par le payeur (PayFiP)",
+    "paiement_expire": "Paiement en ligne jamais terminé chez PayFiP",
+    "paiement_introuvable": "Paiement en ligne inconnu de PayFiP",
+    "paiement_discordant": "Paiement en ligne refusé : référence ou montant différent",
+    "paiement_en_double": "Facture payée deux fois en ligne : un remboursement est à faire",
 }
 
 

@@ -205,3 +205,4 @@ from portail_famille.travaux import fixation_des_reservations  # noqa: E402, F40
 from portail_famille.travaux import purge  # noqa: E402, F401
 from portail_famille.travaux import recherche_differee  # noqa: E402, F401
 from portail_famille.travaux import renouvellement_annuel  # noqa: E402, F401
+from portail_famille.travaux import suivi_des_paiements  # noqa: E402, F401

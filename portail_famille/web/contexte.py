@@ -7,6 +7,7 @@ from flask import request
 from flask_login import current_user
 
 from portail_famille.config import Configuration
+from portail_famille.connecteurs.payfip import ClientPayFiP
 from portail_famille.domaine.calendrier_scolaire import Calendrier
 from portail_famille.domaine.grille import Grille
 from portail_famille.services.clients_api import Clients
@@ -65,6 +66,11 @@ def calendrier() -> Calendrier:
 def clients() -> Clients:
     """The income APIs' clients."""
     return current_app.extensions["revenus"]
+
+
+def payfip() -> ClientPayFiP | None:
+    """PayFiP's client, None when the commune offers no online payment."""
+    return current_app.extensions["payfip"]
 
 
 def _audience() -> str:

@@ -27,6 +27,7 @@ from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
 from portail_famille.models import ListePointage
+from portail_famille.models import OperationPaiement
 from portail_famille.models import Pointage
 from portail_famille.models import Renouvellement
 from portail_famille.models import Reservation
@@ -115,12 +116,15 @@ def deux_familles(app, client):
         db.session.flush()
         db.session.add(Pointage(liste_id=liste.id, enfant_id=enfant_b, etat="present",
                                 saisi_par_id=agent.id))
+        db.session.add(OperationPaiement(reference="b" * 32, id_op="idop-de-beta", facture_id=1,
+                                         famille_id=famille_b, refdet="F2026000001", exer=2026,
+                                         montant_centimes=1000))
         db.session.commit()
         agent_id = agent.id
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
     connecter(client, compte_a)
     return {"enfant_id": enfant_b, "inscription_id": inscription_b,
-            "cle": foyers.cle_de_proposition(PROPOSITION_DE_B)}, famille_b
+            "cle": foyers.cle_de_proposition(PROPOSITION_DE_B), "reference": "b" * 32}, famille_b
 
 
 def etat_de_b(app, famille_b: int):

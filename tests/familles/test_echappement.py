@@ -16,6 +16,7 @@ from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
+from portail_famille.models import OperationPaiement
 from portail_famille.models import SecondAdulte
 from portail_famille.services import foyers
 from tests.fabriques import ajouter_qf_caf
@@ -52,10 +53,13 @@ def foyer_hostile(app, client):
         db.session.add_all([
             enfant, SecondAdulte(famille_id=famille.id, nom=SCRIPT, prenoms=IMAGE,
                                  courriel=f"{IMAGE}@exemple.test"),
-            DemandeSuppression(famille_id=famille.id, compte_id=compte_id, precisions=SCRIPT)])
+            DemandeSuppression(famille_id=famille.id, compte_id=compte_id, precisions=SCRIPT),
+            OperationPaiement(reference="a" * 32, id_op="idop-hostile", facture_id=1,
+                              famille_id=famille.id, refdet="F2026000001", exer=2026,
+                              montant_centimes=1000, etat="payee")])
         db.session.commit()
         ids = {"enfant_id": enfant.id, "inscription_id": enfant.inscriptions[0].id,
-               "cle": foyers.cle_de_proposition(PROPOSITION)}
+               "cle": foyers.cle_de_proposition(PROPOSITION), "reference": "a" * 32}
         famille_id = famille.id
     ajouter_qf_caf(app, famille_id, 640)
     connecter(client, compte_id)

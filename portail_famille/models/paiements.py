@@ -1,0 +1,59 @@
+"""Online payments through PayFiP (payfip.md): one row per operation (idOp) started.
+
+The row is written with its idOp before the payer's browser leaves for PayFiP, so that every
+notification, return and poll finds it; its state changes once, from en_attente to how the
+payment ended, as PayFiP's detail call says.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from portail_famille.extensions import db
+from portail_famille.models.base import Horodatage
+from portail_famille.models.base import maintenant
+
+ETATS_PAIEMENT = {"en_attente": "En cours de confirmation", "payee": "Payé",
+                  "refusee": "Refusé", "annulee": "Annulé"}
+
+
+class OperationPaiement(db.Model):
+    """One PayFiP operation for one invoice, and how it ended."""
+
+    __tablename__ = "operation_paiement"
+    __table_args__ = (
+        sa.CheckConstraint("etat IN ('en_attente', 'payee', 'refusee', 'annulee')",
+                           name="etat"),
+        sa.CheckConstraint("montant_centimes BETWEEN 100 AND 10000000", name="montant"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Opaque, in the return address given to PayFiP: the row the browser comes back to.
+    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    id_op: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The invoice and its household; the foreign keys come with the invoices' tables.
+    facture_id: Mapped[int] = mapped_column(index=True)
+    famille_id: Mapped[int] = mapped_column(index=True)
+    # What PayFiP was asked for, and what its detail call must give back (reconciliation).
+    refdet: Mapped[str] = mapped_column(sa.String(30))
+    exer: Mapped[int] = mapped_column()
+    montant_centimes: Mapped[int] = mapped_column()
+    etat: Mapped[str] = mapped_column(sa.String(12), default="en_attente", index=True)
+    # PayFiP's result code (P, V, R, Z, A) and the authorisation number of a paid one.
+    resultrans: Mapped[str | None] = mapped_column(sa.String(1))
+    numauto: Mapped[str | None] = mapped_column(sa.String(16))
+    cree_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+    # The last detail call, and the moment the state left en_attente.
+    verifie_le: Mapped[datetime | None] = mapped_column(Horodatage)
+    termine_le: Mapped[datetime | None] = mapped_column(Horodatage)
+
+    @property
+    def montant(self) -> Decimal:
+        return Decimal(self.montant_centimes) / 100
+
+    @property
+    def libelle_etat(self) -> str:
+        return ETATS_PAIEMENT[self.etat]
