@@ -1,5 +1,5 @@
 """Command line: `flask --app portail_famille tarifs verifier|simuler|importer|exporter`,
-`calendrier verifier`, accounts, jobs and the demo.
+`calendrier verifier`, `mairie export-facturation`, accounts, jobs and the demo.
 
 `verifier` and `simuler` are a stable interface (tarifs.md §5): output and exit codes are a
 contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every period).
@@ -7,7 +7,9 @@ contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every p
 
 import logging
 import sys
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,9 +22,11 @@ from werkzeug.serving import run_simple
 
 from portail_famille import travaux
 from portail_famille.extensions import db
+from portail_famille.services import audit
 from portail_famille.services import calendriers
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
+from portail_famille.services import lignes_tarifaires
 from portail_famille.services import renouvellement
 from portail_famille.services import tarifs as tarifs_service
 from portail_famille.travaux import echeances
@@ -163,6 +167,32 @@ def exporter():
     """Affiche le texte de la version en vigueur, commentaires compris."""
     texte, _ = _texte_en_vigueur(vers_erreur=True)
     click.echo(texte, nl=False)
+
+
+mairie = AppGroup("mairie", help="Espace des agents : export de facturation.")
+
+
+@mairie.command("export-facturation")
+@click.option("--periode", required=True, metavar="P",
+              help="La période de la grille : sa date de début (AAAA-MM-JJ) ou son libellé.")
+@click.option("--mois", required=True, metavar="AAAA-MM", help="Le mois facturé.")
+@click.option("--format", "format_", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True, help="CSV (« ; », UTF-8 avec BOM) ou tableau JSON.")
+def export_facturation(periode: str, mois: str, format_: str):
+    """Une ligne par enfant, service et inscription en cours, au prix de « Mes tarifs »."""
+    chargee = _en_vigueur()
+    try:
+        choisie = lignes_tarifaires.trouver_periode(chargee.grille, periode)
+        lignes = lignes_tarifaires.lignes(chargee, choisie, mois, datetime.now(UTC))
+    except lignes_tarifaires.DemandeInvalide as exc:
+        _echouer(f"Erreur : {exc}", 2)
+    audit.consigner(lignes_tarifaires.EVENEMENT, detail=f"ligne de commande : "
+                    f"{choisie.debut.isoformat()} {mois} {format_}, {len(lignes)} lignes")
+    db.session.commit()
+    if format_ == "json":
+        click.echo(lignes_tarifaires.en_json(lignes))
+    else:
+        click.echo(lignes_tarifaires.en_csv(lignes), nl=False)  # bytes: the BOM kept as is
 
 
 comptes = AppGroup("comptes", help="Comptes du personnel de la mairie.")
@@ -351,5 +381,6 @@ def init_app(app) -> None:
     app.cli.add_command(tarifs)
     app.cli.add_command(calendrier_cli)
     app.cli.add_command(comptes)
+    app.cli.add_command(mairie)
     app.cli.add_command(demo)
     app.cli.add_command(travaux_cli)

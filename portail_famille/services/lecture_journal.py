@@ -58,6 +58,7 @@ LIBELLES = {
     "consentement_renouvellement": "Consentement au renouvellement annuel",
     "renouvellement": "Renouvellement annuel du quotient",
     "purge": "Purge des données échues",
+    "export_facturation": "Export de facturation (prix et quotients de toutes les familles)",
 }
 
 
