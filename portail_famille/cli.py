@@ -1,4 +1,4 @@
-"""Command line: `flask --app portail_famille tarifs verifier|simuler|importer|exporter`,
+"""Command line: `flask --app portail_famille tarifs verifier|simuler|impact|importer|exporter`,
 `calendrier verifier`, `mairie export-facturation`, accounts, jobs and the demo.
 
 `verifier` and `simuler` are a stable interface (tarifs.md §5): output and exit codes are a
@@ -26,6 +26,7 @@ from portail_famille.services import audit
 from portail_famille.services import calendriers
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
+from portail_famille.services import impact_tarifaire
 from portail_famille.services import lignes_tarifaires
 from portail_famille.services import renouvellement
 from portail_famille.services import tarifs as tarifs_service
@@ -36,7 +37,8 @@ from portail_famille.travaux import renouvellement_annuel
 from portail_famille.web import contexte
 from portail_famille.web.serveurs import GestionnaireDiscret
 
-tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, importer, exporter.")
+tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, mesurer l’impact d’une "
+                                 "nouvelle grille, importer, exporter.")
 
 
 def _echouer(message: str, code: int):
@@ -146,6 +148,45 @@ def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_j
     for code, service in resultat["services"].items():
         click.echo(f"  {service['libelle']} ({code}) : {service['prix']} € par {service['unite']}"
                    f" – {service['explication']}")
+
+
+@tarifs.command("impact")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--periode", metavar="P", help="La période : sa date de début (AAAA-MM-JJ) ou son "
+                                             "libellé (par défaut, celle en vigueur).")
+@click.option("--mois", metavar="AAAA-MM", help="Le mois estimé (par défaut, le mois en cours, "
+                                                "ou le premier d’une période à venir).")
+@click.option("--seuil", default=str(impact_tarifaire.SEUIL_PAR_DEFAUT), show_default=True,
+              help="Liste les familles dont l’estimation mensuelle change de plus que ce "
+                   "montant, en euros.")
+@click.option("--json", "en_json", is_flag=True, help="Un objet JSON sur la sortie standard.")
+def impact(fichier: Path, periode: str | None, mois: str | None, seuil: str, en_json: bool):
+    """Ce que la grille FICHIER changerait pour les familles inscrites, par rapport à celle en
+    vigueur : hausses, baisses, recettes mensuelles estimées (prix × jours × 4)."""
+    texte, proposee = _lire_fichier(fichier, vers_erreur=True)
+    chargee = _en_vigueur()
+    maintenant_ = datetime.now(UTC)
+    try:
+        montant = tarifs_service.lire_montant(seuil, "seuil")
+        if periode is not None:
+            choisie = lignes_tarifaires.trouver_periode(chargee.grille, periode)
+        else:
+            choisie = chargee.grille.periode_a(maintenant_.date())
+        resultat = impact_tarifaire.calculer(
+            chargee, proposee, grilles.empreinte(texte), choisie,
+            mois or impact_tarifaire.mois_par_defaut(choisie, maintenant_.date()), maintenant_,
+            montant)
+    except grilles.PeriodeIntrouvable:
+        _echouer("Erreur : aucune période de la grille en vigueur ne couvre aujourd’hui ; "
+                 "précisez --periode.", 2)
+    except (ValueError, lignes_tarifaires.DemandeInvalide) as exc:
+        _echouer(f"Erreur : {exc}", 2)
+    if en_json:
+        click.echo(tarifs_service.en_json(impact_tarifaire.en_json(
+            resultat, chargee.sha256, grilles.empreinte(texte))))
+        return
+    for ligne in impact_tarifaire.en_texte(resultat):
+        click.echo(ligne)
 
 
 @tarifs.command("importer")
