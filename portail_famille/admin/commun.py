@@ -44,7 +44,7 @@ def apercu(texte: str, base: str | None, form: EnregistrementGrilleForm | None =
     impacts = impact_tarifaire.dans_les_periodes_ouvertes(
         actuelle, proposee, grilles.empreinte(texte), datetime.now(UTC), seuil)
     return render_template("admin/grille_apercu.html", titre=titre, form=form, dessins=dessins,
-                           impacts=[(impact, graphiques.histogramme(f"impact-{numero}",
+                           impacts=[(impact, graphiques.histogramme(f"histogramme-{numero}",
                                                                     list(impact.ecarts)))
                                     for numero, impact in enumerate(impacts, 1)],
                            seuil_form=seuil_form,
