@@ -56,7 +56,8 @@ def etat_depuis(enregistrements: list[QuotientFamilial], famille: Famille,
                 sources: tuple[str, ...], validite_mois: int, maintenant_: datetime,
                 en_attente: bool) -> EtatQuotient:
     """`etat_quotient` on records already fetched (most recent first, as `lister_quotients`
-    gives them): the billing export prices a whole town from a few queries."""
+    gives them, or rows of `quotients_parmi`): the billing export prices a whole town from a
+    few queries."""
     dernier = next((q for q in enregistrements
                     if quotient_domaine.source_admise(q.source, sources)), None)
     validite = quotient_domaine.validite(dernier and dernier.recupere_le,
@@ -65,12 +66,16 @@ def etat_depuis(enregistrements: list[QuotientFamilial], famille: Famille,
     return EtatQuotient(dernier, validite.raison, validite.expire_le, en_attente)
 
 
-def quotients_parmi(parmi: sa.Select) -> dict[int, list[QuotientFamilial]]:
+def quotients_parmi(parmi: sa.Select) -> dict[int, list[sa.Row]]:
     """The QF records of the households `parmi` selects (a SELECT of their ids: a town's worth
-    of ids does not fit in bound parameters), by household, most recent first."""
-    par_famille: dict[int, list[QuotientFamilial]] = {}
-    for enregistrement in db.session.scalars(
-            sa.select(QuotientFamilial).where(QuotientFamilial.famille_id.in_(parmi))
+    of ids does not fit in bound parameters), by household, most recent first: read-only rows
+    with the columns `etat_depuis` reads, not entities (a town's worth of them is slow)."""
+    par_famille: dict[int, list[sa.Row]] = {}
+    for enregistrement in db.session.execute(
+            sa.select(QuotientFamilial.famille_id, QuotientFamilial.source,
+                      QuotientFamilial.valeur, QuotientFamilial.recupere_le,
+                      QuotientFamilial.expire_le)
+            .where(QuotientFamilial.famille_id.in_(parmi))
             .order_by(QuotientFamilial.recupere_le.desc(), QuotientFamilial.id.desc())):
         par_famille.setdefault(enregistrement.famille_id, []).append(enregistrement)
     return par_famille

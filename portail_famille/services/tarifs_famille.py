@@ -116,12 +116,13 @@ def _correction_residence(connue: bool, liens: Liens, commune: str) -> Correctio
 
 
 def tarif_de(periode: grille_domaine.Periode, code: str, enfant_id: int, qf: Decimal | None,
-             hors_commune: bool, rang: int, decisions: list[TarifDecide],
-             le: date) -> tarification.Tarif:
+             hors_commune: bool, rang: int, decisions: list[TarifDecide], le: date,
+             calculer=tarification.calculer_tarif) -> tarification.Tarif:
     """One child's price in one service on `le`: the grid's, unless the town hall decided
     another (a CCAS decision), which replaces it here only. The family's pages, the agents'
-    file, the billing export and the impact of a new grid all price through here."""
-    tarif = tarification.calculer_tarif(periode, code, qf, hors_commune=hors_commune, rang=rang)
+    file, the billing export and the impact of a new grid all price through here; the last
+    two pass `calculer_tarif` memoized, as a town holds thousands of identical situations."""
+    tarif = calculer(periode, code, qf, hors_commune=hors_commune, rang=rang)
     decision = corrections.decision_en_vigueur(decisions, enfant_id, code, le)
     return tarif if decision is None else tarification.appliquer_decision(tarif, decision)
 
