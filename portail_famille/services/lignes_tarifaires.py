@@ -181,7 +181,7 @@ def calculer(population: Population, grille: grille_domaine.Grille,
     query: the QF, the residence and the ranks follow that grid's rules."""
     lignes = []
     ordre = {code: rang for rang, code in enumerate(periode.services)}
-    calculer_tarif = _memoise(periode)
+    calculer_tarif = _memoise()
     for famille in population.familles:
         etat = quotients.etat_depuis(population.quotients.get(famille.id, []), famille,
                                      grille.sources, grille.validite_mois, moment.instant,
@@ -215,10 +215,10 @@ def calculer(population: Population, grille: grille_domaine.Grille,
     return lignes
 
 
-def _memoise(periode: grille_domaine.Periode):
-    """`calculer_tarif` on `periode`, computed once per situation: the grid's arithmetic is
-    pure, and a CAF QF is in whole euros, so the same few thousand situations recur across a
-    town."""
+def _memoise():
+    """`calculer_tarif` computed once per situation, for the one period `calculer` prices: the
+    grid's arithmetic is pure, and a CAF QF is in whole euros, so the same few thousand
+    situations recur across a town."""
     calcules: dict[tuple, tarification.Tarif] = {}
 
     def calculer(periode_: grille_domaine.Periode, code: str, qf: Decimal | None, *,
