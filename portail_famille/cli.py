@@ -1,5 +1,5 @@
-"""Command line: `flask --app portail_famille tarifs verifier|simuler|importer|exporter`,
-`calendrier verifier`, accounts, jobs and the demo.
+"""Command line: `flask --app portail_famille tarifs verifier|simuler|impact|importer|exporter`,
+`calendrier verifier`, `mairie export-facturation`, accounts, jobs and the demo.
 
 `verifier` and `simuler` are a stable interface (tarifs.md §5): output and exit codes are a
 contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every period).
@@ -8,7 +8,9 @@ contract (0 success, 1 invalid grid, 2 invalid arguments or date outside every p
 import logging
 import sys
 import time
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,9 +24,12 @@ from werkzeug.serving import run_simple
 
 from portail_famille import travaux
 from portail_famille.extensions import db
+from portail_famille.services import audit
 from portail_famille.services import calendriers
 from portail_famille.services import comptes as services_comptes
 from portail_famille.services import grilles
+from portail_famille.services import impact_tarifaire
+from portail_famille.services import lignes_tarifaires
 from portail_famille.services import renouvellement
 from portail_famille.services import tarifs as tarifs_service
 from portail_famille.travaux import echeances
@@ -35,7 +40,8 @@ from portail_famille.travaux import suivi_des_paiements
 from portail_famille.web import contexte
 from portail_famille.web.serveurs import GestionnaireDiscret
 
-tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, importer, exporter.")
+tarifs = AppGroup("tarifs", help="Grille tarifaire : vérifier, simuler, mesurer l’impact d’une "
+                                 "nouvelle grille, importer, exporter.")
 
 
 def _echouer(message: str, code: int):
@@ -147,6 +153,45 @@ def simuler(fichier, qf, rfr, parts, sans_quotient, le, hors_commune, rang, en_j
                    f" – {service['explication']}")
 
 
+@tarifs.command("impact")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--periode", metavar="P", help="La période : sa date de début (AAAA-MM-JJ) ou son "
+                                             "libellé (par défaut, celle en vigueur).")
+@click.option("--mois", metavar="AAAA-MM", help="Le mois estimé (par défaut, le mois en cours, "
+                                                "ou le premier d’une période à venir).")
+@click.option("--seuil", default=str(impact_tarifaire.SEUIL_PAR_DEFAUT), show_default=True,
+              help="Liste les familles dont l’estimation mensuelle change de plus que ce "
+                   "montant, en euros.")
+@click.option("--json", "en_json", is_flag=True, help="Un objet JSON sur la sortie standard.")
+def impact(fichier: Path, periode: str | None, mois: str | None, seuil: str, en_json: bool):
+    """Ce que la grille FICHIER changerait pour les familles inscrites, par rapport à celle en
+    vigueur : hausses, baisses, recettes mensuelles estimées (prix × jours × 4)."""
+    texte, proposee = _lire_fichier(fichier, vers_erreur=True)
+    chargee = _en_vigueur()
+    maintenant_ = datetime.now(UTC)
+    try:
+        montant = tarifs_service.lire_montant(seuil, "seuil")
+        if periode is not None:
+            choisie = lignes_tarifaires.trouver_periode(chargee.grille, periode)
+        else:
+            choisie = chargee.grille.periode_a(maintenant_.date())
+        resultat = impact_tarifaire.calculer(
+            chargee, proposee, grilles.empreinte(texte), choisie,
+            mois or impact_tarifaire.mois_par_defaut(choisie, maintenant_.date()), maintenant_,
+            montant)
+    except grilles.PeriodeIntrouvable:
+        _echouer("Erreur : aucune période de la grille en vigueur ne couvre aujourd’hui ; "
+                 "précisez --periode.", 2)
+    except (ValueError, lignes_tarifaires.DemandeInvalide) as exc:
+        _echouer(f"Erreur : {exc}", 2)
+    if en_json:
+        click.echo(tarifs_service.en_json(impact_tarifaire.en_json(
+            resultat, chargee.sha256, grilles.empreinte(texte))))
+        return
+    for ligne in impact_tarifaire.en_texte(resultat):
+        click.echo(ligne)
+
+
 @tarifs.command("importer")
 @click.argument("fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--commentaire", default="", help="Pourquoi cette version (délibération…).")
@@ -166,6 +211,32 @@ def exporter():
     """Affiche le texte de la version en vigueur, commentaires compris."""
     texte, _ = _texte_en_vigueur(vers_erreur=True)
     click.echo(texte, nl=False)
+
+
+mairie = AppGroup("mairie", help="Espace des agents : export de facturation.")
+
+
+@mairie.command("export-facturation")
+@click.option("--periode", required=True, metavar="P",
+              help="La période de la grille : sa date de début (AAAA-MM-JJ) ou son libellé.")
+@click.option("--mois", required=True, metavar="AAAA-MM", help="Le mois facturé.")
+@click.option("--format", "format_", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True, help="CSV (« ; », UTF-8 avec BOM) ou tableau JSON.")
+def export_facturation(periode: str, mois: str, format_: str):
+    """Une ligne par enfant, service et inscription en cours, au prix de « Mes tarifs »."""
+    chargee = _en_vigueur()
+    try:
+        choisie = lignes_tarifaires.trouver_periode(chargee.grille, periode)
+        lignes = lignes_tarifaires.lignes(chargee, choisie, mois, datetime.now(UTC))
+    except lignes_tarifaires.DemandeInvalide as exc:
+        _echouer(f"Erreur : {exc}", 2)
+    audit.consigner(lignes_tarifaires.EVENEMENT, detail=f"ligne de commande : "
+                    f"{choisie.debut.isoformat()} {mois} {format_}, {len(lignes)} lignes")
+    db.session.commit()
+    if format_ == "json":
+        click.echo(lignes_tarifaires.en_json(lignes))
+    else:
+        click.echo(lignes_tarifaires.en_csv(lignes), nl=False)  # bytes: the BOM kept as is
 
 
 comptes = AppGroup("comptes", help="Comptes du personnel de la mairie.")
@@ -386,5 +457,6 @@ def init_app(app) -> None:
     app.cli.add_command(tarifs)
     app.cli.add_command(calendrier_cli)
     app.cli.add_command(comptes)
+    app.cli.add_command(mairie)
     app.cli.add_command(demo)
     app.cli.add_command(travaux_cli)

@@ -1,11 +1,18 @@
-"""What the grid's pages share: the editor on a text, and the preview of a proposed grid."""
+"""What the grid's pages share: the editor on a text, and the preview of a proposed grid with
+its impact on the families."""
+
+from datetime import UTC
+from datetime import datetime
 
 from flask import render_template
+from flask import request
 
 from portail_famille.admin.forms import EditeurGrilleForm
 from portail_famille.admin.forms import EnregistrementGrilleForm
+from portail_famille.admin.forms import SeuilImpactForm
 from portail_famille.admin.forms import formulaire_editeur
 from portail_famille.services import grilles
+from portail_famille.services import impact_tarifaire
 from portail_famille.web import contexte
 from portail_famille.web import graphiques
 
@@ -15,20 +22,35 @@ TEXTE = "texte"
 
 def apercu(texte: str, base: str | None, form: EnregistrementGrilleForm | None = None,
            statut: int = 200, titre: str = "Aperçu de la nouvelle grille"):
-    """A valid proposed grid beside the grid in force: each changed service's curves, the
-    changed lines of the text, and the form that saves it."""
+    """A valid proposed grid beside the grid in force: each changed service's curves, its
+    impact on the families enrolled, the changed lines of the text, and the form that saves
+    it (the comment typed is kept when the impact is computed again with another threshold)."""
     actuelle = contexte.grille_chargee()
-    modifies = grilles.services_modifies(actuelle.grille, grilles.lire(texte))
+    proposee = grilles.lire(texte)
+    modifies = grilles.services_modifies(actuelle.grille, proposee)
     dessins = [(service, graphiques.tracer(
         f"comparaison-{numero}", service.comparaison.courbe_apres, service.comparaison.qf_max,
         None, service.comparaison.courbe_avant or None))
         for numero, service in enumerate(modifies, 1)]
-    form = form or EnregistrementGrilleForm(formdata=None, texte=texte, base=base)
-    # `texte_propose` is also what the impact block (included in the template) reads.
+    form = form or EnregistrementGrilleForm(formdata=None, texte=texte, base=base,
+                                            commentaire=request.form.get("commentaire", ""))
+    seuil, seuil_form = impact_tarifaire.SEUIL_PAR_DEFAUT, SeuilImpactForm(
+        None, seuil=impact_tarifaire.SEUIL_PAR_DEFAUT)
+    if "seuil" in request.values:
+        seuil_form = SeuilImpactForm(request.values)
+        # A wrong threshold is said next to its field; the impact keeps the default meanwhile.
+        if seuil_form.validate():
+            seuil = seuil_form.seuil.data
+    impacts = impact_tarifaire.dans_les_periodes_ouvertes(
+        actuelle, proposee, grilles.empreinte(texte), datetime.now(UTC), seuil)
     return render_template("admin/grille_apercu.html", titre=titre, form=form, dessins=dessins,
-                           texte_propose=texte,
+                           impacts=[(impact, graphiques.histogramme(f"histogramme-{numero}",
+                                                                    list(impact.ecarts)))
+                                    for numero, impact in enumerate(impacts, 1)],
+                           seuil_form=seuil_form,
                            differences=grilles.differences(actuelle.texte, texte),
-                           en_vigueur=grilles.version(actuelle.version_id)), statut
+                           en_vigueur=grilles.version(actuelle.version_id)), \
+        422 if seuil_form.errors and statut == 200 else statut
 
 
 def editeur(texte: str, base: str | None, vue: str, erreurs=(), statut: int | None = None,

@@ -9,6 +9,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
@@ -16,6 +17,7 @@ from portail_famille.services.grilles import champs_du_plan
 from portail_famille.services.grilles import identifiant
 from portail_famille.web.formulaires import CasesACocher
 from portail_famille.web.formulaires import ChampDate
+from portail_famille.web.formulaires import ChampDecimal
 from portail_famille.web.formulaires import Formulaire
 from portail_famille.web.formulaires import nettoyer
 
@@ -142,3 +144,19 @@ class JournalForm(Formulaire):
     def validate_au(self, champ):
         if champ.data and self.du.data and champ.data < self.du.data:
             raise ValidationError("La date de fin doit suivre la date de début.")
+
+
+class SeuilImpactForm(Formulaire):
+    """The threshold of the impact's list of families, sent with the previewed grid's form
+    (whose CSRF token covers it) or in a restore's query string: it writes nothing."""
+
+    class Meta(Formulaire.Meta):
+        csrf = False
+
+    seuil = ChampDecimal(
+        "Seuil de variation mensuelle (€)",
+        description="Les familles dont l’estimation mensuelle monte ou baisse de plus que ce "
+                    "montant sont listées.",
+        validators=[InputRequired("Indiquez le seuil, en euros."),
+                    NumberRange(min=0, max=99999, message="Un montant de 0 à 99 999 €.")],
+        render_kw={"form": "form-grille", "autocomplete": "off"})

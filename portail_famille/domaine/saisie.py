@@ -1,14 +1,17 @@
 """What the command line and the JSON API accept as text: a QF, an RFR with its shares, a date,
-a sibling rank. Every refusal is a ValueError with a French message."""
+a sibling rank, an amount. Every refusal is a ValueError with a French message."""
 
 import re
 from datetime import date
 from decimal import Decimal
 from decimal import InvalidOperation
 
+from portail_famille.domaine.montants import arrondir
 from portail_famille.domaine.quotient import QuotientIncalculable
 from portail_famille.domaine.quotient import quotient_municipal
 from portail_famille.domaine.quotient import quotient_retenu
+
+MONTANT_MAXIMAL = Decimal("99999.99")
 
 
 def lire_qf(*, qf: str | None = None, rfr: str | None = None, parts: str | None = None,
@@ -51,6 +54,15 @@ def lire_rang(texte: str) -> int:
     if not re.fullmatch(r"[0-9]{1,9}", texte) or int(texte) < 1:
         raise ValueError(f"rang invalide « {texte} » (un entier à partir de 1)")
     return int(texte)
+
+
+def lire_montant(texte: str, nom: str) -> Decimal:
+    """An amount in euros, positive or zero, to the cent; raise ValueError with a French
+    message."""
+    valeur = _decimal_positif(nom, texte)
+    if valeur > MONTANT_MAXIMAL:
+        raise ValueError(f"{nom} trop grand (au plus {MONTANT_MAXIMAL} €)")
+    return arrondir(valeur)
 
 
 def _decimal_positif(nom: str, texte: str) -> Decimal:

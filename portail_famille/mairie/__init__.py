@@ -12,6 +12,7 @@ from portail_famille.mairie import accueil  # noqa: E402, F401
 from portail_famille.mairie import commun  # noqa: E402, F401
 from portail_famille.mairie import demandes_d_inscription  # noqa: E402, F401
 from portail_famille.mairie import demandes_de_suppression  # noqa: E402, F401
+from portail_famille.mairie import exports  # noqa: E402, F401
 from portail_famille.mairie import fiches  # noqa: E402, F401
 from portail_famille.mairie import pieces_a_verifier  # noqa: E402, F401
 from portail_famille.mairie import pointage  # noqa: E402, F401

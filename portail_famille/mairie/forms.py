@@ -7,6 +7,7 @@ without a CSRF token, as it writes nothing.
 """
 
 from datetime import date
+from datetime import datetime
 from datetime import timedelta
 from decimal import Decimal
 
@@ -26,7 +27,9 @@ from wtforms.validators import ValidationError
 from portail_famille.domaine import francais
 from portail_famille.domaine import quotient
 from portail_famille.domaine import recherche
+from portail_famille.domaine.grille import Grille
 from portail_famille.models.reservations import ETATS_POINTAGE
+from portail_famille.services import lignes_tarifaires
 from portail_famille.services.dossiers import MOTIFS
 from portail_famille.web.formulaires import ChampDate
 from portail_famille.web.formulaires import ChampDecimal
@@ -237,3 +240,41 @@ class EffacementForm(Formulaire):
 class RefusSuppressionForm(Formulaire):
     motif = _motif("Motif du refus", "Par exemple : une facture reste à régler, ou la demande "
                                      "ne vient pas du foyer. 500 caractères au plus.")
+
+
+FORMATS_EXPORT = [("csv", "CSV (tableur, séparateur « ; »)"), ("xlsx", "Classeur Excel (XLSX)")]
+
+
+class ExportForm(Formulaire):
+    """The billing export's period, month and format: a GET form (it writes nothing). The
+    period's choices are the grid's, set by the view; the month is checked against it."""
+
+    class Meta(Formulaire.Meta):
+        csrf = False
+
+    periode = SelectField("Période de la grille", validators=[
+        InputRequired("Choisissez la période.")])
+    mois = StringField("Mois facturé", description="Au format AAAA-MM, par exemple 2026-09.",
+                       validators=[InputRequired("Indiquez le mois, au format AAAA-MM."),
+                                   Length(max=7, message="Au format AAAA-MM, par exemple "
+                                                         "2026-09.")],
+                       filters=[nettoyer], render_kw={"autocomplete": "off"})
+    format = RadioField("Format", choices=FORMATS_EXPORT, default="csv",
+                        validators=[InputRequired("Choisissez le format du fichier.")])
+
+    def __init__(self, *args, grille: Grille, maintenant_: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grille, self.maintenant_ = grille, maintenant_
+        self.periode.choices = [(p.debut.isoformat(), p.libelle) for p in grille.periodes]
+
+    def validate_mois(self, champ):
+        periode = next((p for p in self.grille.periodes
+                        if p.debut.isoformat() == self.periode.data), None)
+        if periode is None:
+            raise StopValidation()  # the period's own error says it
+        try:
+            self.moment = lignes_tarifaires.moment_du_mois(periode, champ.data,
+                                                           self.maintenant_)
+        except lignes_tarifaires.DemandeInvalide as exc:
+            raise ValidationError(francais.majuscule_initiale(str(exc)) + ".") from None
+        self.periode_choisie = periode

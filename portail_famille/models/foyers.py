@@ -33,6 +33,11 @@ ACTIONS_INSCRIPTION = {"demande": "Demande d’inscription", "modification": "Mo
                        "validation": "Validée par la mairie", "refus": "Refusée par la mairie"}
 
 
+def liste_des_jours(jours: str) -> list[str]:
+    """The days of an enrolment's `jours` column ("lundi,mardi,jeudi")."""
+    return jours.split(",") if jours else []
+
+
 class SecondAdulte(db.Model):
     """The other adult of the household, declared by the signed-in one (optional, one at most)."""
 
@@ -133,7 +138,7 @@ class Inscription(db.Model):
 
     @property
     def liste_jours(self) -> list[str]:
-        return self.jours.split(",") if self.jours else []
+        return liste_des_jours(self.jours)
 
     @property
     def active(self) -> bool:
@@ -174,7 +179,7 @@ class HistoriqueInscription(db.Model):
 
     @property
     def liste_jours(self) -> list[str]:
-        return self.jours.split(",") if self.jours else []
+        return liste_des_jours(self.jours)
 
 
 class DemandeSuppression(db.Model):

@@ -66,6 +66,7 @@ LIBELLES = {
     "paiement_introuvable": "Paiement en ligne inconnu de PayFiP",
     "paiement_discordant": "Paiement en ligne refusé : référence ou montant différent",
     "paiement_en_double": "Facture payée deux fois en ligne : un remboursement est à faire",
+    "export_facturation": "Export de facturation (prix et quotients de toutes les familles)",
 }
 
 

@@ -18,6 +18,7 @@ PeriodeIntrouvable = grille_domaine.PeriodeIntrouvable
 lire_qf = saisie.lire_qf
 lire_date = saisie.lire_date
 lire_rang = saisie.lire_rang
+lire_montant = saisie.lire_montant
 
 
 @dataclass(frozen=True)

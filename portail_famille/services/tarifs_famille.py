@@ -115,6 +115,18 @@ def _correction_residence(connue: bool, liens: Liens, commune: str) -> Correctio
                       "Indiquer mon adresse")
 
 
+def tarif_de(periode: grille_domaine.Periode, code: str, enfant_id: int, qf: Decimal | None,
+             hors_commune: bool, rang: int, decisions: list[TarifDecide], le: date,
+             calculer=tarification.calculer_tarif) -> tarification.Tarif:
+    """One child's price in one service on `le`: the grid's, unless the town hall decided
+    another (a CCAS decision), which replaces it here only. The family's pages, the agents'
+    file, the billing export and the impact of a new grid all price through here; the last
+    two pass `calculer_tarif` memoized, as a town holds thousands of identical situations."""
+    tarif = calculer(periode, code, qf, hors_commune=hors_commune, rang=rang)
+    decision = corrections.decision_en_vigueur(decisions, enfant_id, code, le)
+    return tarif if decision is None else tarification.appliquer_decision(tarif, decision)
+
+
 def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
              inscrites: list[Inscription], qf: Decimal | None, hors_commune: bool,
              decisions: list[TarifDecide], le: date) -> tuple[TarifsEnfant, ...]:
@@ -126,13 +138,7 @@ def _tarifer(periode: grille_domaine.Periode, enfants: list[Enfant],
         prix = []
         for code, service in periode.services.items():
             rang, aines = rangs[code][concerne.id]
-            tarif = tarification.calculer_tarif(periode, code, qf, hors_commune=hors_commune,
-                                                rang=rang)
-            # A rate the town hall decided (a CCAS decision) replaces the grid's, here only:
-            # the family's pages, the agents' file and the billing all price through here.
-            decision = corrections.decision_en_vigueur(decisions, concerne.id, code, le)
-            if decision is not None:
-                tarif = tarification.appliquer_decision(tarif, decision)
+            tarif = tarif_de(periode, code, concerne.id, qf, hors_commune, rang, decisions, le)
             inscrite = next((i for i in inscrites if i.enfant_id == concerne.id
                              and i.service == code and i.periode_debut == periode.debut
                              and i.active), None)

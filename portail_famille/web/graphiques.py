@@ -8,6 +8,8 @@ chart grows, its text should not), so margins sized for TAILLE_TEXTE always leav
 """
 
 from dataclasses import dataclass
+from decimal import ROUND_CEILING
+from decimal import ROUND_FLOOR
 from decimal import Decimal
 
 from portail_famille.domaine import francais
@@ -135,3 +137,71 @@ def tracer(identifiant: str, courbe: list[tuple[Decimal, Decimal]], qf_max: Deci
         fin_x=x(qf_max),
         haut_y=y(haut),
     )
+
+
+# --- Histogram of the monthly change per family (the impact of a proposed grid) ---------------
+
+HAUTEUR_BARRE = 26  # user units per class: one row of text
+MARGE_ETIQUETTES = 150  # the class labels on the left (« de −10,00 € à −5,00 € »)
+MARGE_NOMBRES = 48  # the count after the longest bar
+
+
+@dataclass(frozen=True)
+class Classe:
+    """A class of the histogram: its bounds (None for « unchanged »), its count, its bar."""
+
+    de: Decimal | None
+    a: Decimal | None
+    familles: int
+    y: float
+    largeur: float
+
+    @property
+    def libelle(self) -> str:
+        if self.de is None:
+            return "inchangé"
+        if self.de < 0:
+            return f"de −{francais.euros(-self.de)} à −{francais.euros(-self.a)}" \
+                if self.a else f"de −{francais.euros(-self.de)} à 0"
+        return f"de +{francais.euros(self.de)} à +{francais.euros(self.a)}" \
+            if self.de else f"de 0 à +{francais.euros(self.a)}"
+
+
+@dataclass(frozen=True)
+class Histogramme:
+    identifiant: str
+    largeur: int
+    hauteur: int
+    taille_texte: int
+    x0: float
+    classes: list[Classe]
+    hauteur_barre: int = HAUTEUR_BARRE
+
+
+def histogramme(identifiant: str, ecarts: list[Decimal]) -> Histogramme:
+    """Horizontal bars, one per class of monthly change: falls first, « unchanged » apart
+    (a family whose price does not move is not a rise of zero), then rises. A fall of exactly
+    one step belongs to the class below it, a rise of one step to the class above zero."""
+    plus_grand = max((abs(e) for e in ecarts), default=Decimal(0))
+    pas = _pas(plus_grand, GRADUATIONS_X) if plus_grand else Decimal(1)
+    comptes: dict[int | None, int] = {}
+    for ecart in ecarts:
+        # Rises go to ](i−1)·pas, i·pas], falls to [i·pas, (i+1)·pas[ with i < 0.
+        cle = None if ecart == 0 else int((ecart / pas).to_integral_value(
+            ROUND_CEILING if ecart > 0 else ROUND_FLOOR))
+        comptes[cle] = comptes.get(cle, 0) + 1
+    cles = [k for k in comptes if k is not None]
+    # Every class between the extremes, empty ones included: the shape is what is read.
+    ordre = [*range(min([*cles, 0]), 0), *([None] if None in comptes else []),
+             *range(1, max([*cles, 0]) + 1)]
+    maximum = max(comptes.values(), default=1)
+    zone = LARGEUR - MARGE_ETIQUETTES - MARGE_NOMBRES
+    classes = []
+    for rang, cle in enumerate(ordre):
+        de, a = (None, None) if cle is None else \
+            ((cle - 1) * pas, cle * pas) if cle > 0 else (cle * pas, (cle + 1) * pas)
+        nombre = comptes.get(cle, 0)
+        classes.append(Classe(de, a, nombre, MARGE_HAUT / 2 + rang * HAUTEUR_BARRE,
+                              round(zone * nombre / maximum, 1)))
+    return Histogramme(identifiant, LARGEUR, round(MARGE_HAUT + len(classes) * HAUTEUR_BARRE),
+                       TAILLE_TEXTE, MARGE_ETIQUETTES, classes)

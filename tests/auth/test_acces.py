@@ -93,6 +93,7 @@ ACCES = {
     "mairie.pointage": PERSONNEL,
     "mairie.pointage_marquer": PERSONNEL,
     "mairie.fiche": PERSONNEL,
+    "mairie.exports": PERSONNEL,
     "mairie.saisie_quotient": PERSONNEL,
     "mairie.tarif_decide": PERSONNEL,
     "mairie.justificatifs_a_verifier": PERSONNEL,

@@ -1,18 +1,24 @@
 """An admin edits the grid in Chromium, without JavaScript and without YAML: a bracket added to
 the canteen in the form view, the error when its bound does not increase, fixed, the chart,
-the save with its comment; a second admin who loaded the old version gets the 409 with their
-text kept; the history shows both versions and their diff; a restore works. axe finds nothing
-serious on any page (X2), at a phone's width and a desktop's.
+its impact on the families, the save with its comment; a second admin who loaded the old
+version gets the 409 with their text kept; the history shows both versions and their diff; a
+restore works, its impact shown first. axe finds nothing serious on any page (X2), at a
+phone's width and a desktop's.
 """
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.aides import MOT_DE_PASSE
 from tests.aides import creer_personnel
+from tests.fabriques import EnfantPrevu
+from tests.fabriques import InscriptionPrevue
+from tests.fabriques import creer_foyer
 from tests.grilles_essai import PERIODE_A
+from tests.grilles_essai import RENTREE
 from tests.grilles_essai import ecrire
 from tests.navigateur.outils import LARGEURS
 from tests.navigateur.outils import Auditeur
@@ -23,8 +29,12 @@ pytestmark = pytest.mark.navigateur
 
 @pytest.fixture
 def portail(serveur, tmp_path):
-    """The portal on the test grid, CSRF on as in production, with two admins."""
+    """The portal on the test grid, CSRF on as in production, with two admins and a household
+    enrolled at the canteen (without a QF: the new bracket leaves its price as it is)."""
     app = serveur(RATELIMIT_ENABLED=False, tarifs_fichier=ecrire(tmp_path))
+    creer_foyer(app, enfants=(EnfantPrevu("Léa", date(2022, 3, 1), inscriptions=(
+        InscriptionPrevue("cantine", date.fromisoformat(RENTREE), PERIODE_A, jours="lundi,mardi",
+                          statut="validee"),)),))
     creer_personnel(app, "admin", identifiant="admin.durand")
     creer_personnel(app, "admin", identifiant="admin.martin")
     return app
@@ -80,7 +90,24 @@ def test_modifier_enregistrer_conflit_historique_restauration(portail, navigateu
     expect(page.get_by_role("heading", level=1)).to_have_text("Aperçu de la nouvelle grille")
     graphique = page.get_by_role("img", name=re.compile("Restauration scolaire, " + PERIODE_A))
     expect(graphique).to_be_visible()
-    expect(page.locator("figure table")).to_contain_text("3,00")
+    expect(page.locator("figure table").first).to_contain_text("3,00")
+    # The impact on the families enrolled, before saving (issue 11.4).
+    impact = page.get_by_role("region", name="Impact sur les familles inscrites")
+    expect(impact).to_be_visible()
+    expect(impact.get_by_role("table", name=re.compile("Qui paie plus")).get_by_role(
+        "row", name=re.compile("Familles"))).to_have_text(re.compile(r"Familles\s*1\s*0\s*0\s*1"))
+    # Without a QF, 4,50 € a meal, two days a week: 36,00 € a month under both grids.
+    expect(impact.get_by_role("table", name="Recettes mensuelles estimées, par service et au "
+                                            "total")).to_contain_text("36,00")
+    expect(impact.get_by_role("img", name=re.compile("nombre de familles selon la variation"))
+           ).to_be_visible()
+    expect(impact.get_by_label("Seuil de variation mensuelle (€)")).to_have_value("10")
+    # Another threshold: the same preview computed again, without JavaScript.
+    impact.get_by_label("Seuil de variation mensuelle (€)").fill("0,50")
+    impact.get_by_role("button", name="Recalculer l’impact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aperçu de la nouvelle grille")
+    expect(impact).to_contain_text("change de plus de 0,50")
+    expect(page.locator("figure table").first).to_contain_text("3,00")
     auditeur.auditer()
     page.get_by_role("button", name="Enregistrer la nouvelle version").click()
     expect(page.get_by_role("alert").or_(page.locator(".messages"))).to_contain_text(
@@ -118,6 +145,7 @@ def test_modifier_enregistrer_conflit_historique_restauration(portail, navigateu
     page.get_by_role("link", name="Revenir à l’historique").click()
     page.get_by_role("link", name=re.compile("Restaurer")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Restaurer la version"))
+    expect(page.get_by_role("region", name="Impact sur les familles inscrites")).to_be_visible()
     auditeur.auditer()
     page.get_by_role("button", name="Enregistrer la nouvelle version").click()
     expect(page).to_have_url(f"{base}/admin/grille")
