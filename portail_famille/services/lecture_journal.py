@@ -58,6 +58,9 @@ LIBELLES = {
     "consentement_renouvellement": "Consentement au renouvellement annuel",
     "renouvellement": "Renouvellement annuel du quotient",
     "purge": "Purge des données échues",
+    "facturation_calculee": "Brouillon d’une campagne de facturation calculé",
+    "facturation_emise": "Campagne de facturation émise",
+    "avoir_emis": "Avoir émis sur une facture",
 }
 
 
