@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from portail_famille.domaine.facturation import MOTIFS
 from portail_famille.extensions import db
 from portail_famille.models.base import Horodatage
 from portail_famille.models.base import Montant
@@ -101,6 +102,10 @@ class LigneFacture(db.Model):
     grille_sha256: Mapped[str] = mapped_column(sa.String(64))
 
     facture: Mapped[Facture] = relationship(back_populates="lignes")
+
+    @property
+    def libelle_motif(self) -> str:
+        return MOTIFS[self.motif]
 
     @property
     def liste_jours(self) -> list[date]:
