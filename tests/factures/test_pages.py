@@ -75,7 +75,7 @@ def test_mois_invalide_message_en_francais(app, agent_id):
 
 
 def test_bordereau_csv_et_xlsx(app, agent_id):
-    martin, client, adresse = campagne_emise(app, agent_id)
+    _, client, adresse = campagne_emise(app, agent_id)
     reponse = client.get(adresse + "/bordereau.csv")
     assert reponse.status_code == 200 and reponse.mimetype == "text/csv"
     assert reponse.data.startswith("\ufeff".encode())
@@ -91,7 +91,7 @@ def test_bordereau_csv_et_xlsx(app, agent_id):
 
 
 def test_avoir_depuis_la_page_et_solde(app, agent_id):
-    martin, client, _ = campagne_emise(app, agent_id)
+    _, client, _ = campagne_emise(app, agent_id)
     with app.app_context():
         facture_id = db.session.scalars(sa.select(Facture.id)).one()
     page = f"/mairie/factures/{facture_id}"
