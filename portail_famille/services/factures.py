@@ -210,14 +210,17 @@ def calculer(mois: date, grille: Grille, sha256: str, calendrier: Calendrier,
     """The month's draft, computed again from the bookings and marks; raise
     FacturationRefusee once the month is issued."""
     debut, fin = bornes(mois)
-    campagne = campagne_du_mois(debut)
-    if campagne is not None and campagne.emise:
+    # Two agents computing the same month at once: one row, and the second waits on its lock
+    # (then recomputes, or finds it issued).
+    reservations.inserer_sans_conflit(
+        CampagneFacturation, {"mois": debut, "statut": "brouillon", "grille_sha256": "",
+                              "anomalies": "", "calcule_le": datetime.now(UTC)}, ["mois"])
+    campagne = db.session.scalars(sa.select(CampagneFacturation).where(
+        CampagneFacturation.mois == debut).with_for_update()
+        .execution_options(populate_existing=True)).one()
+    if campagne.emise:
         raise FacturationRefusee("Ce mois est déjà facturé : ses factures ne changent plus. "
                                  "Une correction se fait par un avoir.")
-    if campagne is None:
-        campagne = CampagneFacturation(mois=debut, statut="brouillon")
-        db.session.add(campagne)
-        db.session.flush()
     brouillons = sa.select(Facture.id).where(Facture.campagne_id == campagne.id)
     db.session.execute(sa.delete(LigneFacture).where(LigneFacture.facture_id.in_(brouillons)))
     db.session.execute(sa.delete(Facture).where(Facture.campagne_id == campagne.id))
