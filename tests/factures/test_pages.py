@@ -167,3 +167,10 @@ def test_saisies_au_hasard_jamais_de_500(app, agent_id, mois, montant, motif):
     reponse = client.post(f"/mairie/factures/{facture_id}/avoir",
                           data={"montant": montant, "motif": motif})
     assert reponse.status_code in (303, 400, 422)
+
+
+def test_la_fiche_du_foyer_montre_ses_factures_et_son_solde(app, agent_id):
+    martin, client, _ = campagne_emise(app, agent_id)
+    page = client.get(f"/mairie/familles/{martin.famille_id}").text
+    texte = page[page.index('id="titre-factures"'):]
+    assert "F2026-000001" in texte and "11,04" in texte
