@@ -2,8 +2,12 @@
 gives them), issuing with gapless numbers in one transaction, idempotence, an injected
 failure, credit notes, balances, and the attendance locked once invoiced."""
 
+from collections import namedtuple
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -234,3 +238,28 @@ def test_chaque_prix_unitaire_est_celui_de_tarifs_simuler(app, agent_id, qf, res
         facture = db.session.scalars(sa.select(Facture).where(
             Facture.famille_id == cible.famille_id)).one()
         assert facture.total == sum((ligne.montant for ligne in lignes), Decimal("0.00"))
+
+
+Ligne = namedtuple("Ligne", "source valeur recupere_le expire_le")
+ENREGISTREMENT = st.tuples(
+    st.sampled_from(["caf", "dgfip", "mairie", "inconnue"]), st.integers(0, 3000),
+    st.datetimes(min_value=datetime(2025, 9, 1),
+                 max_value=datetime(2026, 12, 31),
+                 timezones=st.just(UTC)),
+    st.one_of(st.none(), st.dates(date(2026, 10, 1), date(2027, 1, 31))))
+
+
+@given(st.lists(ENREGISTREMENT, max_size=4),
+       st.one_of(st.none(), st.datetimes(min_value=datetime(2026, 10, 1),
+                                         max_value=datetime(2026, 12, 1),
+                                         timezones=st.just(UTC))),
+       st.integers(1, 14))
+def test_le_quotient_du_mois_est_celui_de_chaque_jour(enregistrements, refus, validite):
+    quotients = sorted((Ligne(s, Decimal(v), le, fin) for s, v, le, fin in enregistrements),
+                       key=lambda q: q.recupere_le, reverse=True)
+    zone = ZoneInfo("Europe/Paris")
+    du_mois = facturation.quotients_du_mois(quotients, refus, ("caf",), validite,
+                                            date(2026, 11, 1), date(2026, 11, 30), zone)
+    for jour in (date(2026, 11, n) for n in range(1, 31)):
+        assert du_mois(jour) == facturation.quotient_du_jour(quotients, refus, ("caf",),
+                                                             validite, jour, zone)
