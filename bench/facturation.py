@@ -142,7 +142,7 @@ def main() -> None:
 
         def brouillon():
             campagne = factures.calculer(NOVEMBRE, chargee.grille, chargee.sha256, calendrier,
-                                         agent)
+                                         agent, datetime.now(UTC))
             db.session.commit()
             return campagne
 

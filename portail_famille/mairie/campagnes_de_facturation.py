@@ -56,7 +56,7 @@ def calculer():
     chargee = contexte.grille_chargee()
     try:
         campagne = factures.calculer(form.premier_jour, chargee.grille, chargee.sha256,
-                                     contexte.calendrier(), current_user)
+                                     contexte.calendrier(), current_user, datetime.now(UTC))
     except factures.FacturationRefusee as refus:
         db.session.rollback()
         return _page_des_campagnes(form, str(refus))

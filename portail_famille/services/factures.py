@@ -18,7 +18,6 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
@@ -30,6 +29,7 @@ import sqlalchemy as sa
 from psycopg import sql as psycopg_sql
 
 from portail_famille.domaine import facturation as regles
+from portail_famille.domaine import francais
 from portail_famille.domaine import fratrie
 from portail_famille.domaine import quotient as quotient_domaine
 from portail_famille.domaine import tarification
@@ -225,16 +225,21 @@ def _rang(foyer: _Foyer, enfant_id: int, service: str, periode_debut: date) -> i
     return foyer.rangs[cle][enfant_id].rang
 
 
-def calculer(mois: date, grille: Grille, sha256: str, calendrier: Calendrier,
-             agent: Compte) -> CampagneFacturation:
+def calculer(mois: date, grille: Grille, sha256: str, calendrier: Calendrier, agent: Compte,
+             maintenant: datetime) -> CampagneFacturation:
     """The month's draft, computed again from the bookings and marks; raise
-    FacturationRefusee once the month is issued."""
+    FacturationRefusee before the month is over (its bookings and marks may still change) or
+    once it is issued."""
     debut, fin = bornes(mois)
+    if fin >= maintenant.astimezone(calendrier.zone_horaire).date():
+        raise FacturationRefusee(
+            f"Le mois de {francais.mois_annee(debut)} n’est pas terminé : il se facture à "
+            f"partir du {francais.date_longue(fin + timedelta(days=1))}.")
     # Two agents computing the same month at once: one row, and the second waits on its lock
     # (then recomputes, or finds it issued).
     reservations.inserer_sans_conflit(
         CampagneFacturation, {"mois": debut, "statut": "brouillon", "grille_sha256": "",
-                              "anomalies": "", "calcule_le": datetime.now(UTC)}, ["mois"])
+                              "anomalies": "", "calcule_le": maintenant}, ["mois"])
     campagne = db.session.scalars(sa.select(CampagneFacturation).where(
         CampagneFacturation.mois == debut).with_for_update()
         .execution_options(populate_existing=True)).one()
@@ -251,7 +256,7 @@ def calculer(mois: date, grille: Grille, sha256: str, calendrier: Calendrier,
     anomalies = sorted(a for _, (_, trouvees) in par_famille.items() for a in trouvees)
     _inserer(campagne, foyers_, lignes_par_famille)
     campagne.grille_sha256, campagne.anomalies = sha256, "\n".join(anomalies)
-    campagne.calcule_le, campagne.calcule_par_id = datetime.now(UTC), agent.id
+    campagne.calcule_le, campagne.calcule_par_id = maintenant, agent.id
     audit.consigner(TYPE_CALCUL, compte_id=agent.id,
                     detail=f"{debut:%Y-%m} : {len(lignes_par_famille)} factures en brouillon")
     db.session.flush()

@@ -37,19 +37,19 @@ from .conftest import pointer
 from .conftest import reserver
 
 
-def calculer(app, agent_id, mois=NOVEMBRE):
+def calculer(app, agent_id, mois=NOVEMBRE, maintenant=MAINTENANT):
     with app.test_request_context():
         chargee = contexte.grille_chargee()
         campagne = facturation.calculer(mois, chargee.grille, chargee.sha256,
-                                        contexte.calendrier(), agent(agent_id))
+                                        contexte.calendrier(), agent(agent_id), maintenant)
         db.session.commit()
         return campagne.id
 
 
-def emettre(app, agent_id, mois=NOVEMBRE):
+def emettre(app, agent_id, mois=NOVEMBRE, maintenant=MAINTENANT):
     with app.test_request_context():
         campagne = facturation.campagne_du_mois(mois)
-        n = facturation.emettre(campagne, agent(agent_id), MAINTENANT, contexte.calendrier())
+        n = facturation.emettre(campagne, agent(agent_id), maintenant, contexte.calendrier())
         db.session.commit()
         return n
 
@@ -125,13 +125,25 @@ def test_emission_numerote_sans_trou_et_se_rejoue_sans_rien_emettre(app, agent_i
     with app.test_request_context(), pytest.raises(facturation.FacturationRefusee):
         chargee = contexte.grille_chargee()
         facturation.calculer(NOVEMBRE, chargee.grille, chargee.sha256, contexte.calendrier(),
-                             agent(agent_id))
+                             agent(agent_id), MAINTENANT)
     assert factures(app) == premiers
-    # The next month continues the year's numbering.
-    reserver(app, familles[0].inscriptions[0], jours_de_classe(app, date(2026, 12, 1))[:2])
-    calculer(app, agent_id, date(2026, 12, 1))
-    assert emettre(app, agent_id, date(2026, 12, 1)) == 1
-    assert "F2026-000004" in {numero for _, numero, _, _ in factures(app)}
+    # An earlier month issued later continues the year's numbering; a new year starts again.
+    reserver(app, familles[0].inscriptions[0], jours_de_classe(app, date(2026, 10, 1))[:2])
+    calculer(app, agent_id, date(2026, 10, 1))
+    assert emettre(app, agent_id, date(2026, 10, 1)) == 1
+    reserver(app, familles[1].inscriptions[0], jours_de_classe(app, date(2027, 1, 1))[:2])
+    fevrier = datetime(2027, 2, 1, 8, tzinfo=UTC)
+    calculer(app, agent_id, date(2027, 1, 1), fevrier)
+    assert emettre(app, agent_id, date(2027, 1, 1), fevrier) == 1
+    assert {"F2026-000004", "F2027-000001"} <= {numero for _, numero, _, _ in factures(app)}
+
+
+def test_un_mois_pas_encore_termine_ne_se_facture_pas(app, agent_id):
+    with app.test_request_context(), pytest.raises(facturation.FacturationRefusee,
+                                                   match="n’est pas terminé"):
+        chargee = contexte.grille_chargee()
+        facturation.calculer(date(2026, 12, 1), chargee.grille, chargee.sha256,
+                             contexte.calendrier(), agent(agent_id), MAINTENANT)
 
 
 def test_une_panne_au_milieu_de_l_emission_ne_laisse_ni_facture_ni_trou(app, agent_id,

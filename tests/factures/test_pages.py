@@ -74,6 +74,9 @@ def test_mois_invalide_message_en_francais(app, agent_id):
         assert reponse.status_code == 422
         erreur = Page(reponse.text).par_id("mois-erreur").texte
         assert "mois" in erreur.lower()
+    pas_fini = client.post("/mairie/facturation", data={"mois": "2026-12"})
+    assert pas_fini.status_code == 422
+    assert "Le mois de décembre 2026 n’est pas terminé" in pas_fini.text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Facture)) == 0
 

@@ -2,9 +2,6 @@
 campaign, checks the draft and issues it; on a 390 px phone the family opens « Mes factures »,
 reads its invoice and downloads the PDF."""
 
-from datetime import UTC
-from datetime import datetime
-
 import pytest
 import time_machine
 from playwright.sync_api import expect
@@ -15,6 +12,7 @@ from portail_famille.services import factures
 from portail_famille.web import contexte
 from tests.aides import MOT_DE_PASSE
 from tests.aides import creer_personnel
+from tests.factures.conftest import MAINTENANT
 from tests.factures.conftest import NOVEMBRE
 from tests.factures.conftest import foyer
 from tests.factures.conftest import jours_de_classe
@@ -30,7 +28,7 @@ pytestmark = pytest.mark.navigateur
 
 @pytest.fixture
 def horloge():
-    with time_machine.travel(datetime(2026, 12, 1, 8, 0, tzinfo=UTC), tick=True) as voyage:
+    with time_machine.travel(MAINTENANT, tick=True) as voyage:
         yield voyage
 
 
@@ -73,9 +71,9 @@ def test_la_famille_lit_sa_facture_sur_un_telephone(portail, navigateur):
         chargee = contexte.grille_chargee()
         campagne = factures.calculer(NOVEMBRE, chargee.grille,
                                      chargee.sha256, contexte.calendrier(),
-                                     db.session.get(Compte, agent_id))
+                                     db.session.get(Compte, agent_id), MAINTENANT)
         factures.emettre(campagne, db.session.get(Compte, agent_id),
-                         datetime(2026, 12, 1, 8, tzinfo=UTC), contexte.calendrier())
+                         MAINTENANT, contexte.calendrier())
         db.session.commit()
     ouvrir_une_session_de_famille(portail, page, martin.compte_id)
     auditeur = Auditeur(page, "factures")
