@@ -9,6 +9,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
 
@@ -69,10 +70,13 @@ def calculer():
 @bp.get(f"/facturation/<{IDENTIFIANT}:campagne_id>")
 def campagne(campagne_id: int):
     choisie = _campagne_ou_404(campagne_id)
-    liste = factures.factures_de_la_campagne(choisie)
+    nombre, total = factures.totaliser(choisie)
+    pages = max(1, -(-nombre // factures.PAR_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    liste = factures.factures_de_la_campagne(choisie, page)
     return render_template(
-        "mairie/campagne.html", campagne=choisie, factures=liste,
-        total=sum((f.total for f in liste), factures.ZERO),
+        "mairie/campagne.html", campagne=choisie, factures=liste, nombre=nombre, total=total,
+        page=page, pages=pages,
         soldes=factures.soldes([f.famille_id for f in liste]) if choisie.emise else {},
         emission=EmissionForm(formdata=None), recalcul=MoisForm(
             formdata=None, data={"mois": f"{choisie.mois:%Y-%m}"}))

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from psycopg import sql as psycopg_sql
+from sqlalchemy.orm import selectinload
 
 from portail_famille.domaine import facturation as regles
 from portail_famille.domaine import francais
@@ -63,6 +64,7 @@ TYPE_CALCUL = "facturation_calculee"
 TYPE_EMISSION = "facturation_emise"
 TYPE_AVOIR = "avoir_emis"
 ZERO = Decimal("0.00")
+PAR_PAGE = 100  # invoices on a page of the campaign
 
 
 class FacturationRefusee(ValueError):
@@ -470,9 +472,23 @@ def solde(famille_id: int) -> Decimal:
 
 # --- Reading ---------------------------------------------------------------------------------
 
-def factures_de_la_campagne(campagne: CampagneFacturation) -> list[Facture]:
-    return list(db.session.scalars(sa.select(Facture).where(Facture.campagne_id == campagne.id)
-                                   .order_by(Facture.numero, Facture.famille_id)))
+def factures_de_la_campagne(campagne: CampagneFacturation,
+                            page: int | None = None) -> list[Facture]:
+    """The campaign's invoices with their lines (loaded in a few queries, not one per
+    invoice), all of them or one page of PAR_PAGE."""
+    requete = (sa.select(Facture).where(Facture.campagne_id == campagne.id)
+               .order_by(Facture.numero, Facture.famille_id)
+               .options(selectinload(Facture.lignes), selectinload(Facture.avoirs)))
+    if page is not None:
+        requete = requete.limit(PAR_PAGE).offset((page - 1) * PAR_PAGE)
+    return list(db.session.scalars(requete))
+
+
+def totaliser(campagne: CampagneFacturation) -> tuple[int, Decimal]:
+    """The number of invoices of the campaign and their total."""
+    totaux = list(db.session.scalars(sa.select(Facture.total).where(
+        Facture.campagne_id == campagne.id)))
+    return len(totaux), sum(totaux, ZERO)
 
 
 def factures_de_la_famille(famille_id: int) -> list[Facture]:
