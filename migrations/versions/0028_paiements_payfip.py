@@ -16,7 +16,7 @@ import portail_famille.models
 
 # revision identifiers, used by Alembic.
 revision = '0028'
-down_revision = '0020'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

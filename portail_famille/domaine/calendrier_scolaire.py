@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from portail_famille.domaine import francais
 from portail_famille.domaine.erreurs import FichierInvalide
+from portail_famille.domaine.facturation import RegleFacturation
 
 JOURS_DE_LA_SEMAINE = francais.JOURS  # lundi … dimanche, in weekday() order
 MODES_DE_DELAI = ("jours_ouvres", "jours", "jour_de_semaine")
@@ -87,6 +88,20 @@ class Delai:
 
 
 @dataclass(frozen=True)
+class Facturation:
+    """What the invoices need besides the prices: each service's billing rule (by code, and
+    "defaut"), the town hall's postal address, the days to pay, and how to pay."""
+
+    regles: dict[str, RegleFacturation] = field(default_factory=dict)
+    adresse: str = ""
+    echeance_jours: int = 30
+    paiement: str = ""
+
+    def regle(self, service: str) -> RegleFacturation:
+        return self.regles.get(service) or self.regles.get("defaut") or RegleFacturation()
+
+
+@dataclass(frozen=True)
 class Calendrier:
     commune: str
     zone: str
@@ -94,6 +109,8 @@ class Calendrier:
     annees: tuple[AnneeScolaire, ...]  # in order, never overlapping
     delais: dict[str, Delai]  # by service code, and "defaut"
     feries: frozenset[date] = field(default=frozenset())
+    # Without a « facturation » section, every service bills its booked days.
+    facturation: Facturation = field(default_factory=Facturation)
 
     def avec_feries(self, feries) -> "Calendrier":
         """The same calendar knowing the public holidays `feries`."""

@@ -5,6 +5,7 @@ import re
 import zoneinfo
 from datetime import date
 from datetime import time
+from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -17,9 +18,13 @@ from portail_famille.domaine.calendrier_scolaire import Calendrier
 from portail_famille.domaine.calendrier_scolaire import CalendrierIllisible
 from portail_famille.domaine.calendrier_scolaire import CalendrierInvalide
 from portail_famille.domaine.calendrier_scolaire import Delai
+from portail_famille.domaine.calendrier_scolaire import Facturation
 from portail_famille.domaine.calendrier_scolaire import JourSansClasse
 from portail_famille.domaine.calendrier_scolaire import Vacances
 from portail_famille.domaine.erreurs import ErreurDeFichier
+from portail_famille.domaine.facturation import MODES
+from portail_famille.domaine.facturation import RESERVATIONS_ET_PRESENCES
+from portail_famille.domaine.facturation import RegleFacturation
 from portail_famille.domaine.grille import JOURS_DE_CLASSE
 from portail_famille.domaine.lecture_yaml import Entree
 from portail_famille.domaine.lecture_yaml import Node
@@ -54,7 +59,8 @@ class _Lecteur(lecture_yaml.Lecteur):
         self.refuser_etiquettes_et_ancres(racine)
         entrees = self.dictionnaire(racine, racine, "le fichier",
                                     obligatoires=("commune", "zone", "fuseau", "annees",
-                                                  "delais"))
+                                                  "delais"),
+                                    facultatives=("facturation",))
         if entrees is None:
             return None
         commune = self.champ(entrees, "commune", self.texte)
@@ -62,9 +68,70 @@ class _Lecteur(lecture_yaml.Lecteur):
         fuseau = self.lire_fuseau(entrees.get("fuseau"))
         annees = self.lire_annees(entrees.get("annees"))
         delais = self.lire_delais(entrees.get("delais"))
-        if None in (commune, zone, fuseau, annees, delais):
+        facturation = (self.lire_facturation(entrees["facturation"])
+                       if "facturation" in entrees else Facturation())
+        if None in (commune, zone, fuseau, annees, delais, facturation):
             return None
-        return Calendrier(commune, zone, fuseau, annees, delais)
+        return Calendrier(commune, zone, fuseau, annees, delais, facturation=facturation)
+
+    def lire_facturation(self, entree: Entree) -> Facturation | None:
+        prefixe = "facturation : "
+        entrees = self.dictionnaire(entree.valeur, entree.cle, "« facturation »",
+                                    obligatoires=("regles",),
+                                    facultatives=("adresse", "echeance_jours", "paiement"),
+                                    prefixe=prefixe)
+        if entrees is None:
+            return None
+        adresse = self.champ(entrees, "adresse", self.texte, prefixe) or ""
+        paiement = self.champ(entrees, "paiement", self.texte, prefixe) or ""
+        echeance = (self.champ(entrees, "echeance_jours", self.entier, prefixe)
+                    if "echeance_jours" in entrees else 30)
+        regles = self.lire_regles(entrees.get("regles"), prefixe)
+        if echeance is None or regles is None:
+            return None
+        return Facturation(regles, adresse, echeance, paiement)
+
+    def lire_regles(self, entree: Entree | None, prefixe: str
+                    ) -> dict[str, RegleFacturation] | None:
+        if entree is None:
+            return None
+        entrees = self.dictionnaire(entree.valeur, entree.cle, "« regles »", libre=True,
+                                    prefixe=prefixe)
+        if entrees is None:
+            return None
+        regles = {}
+        for code, regle in entrees.items():
+            if not _CODE_SERVICE.fullmatch(code):
+                self.signaler(regle.cle, f"{prefixe}code de service « {code} » invalide : "
+                                         "lettres minuscules sans accent et « _ » seulement")
+            regles[code] = self.lire_regle(regle, f"{prefixe}{code} : ")
+        return None if None in regles.values() else regles
+
+    def lire_regle(self, entree: Entree, prefixe: str) -> RegleFacturation | None:
+        entrees = self.dictionnaire(entree.valeur, entree.cle, "la règle",
+                                    obligatoires=("mode",),
+                                    facultatives=("majoration_montant", "majoration_pourcent"),
+                                    prefixe=prefixe)
+        if entrees is None:
+            return None
+        mode = self.lire_parmi(entrees.get("mode"), MODES, "mode", prefixe)
+        montant = self.champ(entrees, "majoration_montant", self.nombre, prefixe)
+        pourcent = self.champ(entrees, "majoration_pourcent", self.nombre, prefixe)
+        majorations = [cle for cle in ("majoration_montant", "majoration_pourcent")
+                       if cle in entrees]
+        if len(majorations) > 1:
+            self.signaler(entree.cle, f"{prefixe}écrivez une majoration en montant ou en "
+                                      "pourcentage, pas les deux")
+            return None
+        if majorations and mode is not None and mode != RESERVATIONS_ET_PRESENCES:
+            self.signaler(entrees[majorations[0]].cle,
+                          f"{prefixe}une majoration ne vaut qu’avec le mode "
+                          f"« {RESERVATIONS_ET_PRESENCES} » (présence sans réservation)")
+            return None
+        if mode is None or (majorations and (montant or pourcent) is None):
+            return None
+        return RegleFacturation(mode, montant.valeur if montant else Decimal(0),
+                                pourcent.valeur if pourcent else Decimal(0))
 
     def lire_parmi(self, entree: Entree | None, possibles: tuple[str, ...], nom: str,
                    prefixe: str = "") -> str | None:

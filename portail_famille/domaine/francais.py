@@ -96,6 +96,11 @@ def taille(octets: int) -> str:
     return f"{nombre(Decimal(max(octets, 1024)) / 1024, 0)}{ESPACE_INSECABLE}ko"
 
 
+def mois_annee(valeur: date) -> str:
+    """`2026-11-01` → `novembre 2026`."""
+    return f"{MOIS[valeur.month - 1]} {valeur.year}"
+
+
 def date_courte(valeur: date | None) -> str:
     """`2026-09-01` → `01/09/2026`."""
     return "—" if valeur is None else f"{valeur:%d/%m/%Y}"

@@ -12,6 +12,7 @@ gardes.proteger(bp, "famille")
 from portail_famille.familles import accueil  # noqa: E402, F401
 from portail_famille.familles import mes_donnees  # noqa: E402, F401
 from portail_famille.familles import mes_enfants  # noqa: E402, F401
+from portail_famille.familles import mes_factures  # noqa: E402, F401
 from portail_famille.familles import mes_inscriptions  # noqa: E402, F401
 from portail_famille.familles import mes_paiements  # noqa: E402, F401
 from portail_famille.familles import mes_reservations  # noqa: E402, F401

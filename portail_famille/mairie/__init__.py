@@ -9,6 +9,7 @@ gardes.proteger(bp, "agent", "admin")
 
 # The page groups register their routes on `bp`.
 from portail_famille.mairie import accueil  # noqa: E402, F401
+from portail_famille.mairie import campagnes_de_facturation  # noqa: E402, F401
 from portail_famille.mairie import commun  # noqa: E402, F401
 from portail_famille.mairie import demandes_d_inscription  # noqa: E402, F401
 from portail_famille.mairie import demandes_de_suppression  # noqa: E402, F401

@@ -16,6 +16,7 @@ from portail_famille.mairie.commun import motif_donne
 from portail_famille.mairie.commun import retenir_motif
 from portail_famille.mairie.forms import MotifForm
 from portail_famille.services import dossiers
+from portail_famille.services import factures
 from portail_famille.services import inscriptions
 from portail_famille.services import justificatifs
 from portail_famille.services import recherche_familles
@@ -48,5 +49,7 @@ def fiche(famille_id: int):
                            motif=dossiers.MOTIFS.get(motif_donne(famille_id), ""),
                            libelles=inscriptions.libelles_des_services(grille),
                            natures=justificatifs.NATURES,
+                           factures=factures.factures_de_la_famille(famille_id),
+                           solde=factures.solde(famille_id),
                            services={code: service.libelle for periode in grille.periodes
                                      for code, service in periode.services.items()})

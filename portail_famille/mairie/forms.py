@@ -278,3 +278,36 @@ class ExportForm(Formulaire):
         except lignes_tarifaires.DemandeInvalide as exc:
             raise ValidationError(francais.majuscule_initiale(str(exc)) + ".") from None
         self.periode_choisie = periode
+class MoisForm(Formulaire):
+    """The month a campaign invoices, from the browser's month picker (AAAA-MM)."""
+
+    mois = StringField(
+        "Mois à facturer", description="Par exemple 2026-11 pour novembre 2026.",
+        validators=[InputRequired("Indiquez le mois à facturer."),
+                    Regexp(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",
+                           message="Indiquez un mois au format AAAA-MM, par exemple 2026-11.")],
+        filters=[nettoyer])
+
+    @property
+    def premier_jour(self) -> date:
+        annee, mois = self.mois.data.split("-")
+        return date(int(annee), int(mois), 1)
+
+
+class EmissionForm(Formulaire):
+    """Issuing a campaign: only a token, the button says what it does."""
+
+
+class AvoirForm(Formulaire):
+    montant = ChampDecimal(
+        "Montant de l’avoir (€)", description="Au plus ce qui reste de la facture, par exemple "
+                                              "2,76.",
+        validators=[InputRequired("Indiquez le montant de l’avoir."),
+                    NumberRange(min=Decimal("0.01"), max=PRIX_MAXIMAL * 100,
+                                message="Un montant entre 0,01 et 99 999,00 €.")])
+    motif = TextAreaField(
+        "Motif", description="Ce que la famille lira, par exemple « repas non servi le 12/11 "
+                             "(grève) ». 500 caractères au plus.",
+        validators=[DataRequired("Indiquez le motif de l’avoir."),
+                    Length(min=5, max=500, message="Entre 5 et 500 caractères."),
+                    avec_une_lettre], filters=[nettoyer])

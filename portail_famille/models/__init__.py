@@ -11,6 +11,11 @@ from portail_famille.models.comptes import Famille
 from portail_famille.models.comptes import SessionServeur
 from portail_famille.models.comptes import VerrouConnexion
 from portail_famille.models.courriels import Courriel
+from portail_famille.models.factures import Avoir
+from portail_famille.models.factures import CampagneFacturation
+from portail_famille.models.factures import CompteurNumeros
+from portail_famille.models.factures import Facture
+from portail_famille.models.factures import LigneFacture
 from portail_famille.models.foyers import ContestationResidence
 from portail_famille.models.foyers import DemandeSuppression
 from portail_famille.models.foyers import Enfant
@@ -29,11 +34,10 @@ from portail_famille.models.revenus import QuotientFamilial
 from portail_famille.models.taches import Tache
 from portail_famille.models.tarifs_decides import TarifDecide
 
-__all__ = ["CodeSecours", "Compte", "ContestationResidence", "Courriel", "DemandeSuppression",
-           "Enfant",
-           "Evenement", "Famille", "GrilleVersion", "HistoriqueInscription", "Horodatage",
-           "Inscription", "Justificatif", "ListePointage", "Montant", "OperationPaiement",
-           "Pointage",
-           "QuotientFamilial", "Renouvellement", "Reservation", "SecondAdulte",
-           "SessionServeur", "Tache", "TarifDecide", "VerrouConnexion", "maintenant",
-           "texte_de_recherche"]
+__all__ = ["Avoir", "CampagneFacturation", "CodeSecours", "Compte", "CompteurNumeros",
+           "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
+           "Evenement", "Facture", "Famille", "GrilleVersion", "HistoriqueInscription",
+           "Horodatage", "Inscription", "Justificatif", "LigneFacture", "ListePointage",
+           "Montant", "OperationPaiement", "Pointage", "QuotientFamilial",
+           "Renouvellement", "Reservation", "SecondAdulte", "SessionServeur", "Tache",
+           "TarifDecide", "VerrouConnexion", "maintenant", "texte_de_recherche"]

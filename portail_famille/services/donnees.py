@@ -49,6 +49,10 @@ TABLES = {
     "tarif_decide": "Les tarifs fixés par la mairie hors de la grille (par exemple sur décision "
                     "du CCAS) : pour quel enfant et quel service, quel prix, pourquoi et "
                     "jusqu’à quand",
+    "facture": "Vos factures mensuelles émises : numéro, montant, échéance, destinataire",
+    "ligne_facture": "Le détail de chaque facture : enfant, service, jours facturés, prix et "
+                     "son explication",
+    "avoir": "Les avoirs de la mairie sur vos factures : numéro, montant et motif",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {
@@ -56,6 +60,8 @@ EXCLUES = {
                        "qui contiennent des jetons de sécurité",
     "code_secours": "codes de secours de la double authentification du personnel de la "
                     "mairie : aucun compte de famille n’en a",
+    "campagne_facturation": "campagnes de facturation de la mairie : le mois et qui l’a "
+                            "calculée et émise ; aucune donnée d’un foyer",
     "tache": "tâches de fond (campagnes, purges, recherches de quotient différées) : leur "
              "avancement et, pour une recherche différée, le seul numéro du foyer ; aucune de "
              "ses données, gardées 90 jours au plus",

@@ -22,6 +22,7 @@ from portail_famille.models import Courriel
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Evenement
+from portail_famille.models import Facture
 from portail_famille.models import Famille
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
@@ -102,6 +103,8 @@ def _conserves(famille_id: int) -> list[tuple[str, str, type, tuple]]:
                  _inscrits(famille_id)))),)),
         ("Quotients familiaux et leur provenance", f"ils ont fixé les prix ; {FACTURATION}",
          QuotientFamilial, (QuotientFamilial.famille_id == famille_id,)),
+        ("Factures émises et leurs avoirs", FACTURATION, Facture,
+         (Facture.famille_id == famille_id,)),
         ("Journal de sécurité (connexions, consultations par les agents)",
          "traçabilité des accès, purgée à sa durée légale (CNIL, délibération 2021-122)",
          Evenement, (Evenement.famille_id == famille_id,)),

@@ -67,6 +67,9 @@ LIBELLES = {
     "paiement_discordant": "Paiement en ligne refusé : référence ou montant différent",
     "paiement_en_double": "Facture payée deux fois en ligne : un remboursement est à faire",
     "export_facturation": "Export de facturation (prix et quotients de toutes les familles)",
+    "facturation_calculee": "Brouillon d’une campagne de facturation calculé",
+    "facturation_emise": "Campagne de facturation émise",
+    "avoir_emis": "Avoir émis sur une facture",
 }
 
 

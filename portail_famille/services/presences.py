@@ -25,6 +25,7 @@ from portail_famille.models import Reservation
 from portail_famille.models.reservations import ETATS_POINTAGE
 from portail_famille.services import audit
 from portail_famille.services import donnees
+from portail_famille.services import factures
 from portail_famille.services import reservations
 
 ETATS_RESERVES = ("present", "absent_justifie", "absent_injustifie")
@@ -146,7 +147,8 @@ def marquer(ecole: str, service: str, jour: date, enfant_id: int, etat: str, age
         ListePointage, {"ecole": ecole, "service": service, "jour": jour, "verrouille": False},
         ["ecole", "service", "jour"])
     liste = _liste(ecole, service, jour)
-    if liste.verrouille:
+    # A list first opened after its month was invoiced is locked as well.
+    if liste.verrouille or factures.mois_facture(jour):
         raise PointageRefuse(f"La liste du {francais.jour_et_date(jour)} est verrouillée : elle "
                              "a été facturée, les présences ne changent plus.")
     reservations.inserer_sans_conflit(

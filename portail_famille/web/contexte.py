@@ -25,6 +25,7 @@ NAVIGATION = {
                 ("familles.inscriptions", "Inscriptions", None),
                 ("familles.reservations", "Réservations", None),
                 ("familles.tarifs", "Mes tarifs", None),
+                ("familles.factures", "Mes factures", None),
                 ("familles.donnees", "Mes données", None)),
     "agent": (("mairie.accueil", "Mairie", "mairie"),),
     "admin": (("mairie.accueil", "Mairie", "mairie"),

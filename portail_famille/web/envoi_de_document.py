@@ -7,7 +7,10 @@ shown, and the response names it as a file (securite.md I2, issue 14).
 
 from flask import current_app
 
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
+              # The invoices' finance export, built by the portal itself.
+              "text/csv": "csv",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
 # No script, no form, no plugin, nothing loaded from elsewhere; only the portal's own pages
 # may frame it (the agents' review shows it inline).
 CSP_DOCUMENT = "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'self'"

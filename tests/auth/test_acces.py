@@ -68,6 +68,9 @@ ACCES = {
     "familles.quotient_refus": FAMILLE,
     "familles.quotient_renouvellement": FAMILLE,
     "familles.tarifs": FAMILLE,
+    "familles.factures": FAMILLE,
+    "familles.facture": FAMILLE,
+    "familles.facture_pdf": FAMILLE,
     "familles.foyer": FAMILLE,
     "familles.adresse_caf_ignorer": FAMILLE,
     "familles.residence_verification": FAMILLE,
@@ -92,6 +95,14 @@ ACCES = {
     "mairie.accueil": PERSONNEL,
     "mairie.pointage": PERSONNEL,
     "mairie.pointage_marquer": PERSONNEL,
+    "mairie.facturation": PERSONNEL,
+    "mairie.facturation_calculer": PERSONNEL,
+    "mairie.campagne": PERSONNEL,
+    "mairie.campagne_emettre": PERSONNEL,
+    "mairie.campagne_bordereau": PERSONNEL,
+    "mairie.facture": PERSONNEL,
+    "mairie.facture_pdf": PERSONNEL,
+    "mairie.facture_avoir": PERSONNEL,
     "mairie.fiche": PERSONNEL,
     "mairie.exports": PERSONNEL,
     "mairie.saisie_quotient": PERSONNEL,
@@ -163,7 +174,7 @@ PAGE_DE_CONNEXION = {FAMILLE: "/connexion", PERSONNEL: "/connexion/personnel",
 PUBLIC_SELON_AUDIENCE = {("auth.connexion", "famille"): (302, "/espace-famille/")}
 # Values for the rules' arguments, and query strings that make a public route answer 200.
 ARGUMENTS = {"filename": "css/portail.css", "chemin": "inconnue", "annrev": "2024",
-             "spi": "9912000000011"}
+             "spi": "9912000000011", "format_": "csv"}
 REQUETES = {"public.api_simulation": {"qf": "500", "date": "2026-01-15"}}
 
 

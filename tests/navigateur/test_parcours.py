@@ -102,14 +102,14 @@ def verifier_le_menu(page, largeur: int) -> None:
         expect(en_ligne).to_be_hidden()
         expect(navigation.get_by_role("link")).to_have_count(0)  # folded
         bouton.click()
-        expect(navigation.get_by_role("link")).to_have_count(8)
+        expect(navigation.get_by_role("link")).to_have_count(9)
         boite_lien = boite(navigation.get_by_role("link", name="Mes données"))
         assert boite_lien["x"] + boite_lien["width"] <= largeur
         bouton.click()
         expect(navigation.get_by_role("link")).to_have_count(0)
     else:
         expect(bouton).to_be_hidden()
-        expect(navigation.get_by_role("link")).to_have_count(8)
+        expect(navigation.get_by_role("link")).to_have_count(9)
         hauts = {round(boite(lien)["y"]) for lien in navigation.get_by_role("link").all()}
         assert len(hauts) == 1, f"les liens du menu tiennent sur une ligne : {hauts}"
     ouvrir_le_menu(page)

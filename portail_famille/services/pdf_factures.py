@@ -1,0 +1,94 @@
+"""An issued invoice as a PDF in French (fpdf2): the commune and its address, the number, the
+household, the lines with their explanation, the total, the due date and how to pay.
+
+The PDF uses the core Helvetica font, so it needs no font file on the server (the portal runs
+on platforms whose disk is rebuilt at each deploy); that font knows Latin-1 only, hence the
+few typographic characters rewritten below (`€` is written « EUR »)."""
+
+from fpdf import FPDF
+
+from portail_famille.domaine import francais
+from portail_famille.domaine import recherche
+from portail_famille.domaine.calendrier_scolaire import Facturation
+from portail_famille.models import Facture
+
+_LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-",
+                         "…": "...", "œ": "oe", "Œ": "OE", "€": "EUR",
+                         francais.ESPACE_FINE: " ", "−": "-"})
+COLONNES = (("Enfant", 42), ("Service", 38), ("Jours", 14), ("Prix unitaire", 28),
+            ("Montant", 28), ("", 0))
+
+
+def _texte(valeur: str) -> str:
+    return valeur.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def _euros(montant) -> str:
+    return _texte(francais.euros(montant))
+
+
+def produire(facture: Facture, commune: str, reglages: Facturation) -> bytes:
+    """The PDF of an issued invoice."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(_texte(f"Facture {facture.numero}"))
+    pdf.set_author(_texte(f"Commune de {commune}"))
+    pdf.set_lang("fr")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(0, 8, _texte(f"Commune de {commune}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    if reglages.adresse:
+        pdf.multi_cell(0, 5, _texte(reglages.adresse), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("helvetica", "B", 16)
+    pdf.cell(0, 9, _texte(f"Facture n° {facture.numero}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    mois = facture.campagne.mois
+    for ligne in (f"Services du mois de {francais.MOIS[mois.month - 1]} {mois.year}",
+                  f"Émise le {francais.date_courte(facture.emise_le.date())}",
+                  f"À payer au plus tard le {francais.date_courte(facture.echeance)}"):
+        pdf.cell(0, 5, _texte(ligne), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.cell(0, 5, _texte(facture.destinataire or "Le foyer"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 5, _texte(facture.adresse), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _texte(f"Dossier n° {recherche.formater_numero(facture.famille_id)}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    _lignes(pdf, facture)
+    pdf.ln(6)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.cell(0, 6, _texte("Comment payer"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, _texte(
+        f"{reglages.paiement or 'Adressez-vous à la mairie.'} Référence à rappeler : "
+        f"{facture.numero}."), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _lignes(pdf: FPDF, facture: Facture) -> None:
+    pdf.set_font("helvetica", "B", 9)
+    for titre, largeur in COLONNES[:-1]:
+        pdf.cell(largeur, 7, _texte(titre), border="B",
+                 align="R" if titre in ("Jours", "Prix unitaire", "Montant") else "L")
+    pdf.ln()
+    for ligne in facture.lignes:
+        pdf.set_font("helvetica", size=9)
+        valeurs = (ligne.enfant, ligne.libelle_service, str(ligne.quantite),
+                   _euros(ligne.prix_unitaire), _euros(ligne.montant))
+        for (_, largeur), valeur, droite in zip(COLONNES, valeurs,
+                                                 (False, False, True, True, True), strict=False):
+            pdf.cell(largeur, 6, _texte(valeur)[:40], align="R" if droite else "L")
+        pdf.ln()
+        pdf.set_font("helvetica", size=8)
+        jours = ", ".join(francais.date_courte(jour)[:5] for jour in ligne.liste_jours)
+        pdf.multi_cell(0, 4, _texte(f"{ligne.libelle_motif.capitalize()} : {jours}. "
+                                    f"Tarif : {francais.nombres_fr(ligne.explication)}."),
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(122, 8, _texte("Total à payer"), border="T")
+    pdf.cell(28, 8, _euros(facture.total), border="T", align="R", new_x="LMARGIN",
+             new_y="NEXT")

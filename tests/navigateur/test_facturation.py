@@ -1,0 +1,90 @@
+"""The month's invoicing in Chromium, axe clean: an agent at a desk computes November's
+campaign, checks the draft and issues it; on a 390 px phone the family opens « Mes factures »,
+reads its invoice and downloads the PDF."""
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from portail_famille.extensions import db
+from portail_famille.models import Compte
+from portail_famille.services import factures
+from portail_famille.web import contexte
+from tests.aides import MOT_DE_PASSE
+from tests.aides import creer_personnel
+from tests.factures.conftest import MAINTENANT
+from tests.factures.conftest import NOVEMBRE
+from tests.factures.conftest import foyer
+from tests.factures.conftest import jours_de_classe
+from tests.factures.conftest import reserver
+from tests.navigateur.outils import BUREAU
+from tests.navigateur.outils import TELEPHONE
+from tests.navigateur.outils import Auditeur
+from tests.navigateur.outils import connecter_personnel
+from tests.navigateur.test_reservations import ouvrir_une_session_de_famille
+
+pytestmark = pytest.mark.navigateur
+
+
+@pytest.fixture
+def horloge():
+    with time_machine.travel(MAINTENANT, tick=True) as voyage:
+        yield voyage
+
+
+@pytest.fixture
+def portail(serveur, horloge):
+    return serveur(RATELIMIT_ENABLED=False)
+
+
+@pytest.mark.parametrize("navigateur", [BUREAU], indirect=True, ids=[f"{BUREAU}px"])
+def test_un_agent_emet_la_campagne_du_mois(portail, navigateur):
+    page, base = navigateur, portail.extensions["portail"].portail_url
+    martin = foyer(portail)
+    reserver(portail, martin.inscriptions[0], jours_de_classe(portail)[:4])
+    creer_personnel(portail, "agent", identifiant="agent.facturation")
+    auditeur = Auditeur(page, "facturation")
+
+    connecter_personnel(page, base, "agent.facturation", MOT_DE_PASSE)
+    page.get_by_role("link", name="Facturation mensuelle").click()
+    auditeur.auditer()
+    page.get_by_label("Mois à facturer").fill("2026-11")
+    page.get_by_role("button", name="Calculer le brouillon").click()
+    expect(page.get_by_role("heading", name="Facturation de novembre 2026")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("11,04")
+    auditeur.auditer()
+    page.get_by_role("button", name="Émettre les 1 factures").click()
+    expect(page.get_by_text("1 facture émise")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("F2026-000001")
+    expect(page.get_by_role("link", name="CSV")).to_be_visible()
+    auditeur.auditer()
+    auditeur.verifier()
+
+
+@pytest.mark.parametrize("navigateur", [TELEPHONE], indirect=True, ids=[f"{TELEPHONE}px"])
+def test_la_famille_lit_sa_facture_sur_un_telephone(portail, navigateur):
+    page, base = navigateur, portail.extensions["portail"].portail_url
+    martin = foyer(portail)
+    reserver(portail, martin.inscriptions[0], jours_de_classe(portail)[:4])
+    agent_id = creer_personnel(portail, "agent")
+    with portail.test_request_context():
+        chargee = contexte.grille_chargee()
+        campagne = factures.calculer(NOVEMBRE, chargee.grille,
+                                     chargee.sha256, contexte.calendrier(),
+                                     db.session.get(Compte, agent_id), MAINTENANT)
+        factures.emettre(campagne, db.session.get(Compte, agent_id),
+                         MAINTENANT, contexte.calendrier())
+        db.session.commit()
+    ouvrir_une_session_de_famille(portail, page, martin.compte_id)
+    auditeur = Auditeur(page, "factures")
+
+    page.goto(f"{base}/espace-famille/factures")
+    expect(page.get_by_text("Solde à payer : 11,04")).to_be_visible()
+    auditeur.auditer()
+    page.get_by_role("link", name="Détail de la facture F2026-000001").click()
+    expect(page.get_by_role("heading", name="Facture F2026-000001")).to_be_visible()
+    auditeur.auditer()
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name="Télécharger la facture (PDF)").click()
+    assert telechargement.value.suggested_filename == "facture-F2026-000001.pdf"
+    auditeur.verifier()
