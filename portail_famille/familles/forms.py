@@ -258,6 +258,11 @@ class ReservationJourForm(Formulaire):
             raise ValidationError("Ce jour est hors du calendrier scolaire.")
 
 
+class PaiementForm(Formulaire):
+    """« Payer cette facture en ligne »: only a token; the amount is the database's, never the
+    browser's."""
+
+
 class DemandeSuppressionForm(Formulaire):
     precisions = TextAreaField(
         "Précisions", description="Facultatif, 500 caractères au plus.",

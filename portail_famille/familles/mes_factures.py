@@ -3,12 +3,16 @@ invoice as a PDF. Only the household's own: any other id is a 404, never a 403 t
 confirm it exists."""
 
 from flask import abort
+from flask import redirect
 from flask import render_template
 from flask_login import current_user
 
+from portail_famille.extensions import db
 from portail_famille.familles import bp
 from portail_famille.familles.commun import IDENTIFIANT
+from portail_famille.familles.forms import PaiementForm
 from portail_famille.services import factures as services_factures
+from portail_famille.services import paiements
 from portail_famille.services import pdf_factures
 from portail_famille.web import contexte
 from portail_famille.web import envoi_de_document
@@ -29,9 +33,36 @@ def _la_sienne(facture_id: int):
     return facture
 
 
+def _page(facture, form: PaiementForm, refus: str | None = None, statut: int = 200):
+    return render_template("familles/facture.html", facture=facture, form=form, refus=refus,
+                           reste=services_factures.reste_a_payer(facture),
+                           en_ligne=contexte.payfip() is not None), statut
+
+
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>")
 def facture(facture_id: int):
-    return render_template("familles/facture.html", facture=_la_sienne(facture_id))
+    return _page(_la_sienne(facture_id), PaiementForm())
+
+
+@bp.post(f"/factures/<{IDENTIFIANT}:facture_id>/payer")
+def facture_payer(facture_id: int):
+    choisie = _la_sienne(facture_id)
+    form = PaiementForm()
+    if not form.validate():
+        return _page(choisie, form, statut=422)
+    refdet, exer = services_factures.reference_payfip(choisie)
+    try:
+        url = paiements.demarrer_paiement(
+            contexte.payfip(), contexte.config().portail_url, facture_id=choisie.id,
+            famille_id=current_user.famille_id, refdet=refdet, exer=exer,
+            montant=services_factures.reste_a_payer(choisie), courriel=current_user.email,
+            objet=f"Facture {choisie.numero}")
+    except paiements.PaiementImpossible as refus:
+        db.session.rollback()
+        return _page(choisie, form, refus=str(refus), statut=422)
+    # The operation and its idOp are stored before the browser leaves for PayFiP.
+    db.session.commit()
+    return redirect(url, 303)
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/pdf")

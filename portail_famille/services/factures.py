@@ -58,6 +58,7 @@ from portail_famille.models.foyers import STATUTS_ACTIFS
 from portail_famille.services import audit
 from portail_famille.services import corrections
 from portail_famille.services import foyers
+from portail_famille.services import paiements
 from portail_famille.services import reservations
 
 TYPE_CALCUL = "facturation_calculee"
@@ -426,6 +427,18 @@ def reste_du(facture: Facture) -> Decimal:
     return facture.total - sum((avoir.montant for avoir in facture.avoirs), ZERO)
 
 
+def reste_a_payer(facture: Facture) -> Decimal:
+    """What the household still owes on an issued invoice: credit notes and online payments
+    deducted (an overpayment is a refund the régie makes, never a negative amount to pay)."""
+    return max(reste_du(facture) - paiements.montant_paye(facture.id), ZERO)
+
+
+def reference_payfip(facture: Facture) -> tuple[str, int]:
+    """The invoice's PayFiP `refdet` (its number without the dash: PayFiP takes letters and
+    digits only) and `exer` (the year of its numbering)."""
+    return facture.numero.replace("-", ""), int(facture.numero[1:5])
+
+
 def emettre_avoir(facture: Facture, montant: Decimal, motif: str, agent: Compte,
                   maintenant: datetime, calendrier: Calendrier) -> Avoir:
     """A numbered credit note on an issued invoice; raise FacturationRefusee (invoice not
@@ -451,7 +464,7 @@ def emettre_avoir(facture: Facture, montant: Decimal, motif: str, agent: Compte,
 
 
 def soldes(familles: list[int] | None = None) -> dict[int, Decimal]:
-    """Each household's balance: issued invoices − credit notes (− payments, once recorded).
+    """Each household's balance: issued invoices − credit notes − online payments received.
     Summed in Python: SQLite stores amounts as text, and a SUM there would be a float."""
     factures = sa.select(Facture.famille_id, Facture.total).where(Facture.numero.is_not(None))
     avoirs = sa.select(Facture.famille_id, Avoir.montant).join(Facture)
@@ -463,6 +476,8 @@ def soldes(familles: list[int] | None = None) -> dict[int, Decimal]:
         resultat[famille_id] += total
     for famille_id, montant in db.session.execute(avoirs):
         resultat[famille_id] -= montant
+    for famille_id, paye in paiements.payes_par_famille(familles).items():
+        resultat[famille_id] -= paye
     return dict(resultat)
 
 

@@ -144,6 +144,17 @@ def montant_paye(facture_id: int) -> Decimal:
     return Decimal(int(centimes)) / 100
 
 
+def payes_par_famille(familles: list[int] | None = None) -> dict[int, Decimal]:
+    """What each household paid online, all invoices together (for the balances)."""
+    requete = (sa.select(OperationPaiement.famille_id,
+                         sa.func.sum(OperationPaiement.montant_centimes))
+               .where(OperationPaiement.etat == "payee").group_by(OperationPaiement.famille_id))
+    if familles is not None:
+        requete = requete.where(OperationPaiement.famille_id.in_(familles))
+    return {famille_id: Decimal(int(centimes)) / 100
+            for famille_id, centimes in db.session.execute(requete)}
+
+
 def verifier(client: ClientPayFiP | None, operation: OperationPaiement) -> OperationPaiement:
     """Ask PayFiP how `operation` ended and record it once; an ended operation is returned as it
     is, without a call. A pending answer or an unavailable service leaves it en_attente (the

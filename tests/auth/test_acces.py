@@ -71,6 +71,7 @@ ACCES = {
     "familles.factures": FAMILLE,
     "familles.facture": FAMILLE,
     "familles.facture_pdf": FAMILLE,
+    "familles.facture_payer": FAMILLE,
     "familles.foyer": FAMILLE,
     "familles.adresse_caf_ignorer": FAMILLE,
     "familles.residence_verification": FAMILLE,
