@@ -37,8 +37,11 @@ def init_app(app, config) -> None:
     if config.proxy_fix_sauts:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_fix_sauts,
                                 x_proto=config.proxy_fix_sauts, x_host=config.proxy_fix_sauts)
-    # Chromium applies form-action to the redirect that follows a form POST (logout → FC).
-    form_action = " ".join(filter(None, ["'self'", _origine(config.franceconnect_issuer)]))
+    # Chromium applies form-action to the redirect that follows a form POST (logout → FC or
+    # ProConnect, whose session/end the POST /deconnexion redirects to).
+    origines = ["'self'", _origine(config.franceconnect_issuer),
+                _origine(config.proconnect_issuer)]
+    form_action = " ".join(dict.fromkeys(filter(None, origines)))
     csp = "; ".join([
         "default-src 'self'",
         "img-src 'self' data:",

@@ -50,6 +50,8 @@ ACCES = {
     "auth.connexion": PUBLIC,
     "auth.connexion_franceconnect": PUBLIC,
     "auth.retour_franceconnect": PUBLIC,
+    "auth.connexion_proconnect": PUBLIC,
+    "auth.retour_proconnect": PUBLIC,
     "auth.echec": PUBLIC,
     "auth.connexion_personnel": PUBLIC,
     "auth.connexion_personnel_code": PUBLIC,
