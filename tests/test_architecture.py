@@ -92,6 +92,8 @@ NOMS_YAML_DANGEREUX = {"FullLoader", "UnsafeLoader", "full_load", "full_load_all
 # H2: the only external address a template may hold (franceconnect.md §11, official button).
 URLS_EXTERNES_PERMISES = {
     ("auth/_bouton_franceconnect.html", "https://franceconnect.gouv.fr/"),
+    # The ProConnect button's own "Qu'est-ce que ProConnect ?" link, as FranceConnect's.
+    ("auth/connexion_personnel.html", "https://www.proconnect.gouv.fr/"),
 }
 
 

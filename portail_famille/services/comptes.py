@@ -315,3 +315,15 @@ def reinitialiser_personnel_de_demo() -> list[tuple[str, str, str]]:
             double_facteur.reinitialiser(compte)
         resultat.append((identifiant, role, mot_de_passe))
     return resultat
+
+
+def preparer_personnel_proconnect_de_demo(agents: list[tuple[str, str]]) -> None:
+    """Sandbox only: an active staff account with this role for each (email, role) of the
+    sandbox ProConnect's agents, not bound yet; a later sign-in binds it to its sandbox sub."""
+    for courriel, role in agents:
+        compte = db.session.scalars(sa.select(Compte).where(
+            Compte.email == courriel, Compte.role.in_(ROLES_DU_PERSONNEL))).first()
+        if compte is None:
+            creer_personnel_proconnect(courriel, role)
+        else:
+            compte.role, compte.actif = role, True
