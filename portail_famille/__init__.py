@@ -11,6 +11,8 @@ from portail_famille import web
 from portail_famille.admin import bp as admin
 from portail_famille.auth import bp as auth
 from portail_famille.auth import gardes
+from portail_famille.auth.oidc import NIVEAU
+from portail_famille.auth.oidc import NIVEAUX_SUPERIEURS
 from portail_famille.auth.oidc import ClientOIDC
 from portail_famille.auth.oidc import agent_proconnect
 from portail_famille.auth.sessions import InterfaceSessionServeur
@@ -69,6 +71,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         redirect_uri=f"{config.portail_url}/connexion/proconnect/retour",
         post_logout_redirect_uri=f"{config.portail_url}/deconnexion/retour",
         identite=agent_proconnect, prompt="login",
+        niveaux_acceptes=(NIVEAU, *NIVEAUX_SUPERIEURS),
     )
 
     for blueprint in (public, auth, familles, mairie, admin):

@@ -33,6 +33,10 @@ journal = logging.getLogger(__name__)
 # lists HS256, which must never be accepted (franceconnect.md §5, securite.md O2).
 ALGORITHMES = ("ES256", "RS256")
 NIVEAU = "eidas1"
+# The levels ProConnect may return above the one requested (eIDAS substantial and high):
+# proconnect.md asks eidas1 and refuses only a lower level. FranceConnect "standard" knows
+# eidas1 alone; a higher level there means another platform (FranceConnect+), refused.
+NIVEAUX_SUPERIEURS = ("eidas2", "eidas3")
 # Clock skew tolerated on exp/iat: short, because FranceConnect tokens live 60 seconds.
 TOLERANCE_S = 30
 # An id_token issued longer ago than this is refused even if `exp` says otherwise.
@@ -105,6 +109,7 @@ class ClientOIDC:
     def __init__(self, issuer: str, client_id: str, client_secret: str,
                  redirect_uri: str, post_logout_redirect_uri: str, *,
                  identite=None, prompt: str = "login consent",
+                 niveaux_acceptes: tuple[str, ...] = (NIVEAU,),
                  session: requests.Session | None = None, timeout=(5, 10), horloge=time.time):
         self.issuer = issuer
         self.client_id = client_id
@@ -114,6 +119,7 @@ class ClientOIDC:
         # What the verified userinfo claims become: FranceConnect's identity pivot by default.
         self._identite = identite or identite_franceconnect
         self.prompt = prompt
+        self.niveaux_acceptes = niveaux_acceptes
         self._http = session or requests.Session()
         self._timeout = timeout
         self._horloge = horloge
@@ -286,7 +292,7 @@ class ClientOIDC:
         recu = revendications.get("nonce")
         if not isinstance(recu, str) or not hmac.compare_digest(recu.encode(), nonce.encode()):
             raise ErreurOIDC("id_token_nonce_invalide")
-        if revendications.get("acr") != NIVEAU:
+        if revendications.get("acr") not in self.niveaux_acceptes:
             raise ErreurOIDC("id_token_acr_invalide")
         if not isinstance(revendications.get("sub"), str) or not revendications["sub"]:
             raise ErreurOIDC("id_token_sub_absent")

@@ -47,6 +47,8 @@ class FauxFournisseur:
     debut = "/connexion/franceconnect"
     retour = "/connexion/franceconnect/retour"
     accueil = "/espace-famille/"
+    # The acr values above eidas1 the portal accepts from this provider.
+    niveaux_superieurs: tuple[str, ...] = ()
 
     def __init__(self, mock: responses.RequestsMock, issuer: str = ISSUER):
         self.mock = mock
@@ -138,6 +140,7 @@ class FauxProConnect(FauxFournisseur):
     debut = "/connexion/proconnect"
     retour = "/connexion/proconnect/retour"
     accueil = "/mairie/"
+    niveaux_superieurs = ("eidas2", "eidas3")
 
     def __init__(self, mock: responses.RequestsMock, issuer: str = ISSUER_PROCONNECT):
         super().__init__(mock, issuer)

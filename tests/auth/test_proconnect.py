@@ -13,6 +13,8 @@ import responses
 import sqlalchemy as sa
 
 from portail_famille.auth import sessions
+from portail_famille.config import Configuration
+from portail_famille.config import ConfigurationInvalide
 from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Evenement
@@ -212,3 +214,17 @@ def test_le_mot_de_passe_n_ouvre_pas_un_compte_proconnect(app, monkeypatch):
     creer_agent(app)
     reponse = connecter_personnel(client_pour(app), COURRIEL_AGENT, "un mot de passe au hasard")
     assert reponse.status_code == 422
+
+
+def test_pas_de_proconnect_sans_le_siret_de_la_commune():
+    with pytest.raises(ConfigurationInvalide, match="API_PARTICULIER_RECIPIENT"):
+        Configuration.depuis_environnement(
+            {"PROCONNECT_ISSUER": ISSUER_PROCONNECT}, tests=True, pour_servir=False,
+            api_particulier_recipient="")
+
+
+def test_le_bac_a_sable_refuse_le_proconnect_de_production():
+    with pytest.raises(ConfigurationInvalide, match="ProConnect de production"):
+        Configuration.depuis_environnement(
+            {"PROCONNECT_ISSUER": "https://auth.proconnect.gouv.fr/api/v2"}, bac_a_sable=True,
+            pour_servir=False)
