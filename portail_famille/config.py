@@ -217,6 +217,11 @@ class Configuration:
                         "franceconnect_client_secret"):
                 if not getattr(self, nom):
                     problemes.append(f"{nom.upper()} est obligatoire")
+            if self.proconnect_issuer and not self.api_particulier_recipient:
+                # The siret claim is compared with it: without it, every agent is refused
+                # (as in the sandbox and the tests, which may run without it).
+                problemes.append("PROCONNECT_ISSUER exige API_PARTICULIER_RECIPIENT (le SIRET "
+                                 "de la commune, comparé à celui de l’agent)")
         if self.bac_a_sable:
             hote = urlsplit(self.franceconnect_issuer).hostname or ""
             if hote in HOTES_FRANCECONNECT_PRODUCTION:
@@ -227,10 +232,7 @@ class Configuration:
                 problemes.append(
                     "PORTAIL_BAC_A_SABLE=1 est interdit avec le ProConnect de production"
                 )
-        if self.proconnect_issuer and not self.api_particulier_recipient:
-            # The siret claim is checked against it: without it, no agent could ever sign in.
-            problemes.append("PROCONNECT_ISSUER exige API_PARTICULIER_RECIPIENT (le SIRET de la "
-                             "commune, comparé à celui de l’agent)")
+
         if self.api_particulier_recipient and not identifiants.siret_valide(
             self.api_particulier_recipient
         ):

@@ -217,10 +217,20 @@ def test_le_mot_de_passe_n_ouvre_pas_un_compte_proconnect(app, monkeypatch):
 
 
 def test_pas_de_proconnect_sans_le_siret_de_la_commune():
-    with pytest.raises(ConfigurationInvalide, match="API_PARTICULIER_RECIPIENT"):
-        Configuration.depuis_environnement(
-            {"PROCONNECT_ISSUER": ISSUER_PROCONNECT}, tests=True, pour_servir=False,
-            api_particulier_recipient="")
+    with pytest.raises(ConfigurationInvalide, match="PROCONNECT_ISSUER exige "
+                                                    "API_PARTICULIER_RECIPIENT"):
+        Configuration.depuis_environnement({"PROCONNECT_ISSUER": ISSUER_PROCONNECT})
+
+
+def test_sans_siret_configure_tout_agent_est_refuse(fabrique, pc):
+    # Fail closed where the boot check does not apply (sandbox, tests).
+    app = fabrique(**{**REGLAGES, "api_particulier_recipient": ""}, WTF_CSRF_ENABLED=False,
+                   RATELIMIT_ENABLED=False)
+    creer_agent(app)
+    pc.userinfo_modifs["siret"] = ""
+    client = client_pour(app)
+    assert_refus_proconnect(app, client, revenir(client, commencer(client, pc)),
+                            "proconnect_siret_autre", "pour une autre organisation")
 
 
 def test_le_bac_a_sable_refuse_le_proconnect_de_production():
