@@ -11,7 +11,10 @@ from portail_famille import web
 from portail_famille.admin import bp as admin
 from portail_famille.auth import bp as auth
 from portail_famille.auth import gardes
+from portail_famille.auth.oidc import NIVEAU
+from portail_famille.auth.oidc import NIVEAUX_SUPERIEURS
 from portail_famille.auth.oidc import ClientOIDC
+from portail_famille.auth.oidc import agent_proconnect
 from portail_famille.auth.sessions import InterfaceSessionServeur
 from portail_famille.config import RACINE_PROJET
 from portail_famille.config import Configuration
@@ -61,6 +64,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         config.franceconnect_client_secret,
         redirect_uri=f"{config.portail_url}/connexion/franceconnect/retour",
         post_logout_redirect_uri=f"{config.portail_url}/deconnexion/retour",
+    )
+    # The same relying party, a second time, for the staff (proconnect.md); idle when unset.
+    app.extensions["proconnect"] = ClientOIDC(
+        config.proconnect_issuer, config.proconnect_client_id, config.proconnect_client_secret,
+        redirect_uri=f"{config.portail_url}/connexion/proconnect/retour",
+        post_logout_redirect_uri=f"{config.portail_url}/deconnexion/retour",
+        identite=agent_proconnect, prompt="login",
+        niveaux_acceptes=(NIVEAU, *NIVEAUX_SUPERIEURS),
     )
 
     for blueprint in (public, auth, familles, mairie, admin):

@@ -368,8 +368,8 @@ def travaux_renouveler(avant):
 @click.pass_context
 @with_appcontext
 def demo(ctx: click.Context, hote: str):
-    """Démonstration : base SQLite, FranceConnect et API simulés, comptes de démonstration.
-    Sans sous-commande, sert le portail."""
+    """Démonstration : base SQLite, FranceConnect, ProConnect et API simulés, comptes de
+    démonstration. Sans sous-commande, sert le portail."""
     if not contexte.config().bac_a_sable:
         _echouer("Erreur : la démonstration exige PORTAIL_BAC_A_SABLE=1 (données fictives).", 2)
     upgrade()
@@ -402,11 +402,14 @@ def demo_peupler(familles: int, graine: int):
 def _servir_la_demo(hote: str) -> None:
     config = contexte.config()
     # The invented households are the sandbox's: loaded only when it is on.
+    from portail_famille.bac_a_sable import fournisseur_proconnect
     from portail_famille.bac_a_sable import jeu_de_donnees
 
     chemin = config.tarifs_fichier
     grilles.synchroniser_fichier(_lire_fichier(chemin, vers_erreur=True)[0], chemin)
     personnel = services_comptes.reinitialiser_personnel_de_demo()
+    services_comptes.preparer_personnel_proconnect_de_demo(
+        [(agent.email, agent.role) for agent in fournisseur_proconnect.AGENTS if agent.role])
     db.session.commit()
     port = urlsplit(config.portail_url).port or 80
     click.echo(f"\nPortail famille (démonstration) : {config.portail_url}/")
@@ -422,6 +425,12 @@ def _servir_la_demo(hote: str) -> None:
         click.echo(f"  - {role} : identifiant {identifiant}, mot de passe {mot_de_passe}")
     click.echo("  À la première connexion, activez la double authentification avec une "
                "application TOTP (FreeOTP, Aegis…).")
+    click.echo("\nPersonnel – « S’identifier avec ProConnect » sur la même page, puis un agent "
+               "fictif (pas de double authentification locale : ProConnect s’en charge) :")
+    for agent in fournisseur_proconnect.AGENTS:
+        compte = f"compte {agent.role}" if agent.role else "aucun compte"
+        click.echo(f"  - {agent.prenom} {agent.nom} ({agent.email}, {compte}) : "
+                   f"{agent.description}")
     click.echo("")
     # The development server logs every URL, query strings included (codes, states): not here.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -14,6 +14,7 @@ RACINE_PROJET = Path(__file__).resolve().parent.parent
 
 # The production FranceConnect hosts: the sandbox must never pretend to be one of them (O14).
 HOTES_FRANCECONNECT_PRODUCTION = ("oidc.franceconnect.gouv.fr", "app.franceconnect.gouv.fr")
+HOTES_PROCONNECT_PRODUCTION = ("auth.proconnect.gouv.fr",)
 
 # The usage name is not in v2's identity pivot: it prefills the CAF lookup (nomUsage).
 SCOPES_IDENTITE = "openid identite_pivot preferred_username email"
@@ -80,6 +81,10 @@ class Configuration:
     franceconnect_client_id: str = ""
     franceconnect_client_secret: str = ""
     franceconnect_scopes: str = ""
+    # ProConnect for staff (proconnect.md): optional, off while any of the three is empty.
+    proconnect_issuer: str = ""
+    proconnect_client_id: str = ""
+    proconnect_client_secret: str = ""
     api_particulier_url: str = "https://particulier.api.gouv.fr"
     api_particulier_token: str = ""
     api_particulier_recipient: str = ""
@@ -148,6 +153,13 @@ class Configuration:
                 "FRANCECONNECT_CLIENT_SECRET", "secret-du-bac-a-sable-portail-famille"
             ),
             "franceconnect_scopes": env.get("FRANCECONNECT_SCOPES", ""),
+            # In the sandbox, its ProConnect-like provider; elsewhere off unless configured.
+            "proconnect_issuer": env.get("PROCONNECT_ISSUER") or (
+                f"{portail_url}/bac-a-sable/proconnect/api/v2" if bac_a_sable else ""),
+            "proconnect_client_id": lire("PROCONNECT_CLIENT_ID", "portail-famille-proconnect-demo"),
+            "proconnect_client_secret": lire(
+                "PROCONNECT_CLIENT_SECRET", "secret-du-bac-a-sable-proconnect"
+            ),
             "api_particulier_url": lire(
                 "API_PARTICULIER_URL", f"{simulateurs}/api-particulier"
             ).rstrip("/")
@@ -213,12 +225,22 @@ class Configuration:
                         "franceconnect_client_secret"):
                 if not getattr(self, nom):
                     problemes.append(f"{nom.upper()} est obligatoire")
+            if self.proconnect_issuer and not self.api_particulier_recipient:
+                # The siret claim is compared with it: without it, every agent is refused
+                # (as in the sandbox and the tests, which may run without it).
+                problemes.append("PROCONNECT_ISSUER exige API_PARTICULIER_RECIPIENT (le SIRET "
+                                 "de la commune, comparé à celui de l’agent)")
         if self.bac_a_sable:
             hote = urlsplit(self.franceconnect_issuer).hostname or ""
             if hote in HOTES_FRANCECONNECT_PRODUCTION:
                 problemes.append(
                     "PORTAIL_BAC_A_SABLE=1 est interdit avec le FranceConnect de production"
                 )
+            if (urlsplit(self.proconnect_issuer).hostname or "") in HOTES_PROCONNECT_PRODUCTION:
+                problemes.append(
+                    "PORTAIL_BAC_A_SABLE=1 est interdit avec le ProConnect de production"
+                )
+
         if self.api_particulier_recipient and not identifiants.siret_valide(
             self.api_particulier_recipient
         ):

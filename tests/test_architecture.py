@@ -93,6 +93,8 @@ NOMS_YAML_DANGEREUX = {"FullLoader", "UnsafeLoader", "full_load", "full_load_all
 # H2: the only external address a template may hold (franceconnect.md §11, official button).
 URLS_EXTERNES_PERMISES = {
     ("auth/_bouton_franceconnect.html", "https://franceconnect.gouv.fr/"),
+    # The ProConnect button's own "Qu'est-ce que ProConnect ?" link, as FranceConnect's.
+    ("auth/connexion_personnel.html", "https://www.proconnect.gouv.fr/"),
 }
 
 
@@ -295,9 +297,10 @@ def test_h2_aucune_url_externe_dans_les_gabarits_sauf_le_lien_franceconnect():
     assert trouvees - URLS_EXTERNES_PERMISES == set()
 
 
-def test_h2_le_seul_lien_externe_est_qu_est_ce_que_franceconnect():
-    texte = (GABARITS / "auth/_bouton_franceconnect.html").read_text(encoding="utf-8")
-    liens = re.findall(r'<a href="https://franceconnect\.gouv\.fr/"[^>]*>([^<]*)</a>', texte)
+def test_h2_le_seul_lien_externe_est_qu_est_ce_que_franceconnect(client):
+    # Drawn by the buttons' macro (auth/_bouton_federation.html) from the URL given to it.
+    page = client.get("/connexion").text
+    liens = re.findall(r'<a href="https://franceconnect\.gouv\.fr/"[^>]*>([^<]*)</a>', page)
     assert liens == ["Qu’est-ce que FranceConnect ?"]
 
 

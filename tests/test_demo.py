@@ -5,6 +5,7 @@ import re
 import pytest
 import requests
 
+from portail_famille.bac_a_sable import fournisseur_proconnect
 from portail_famille.bac_a_sable import jeu_de_donnees
 from tests.aides import Page
 from tests.aides import code_totp
@@ -51,6 +52,11 @@ def test_la_commande_de_demonstration_sert_le_portail(demo):
         "CAF et avis d’impôt (numéro fiscal 9912000000011)" in sortie
     comptes = dict(re.findall(r"identifiant (\S+), mot de passe (\S+)", sortie))
     assert set(comptes) == {"agent.demo", "admin.demo"}
+    # The sandbox ProConnect's agents, with the accounts made for the commune's ones.
+    assert "« S’identifier avec ProConnect »" in sortie
+    for agent in fournisseur_proconnect.AGENTS:
+        compte = f"compte {agent.role}" if agent.role else "aucun compte"
+        assert f"{agent.prenom} {agent.nom} ({agent.email}, {compte})" in sortie
 
     # The printed accounts open the back office, through the real form and its CSRF token.
     navigateur = requests.Session()

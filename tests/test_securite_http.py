@@ -35,6 +35,10 @@ ECRIVENT_EN_GET = {
                                  "crée le compte ou consigne l'échec au journal (G3)",
     "auth.connexion_franceconnect": "départ vers FranceConnect : une découverte refusée "
                                     "(issuer, algorithmes) est consignée au journal (G3)",
+    "auth.retour_proconnect": "retour OpenID Connect de ProConnect : lie le compte du personnel "
+                              "ou consigne le refus au journal (G3)",
+    "auth.connexion_proconnect": "départ vers ProConnect : une découverte refusée est "
+                                 "consignée au journal (G3)",
     "mairie.pointage": "liste de pointage : sa consultation est consignée pour chaque foyer "
                        "listé (A5) et les réservations du jour sont fixées avant d'être pointées",
 }

@@ -12,6 +12,9 @@ from portail_famille.services import audit
 
 CLE_ECHEC = "connexion_echec"
 ECHEC_PAR_DEFAUT = "La connexion avec FranceConnect n’a pas abouti."
+# The failure page of a family offers FranceConnect again; a staff one, the staff sign-in.
+REESSAYER_FAMILLE = "auth.connexion"
+REESSAYER_PERSONNEL = "auth.connexion_personnel"
 
 
 def meme_valeur(recu: str, attendu: str) -> bool:
@@ -30,10 +33,12 @@ def ouvrir_session(compte) -> None:
     session["role"] = compte.role
 
 
-def echouer(message: str, code_audit: str | None = None):
-    """No session is created; the message is shown on a page of its own (no code in its URL)."""
+def echouer(message: str, code_audit: str | None = None,
+            reessayer: str = REESSAYER_FAMILLE):
+    """No session is created; the message is shown on a page of its own (no code in its URL),
+    with a way to try again (`reessayer`: an endpoint)."""
     if code_audit:
         audit.consigner("echec_connexion", detail=code_audit)
         db.session.commit()
-    session[CLE_ECHEC] = message
+    session[CLE_ECHEC] = {"message": message, "reessayer": reessayer}
     return redirect(url_for("auth.echec"), 303)

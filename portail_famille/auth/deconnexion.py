@@ -1,8 +1,9 @@
-"""Signing out, for every audience: the local session dies at once, then FranceConnect's own
-session when the person came through it (franceconnect.md §10)."""
+"""Signing out, for every audience: the local session dies at once, then the federation's own
+session (FranceConnect or ProConnect) when the person came through one (franceconnect.md §10)."""
 
 import logging
 
+from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -14,7 +15,8 @@ from flask_login import logout_user
 from portail_famille.auth import bp
 from portail_famille.auth import oidc
 from portail_famille.auth.commun import meme_valeur
-from portail_famille.auth.franceconnect import client
+from portail_famille.auth.federation import CLE_FEDERATION
+from portail_famille.auth.federation import CLE_ID_TOKEN
 
 journal = logging.getLogger(__name__)
 
@@ -23,7 +25,9 @@ CLE_DECONNEXION = "deconnexion_state"
 
 @bp.post("/deconnexion")
 def deconnexion():
-    id_token = session.get("id_token")
+    id_token = session.get(CLE_ID_TOKEN)
+    # Sessions opened before ProConnect existed name no federation: FranceConnect's.
+    client = current_app.extensions[session.get(CLE_FEDERATION, "franceconnect")]
     # The local session dies now, server-side: a copied cookie no longer opens anything (O13).
     session.renouveler()
     logout_user()
@@ -31,7 +35,7 @@ def deconnexion():
         return redirect(url_for("auth.deconnexion_retour"), 303)
     state = oidc.aleatoire()
     try:
-        url = client().url_deconnexion(id_token, state)
+        url = client.url_deconnexion(id_token, state)
     except oidc.ErreurOIDC:
         # A provider without end_session: the logout stays local, no state to wait for.
         return redirect(url_for("auth.deconnexion_retour"), 303)

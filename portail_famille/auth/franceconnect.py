@@ -7,7 +7,6 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
-from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -17,16 +16,17 @@ from flask_login import current_user
 
 from portail_famille import travaux
 from portail_famille.auth import bp
+from portail_famille.auth import federation
 from portail_famille.auth import oidc
 from portail_famille.auth.commun import CLE_ECHEC
 from portail_famille.auth.commun import ECHEC_PAR_DEFAUT
-from portail_famille.auth.commun import echouer
-from portail_famille.auth.commun import meme_valeur
+from portail_famille.auth.commun import REESSAYER_FAMILLE
+from portail_famille.auth.commun import REESSAYER_PERSONNEL
 from portail_famille.auth.commun import ouvrir_session
+from portail_famille.auth.federation import Federation
 from portail_famille.auth.redirections import cible_sure
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
-from portail_famille.services import audit
 from portail_famille.services import comptes
 from portail_famille.services import recuperation
 from portail_famille.services import renouvellement
@@ -37,7 +37,6 @@ from portail_famille.web import propositions
 journal = logging.getLogger(__name__)
 
 LIMITE_FRANCECONNECT = "20 per minute"
-CLE_FLUX = "franceconnect_flux"
 
 # What each `error` of the callback means for the family (franceconnect.md §9).
 ECHECS = {
@@ -52,21 +51,19 @@ ECHECS = {
     "temporarily_unavailable": "FranceConnect est momentanément indisponible. Réessayez dans "
                                "quelques minutes.",
 }
-# What the family reads when the relying party refuses the sign-in.
-MESSAGE_INDISPONIBLE = ("FranceConnect ne répond pas pour le moment. Réessayez dans quelques "
-                        "minutes.")
-MESSAGE_REFUS = ("La connexion avec FranceConnect n’a pas pu être vérifiée. Par sécurité, nous ne "
-                 "vous avons pas connecté.")
+FRANCECONNECT = Federation(
+    nom="franceconnect", echecs=ECHECS, echec_par_defaut=ECHEC_PAR_DEFAUT,
+    message_refus="La connexion avec FranceConnect n’a pas pu être vérifiée. Par sécurité, "
+                  "nous ne vous avons pas connecté.",
+    message_indisponible="FranceConnect ne répond pas pour le moment. Réessayez dans quelques "
+                         "minutes.",
+    reessayer=REESSAYER_FAMILLE,
+)
+CLE_FLUX = FRANCECONNECT.cle_flux
 
 
 def client() -> oidc.ClientOIDC:
-    return current_app.extensions["franceconnect"]
-
-
-def _refus(erreur: oidc.ErreurOIDC):
-    message = MESSAGE_INDISPONIBLE if isinstance(erreur, oidc.FournisseurIndisponible) \
-        else MESSAGE_REFUS
-    return echouer(message, code_audit=erreur.code)
+    return FRANCECONNECT.client()
 
 
 def _scopes(donnees: bool) -> str:
@@ -84,26 +81,19 @@ def connexion():
 @bp.get("/connexion/franceconnect")
 @limiter.limit(LIMITE_FRANCECONNECT)
 def connexion_franceconnect():
-    state, nonce = oidc.aleatoire(), oidc.aleatoire()
     # The family chose on /connexion whether its income may be fetched (issue 4 consent).
     donnees = request.args.get("donnees", "1") != "0"
-    try:
-        url = client().url_autorisation(state, nonce, _scopes(donnees))
-    except oidc.ErreurOIDC as erreur:
-        # Discovery failed or named another issuer (O1): no redirect, and a trace for the
-        # town hall, since every family is then stuck at this step.
-        return _refus(erreur)
-    session[CLE_FLUX] = {
-        "state": state,
-        "nonce": nonce,
-        "suivant": cible_sure(request.args.get("next"), url_for("familles.accueil")),
-        "donnees": donnees,
+    reponse = federation.demarrer(
+        FRANCECONNECT, _scopes(donnees),
+        suivant=cible_sure(request.args.get("next"), url_for("familles.accueil")),
+        donnees=donnees,
         # The yearly renewal is asked by identity: it goes with the consent to fetch the QF.
-        "renouvellement": donnees and request.args.get("renouvellement") == "1",
-    }
-    if donnees:
+        renouvellement=donnees and request.args.get("renouvellement") == "1",
+    )
+    # 302: on the way to FranceConnect (a refusal is a 303 to the failure page).
+    if donnees and reponse.status_code == 302:
         _preparer_jeton_dgfip()
-    return redirect(url)
+    return reponse
 
 
 def _preparer_jeton_dgfip() -> None:
@@ -120,23 +110,10 @@ def _preparer_jeton_dgfip() -> None:
 @bp.get("/connexion/franceconnect/retour")
 @limiter.limit(LIMITE_FRANCECONNECT)
 def retour_franceconnect():
-    # The state is consumed whatever happens next: a callback can be used once only (O4).
-    flux = session.pop(CLE_FLUX, None) or {}
-    state_recu = request.args.get("state", "")
-    state_valide = bool(flux) and meme_valeur(state_recu, flux.get("state", ""))
-    if "error" in request.args:
-        code = request.args["error"][:64]
-        journal.warning("franceconnect a renvoyé une erreur : %s", audit.neutraliser(code))
-        return echouer(ECHECS.get(code, ECHEC_PAR_DEFAUT), code_audit=f"erreur_{code}")
-    if not state_valide:
-        return _refus(oidc.ErreurOIDC("state_invalide"))
-    iss = request.args.get("iss")
-    if iss is not None and iss != client().issuer:
-        return _refus(oidc.ErreurOIDC("iss_retour"))
     try:
-        resultat = client().terminer(request.args.get("code", ""), flux["nonce"])
-    except oidc.ErreurOIDC as erreur:
-        return _refus(erreur)
+        flux, resultat = federation.recevoir(FRANCECONNECT)
+    except federation.Refus as refus:
+        return refus.reponse
     compte, _ = comptes.rapprocher_franceconnect(client().issuer, resultat.identite)
     if flux.get("renouvellement"):
         renouvellement.consentir(compte.famille, True, datetime.now(UTC))
@@ -155,8 +132,7 @@ def retour_franceconnect():
             db.session.commit()
             travaux.envoyer(tache)
     ouvrir_session(compte)
-    # Kept server-side only, as the hint FranceConnect's logout requires (§4).
-    session["id_token"] = resultat.id_token
+    federation.retenir_pour_la_deconnexion(FRANCECONNECT, resultat)
     if recuperee is not None:
         propositions.retenir(recuperee)
     return redirect(flux["suivant"], 303)
@@ -164,5 +140,7 @@ def retour_franceconnect():
 
 @bp.get("/connexion/echec")
 def echec():
-    message = session.pop(CLE_ECHEC, ECHEC_PAR_DEFAUT)
-    return render_template("auth/echec.html", message=message)
+    echec = session.pop(CLE_ECHEC, None) or {}
+    return render_template("auth/echec.html",
+                           message=echec.get("message", ECHEC_PAR_DEFAUT),
+                           personnel=echec.get("reessayer") == REESSAYER_PERSONNEL)

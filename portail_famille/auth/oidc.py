@@ -1,5 +1,7 @@
-"""OpenID Connect relying party for FranceConnect v2 (and any provider built like it): every
-check of franceconnect.md §3–§10, nothing taken on trust.
+"""OpenID Connect relying party for FranceConnect v2 and ProConnect, which is built like it
+(proconnect.md): every check of franceconnect.md §3–§10, nothing taken on trust. The same class
+serves both federations, instantiated twice; only the issuer, the client and the reading of the
+verified userinfo claims differ.
 
 Authlib's OAuth2Session drives the authorization-code flow (authorize URL, token request with
 `client_secret_post`); the tokens are verified here with joserfc, against a pinned issuer and a
@@ -27,10 +29,14 @@ from joserfc.jwk import KeySet
 
 journal = logging.getLogger(__name__)
 
-# FranceConnect v2 signs with ES256 (recommended) or RS256; its discovery also lists HS256,
-# which must never be accepted (franceconnect.md §5, securite.md O2).
+# FranceConnect v2 and ProConnect sign with ES256 (recommended) or RS256; their discovery also
+# lists HS256, which must never be accepted (franceconnect.md §5, securite.md O2).
 ALGORITHMES = ("ES256", "RS256")
 NIVEAU = "eidas1"
+# The levels ProConnect may return above the one requested (eIDAS substantial and high):
+# proconnect.md asks eidas1 and refuses only a lower level. FranceConnect "standard" knows
+# eidas1 alone; a higher level there means another platform (FranceConnect+), refused.
+NIVEAUX_SUPERIEURS = ("eidas2", "eidas3")
 # Clock skew tolerated on exp/iat: short, because FranceConnect tokens live 60 seconds.
 TOLERANCE_S = 30
 # An id_token issued longer ago than this is refused even if `exp` says otherwise.
@@ -67,10 +73,22 @@ class Identite:
 
 
 @dataclass(frozen=True)
+class Agent:
+    """A ProConnect identity read from the verified userinfo (proconnect.md); may be empty."""
+
+    sub: str
+    email: str
+    prenom: str
+    nom: str
+    uid: str
+    siret: str
+
+
+@dataclass(frozen=True)
 class Connexion:
     """A verified sign-in. `jeton_acces` lives 60 s: use it in this request, never store it."""
 
-    identite: Identite
+    identite: "Identite | Agent"
     id_token: str
     jeton_acces: str
     scope: str
@@ -90,18 +108,29 @@ class ClientOIDC:
 
     def __init__(self, issuer: str, client_id: str, client_secret: str,
                  redirect_uri: str, post_logout_redirect_uri: str, *,
+                 identite=None, prompt: str = "login consent",
+                 niveaux_acceptes: tuple[str, ...] = (NIVEAU,),
                  session: requests.Session | None = None, timeout=(5, 10), horloge=time.time):
         self.issuer = issuer
         self.client_id = client_id
         self.client_secret = client_secret
         self.redirect_uri = redirect_uri
         self.post_logout_redirect_uri = post_logout_redirect_uri
+        # What the verified userinfo claims become: FranceConnect's identity pivot by default.
+        self._identite = identite or identite_franceconnect
+        self.prompt = prompt
+        self.niveaux_acceptes = niveaux_acceptes
         self._http = session or requests.Session()
         self._timeout = timeout
         self._horloge = horloge
         self._metadonnees: dict | None = None
         self._cles: KeySet | None = None
         self._verrou = threading.RLock()
+
+    @property
+    def configure(self) -> bool:
+        """Whether this provider is set up; ProConnect is optional (disabled when unset)."""
+        return bool(self.issuer and self.client_id and self.client_secret)
 
     # Discovery and keys -------------------------------------------------------------------
 
@@ -178,10 +207,12 @@ class ClientOIDC:
         )
 
     def url_autorisation(self, state: str, nonce: str, scopes: str) -> str:
-        """The authorize URL FranceConnect accepts (§3): eidas1, prompt, 64-hex state and nonce."""
+        """The authorize URL FranceConnect accepts (§3): eidas1, prompt, 64-hex state and nonce.
+
+        ProConnect takes the same parameters; it is asked for `eidas1` too (proconnect.md)."""
         url, _ = self._session_oauth(scopes).create_authorization_url(
             self.metadonnees()["authorization_endpoint"], state=state, nonce=nonce,
-            acr_values=NIVEAU, prompt="login consent",
+            acr_values=NIVEAU, prompt=self.prompt,
         )
         return url
 
@@ -261,7 +292,7 @@ class ClientOIDC:
         recu = revendications.get("nonce")
         if not isinstance(recu, str) or not hmac.compare_digest(recu.encode(), nonce.encode()):
             raise ErreurOIDC("id_token_nonce_invalide")
-        if revendications.get("acr") != NIVEAU:
+        if revendications.get("acr") not in self.niveaux_acceptes:
             raise ErreurOIDC("id_token_acr_invalide")
         if not isinstance(revendications.get("sub"), str) or not revendications["sub"]:
             raise ErreurOIDC("id_token_sub_absent")
@@ -272,7 +303,7 @@ class ClientOIDC:
                 raise ErreurOIDC("id_token_at_hash_invalide")
         return revendications
 
-    def lire_userinfo(self, jeton_acces: str, sub: str) -> Identite:
+    def lire_userinfo(self, jeton_acces: str, sub: str):
         """GET userinfo with the access token; it must be a JWS for the same `sub` (§6, O7)."""
         try:
             reponse = self._http.get(
@@ -290,10 +321,10 @@ class ClientOIDC:
         self._verifier_commun(revendications, "userinfo", exiger_temps=False)
         if revendications.get("sub") != sub:
             raise ErreurOIDC("userinfo_sub_different")
-        return _identite(revendications)
+        return self._identite(revendications)
 
     def url_deconnexion(self, id_token: str, state: str) -> str:
-        """FranceConnect's session/end URL with the id_token hint and a fresh state (§10)."""
+        """The provider's session/end URL with the id_token hint and a fresh state (§10)."""
         parametres = urlencode({
             "id_token_hint": id_token,
             "state": state,
@@ -317,7 +348,7 @@ def _texte(revendications: dict, cle: str) -> str:
     return valeur.strip() if isinstance(valeur, str) else ""
 
 
-def _identite(r: dict) -> Identite:
+def identite_franceconnect(r: dict) -> Identite:
     sexe = {"male": "M", "female": "F"}.get(_texte(r, "gender"), "")
     return Identite(
         sub=r["sub"],
@@ -330,3 +361,9 @@ def _identite(r: dict) -> Identite:
         code_pays_naissance=_texte(r, "birthcountry"),
         email=_texte(r, "email"),
     )
+
+
+def agent_proconnect(r: dict) -> Agent:
+    """ProConnect's claims (proconnect.md): `usual_name` is the family name in use."""
+    return Agent(sub=r["sub"], email=_texte(r, "email").lower(), prenom=_texte(r, "given_name"),
+                 nom=_texte(r, "usual_name"), uid=_texte(r, "uid"), siret=_texte(r, "siret"))

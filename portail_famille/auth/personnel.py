@@ -6,6 +6,7 @@ import time
 from datetime import UTC
 from datetime import datetime
 
+from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -39,7 +40,7 @@ def _message_d_attente(fin: datetime) -> str:
             f"réessayez à partir de {affichage.heure(fin)}.")
 
 
-def _accueil(compte) -> str:
+def accueil_du_personnel(compte) -> str:
     return url_for("admin.accueil" if compte.role == "admin" else "mairie.accueil")
 
 
@@ -59,14 +60,16 @@ def connexion_personnel():
             session.renouveler()
             session[EN_ATTENTE] = {
                 "compte": compte.id, "depuis": int(time.time()),
-                "suivant": cible_sure(request.args.get("next"), _accueil(compte))}
+                "suivant": cible_sure(request.args.get("next"), accueil_du_personnel(compte))}
             etape = "auth.connexion_personnel_code" if compte.totp_secret \
                 else "auth.connexion_personnel_enrolement"
             return redirect(url_for(etape), 303)
         erreur = "Identifiant ou mot de passe incorrect."
         if resultat.bloque_jusqu_a is not None:
             erreur += _message_d_attente(resultat.bloque_jusqu_a)
-    return render_template("auth/connexion_personnel.html", form=form, erreur=erreur), \
+    return render_template("auth/connexion_personnel.html", form=form, erreur=erreur,
+                           proconnect=current_app.extensions["proconnect"].configure,
+                           suivant=cible_sure(request.args.get("next"), "")), \
         200 if erreur is None and not form.errors else 422
 
 
@@ -151,7 +154,7 @@ def connexion_personnel_codes_de_secours():
     # Shown once: taken out of the session as the page is drawn.
     a_montrer = session.pop(CODES_A_MONTRER, None)
     if not current_user.is_authenticated or not a_montrer:
-        cible = _accueil(current_user) if current_user.is_authenticated \
+        cible = accueil_du_personnel(current_user) if current_user.is_authenticated \
             and current_user.role in comptes.ROLES_DU_PERSONNEL \
             else url_for("auth.connexion_personnel")
         return redirect(cible, 303)

@@ -28,8 +28,8 @@ def _nouvelle_cle() -> ECKey:
 class Trousseau:
     """The current signing key and the last retired ones, read again when another worker rotates."""
 
-    def __init__(self, dossier: Path):
-        self.chemin = Path(dossier) / NOM_FICHIER
+    def __init__(self, dossier: Path, nom_fichier: str = NOM_FICHIER):
+        self.chemin = Path(dossier) / nom_fichier
         self._verrou = threading.Lock()
         self._version = None
         self._cles: list[ECKey] = []

@@ -6,6 +6,11 @@ module only configures it where FranceConnect departs from the library's default
 checks and their HTML error pages, `client_secret_post` only, 30 s codes and 60 s tokens, ES256
 with a published `kid`, pairwise `sub`, `iss` on the redirect, FranceConnect's claims per scope.
 The real relying party of `portail_famille.auth.franceconnect` talks to it over HTTP.
+
+The same machinery serves the sandbox's ProConnect-like provider (`fournisseur_proconnect`):
+what differs between the two, their scopes, claims, people and login page, is a `Profil`; each
+provider is one blueprint of the same views, under its own prefix, with its own issuer, client
+and key.
 """
 
 import hashlib
@@ -14,6 +19,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -55,7 +61,6 @@ from portail_famille.bac_a_sable.modeles import JetonFranceConnect
 from portail_famille.extensions import csrf
 from portail_famille.extensions import db
 
-bp = Blueprint("franceconnect", __name__, url_prefix="/franceconnect/api/v2")
 journal = logging.getLogger(__name__)
 
 EXTENSION = "bac_a_sable_franceconnect"
@@ -132,6 +137,12 @@ SCOPES_EN_MOTS = {
     "dgfip_annee_n_moins_3": "pour les revenus d’il y a trois ans",
     "dgfip_annee_n_moins_2_si_indispo_n_moins_1": "ou, s’ils manquent, pour ceux de l’année "
                                                   "précédente",
+    # ProConnect's own scopes (the sandbox ProConnect shares this page).
+    "usual_name": "votre nom d’usage", "uid": "votre identifiant chez votre fournisseur "
+                                             "d’identité",
+    "siret": "le SIRET de l’organisation pour laquelle vous vous connectez",
+    "siren": "le SIREN de cette organisation",
+    "organizational_unit": "votre service dans l’organisation",
 }
 # What the login page hands back to the next step, so that it is checked again there.
 PARAMETRES_AUTORISATION = ("response_type", "client_id", "redirect_uri", "scope", "acr_values",
@@ -158,6 +169,7 @@ class ClientFC(ClientMixin):
     client_secret: str
     redirect_uri: str
     post_logout_redirect_uri: str
+    scopes: tuple[str, ...] = tuple(SCOPES)
 
     # Read by Authlib's OpenID extension and userinfo endpoint: ES256 everywhere (SB-12, SB-13).
     id_token_signed_response_alg = ALGORITHME
@@ -176,7 +188,7 @@ class ClientFC(ClientMixin):
     def get_allowed_scope(self, scope):
         # FranceConnect refuses the whole request for one scope outside the habilitation (SB-8).
         demandes = (scope or "").split()
-        return " ".join(demandes) if set(demandes) <= set(SCOPES) else None
+        return " ".join(demandes) if set(demandes) <= set(self.scopes) else None
 
     def check_redirect_uri(self, redirect_uri):
         return redirect_uri == self.redirect_uri
@@ -197,10 +209,33 @@ class ClientFC(ClientMixin):
 
 @dataclass(frozen=True)
 class Usager:
-    """A sandbox identity as one service provider sees it: with its pairwise `sub`."""
+    """A sandbox identity as one service provider sees it: with its pairwise `sub`.
 
-    identite: jeu_de_donnees.Identite
+    `identite` has at least a `cle`; what else it carries is its provider's (`Profil`)."""
+
+    identite: object
     sub: str
+
+
+@dataclass(frozen=True)
+class Profil:
+    """What makes a sandbox provider FranceConnect or ProConnect; the rest is shared."""
+
+    nom: str  # its blueprint, its URL prefix, its login page's folder
+    libelle: str  # what its pages call it
+    scopes: tuple[str, ...]
+    revendications_supportees: tuple[str, ...]
+    # Every claim the provider knows of a person, as an Authlib UserInfo filtered by scope.
+    revendications: Callable[[Usager], UserInfo]
+    # What introspection adds about the person (the API simulators read FranceConnect's).
+    introspection: Callable[[Usager], dict]
+    # The person of a key, or None; and the cards of the login page.
+    identite: Callable[[str], object | None]
+    fiches: Callable[[], list[dict]]
+
+    @property
+    def extension(self) -> str:
+        return f"bac_a_sable_{self.nom}"
 
 
 class RevendicationsFC(UserInfo):
@@ -417,7 +452,7 @@ class UserInfoFC(UserInfoEndpoint):
     """Userinfo as an ES256 JWS with iss, aud, iat, exp and the claims of the granted scopes."""
 
     def generate_user_info(self, user, scope):
-        infos = revendications(user).filter(scope)
+        infos = self.server.profil.revendications(user).filter(scope)
         maintenant = int(time.time())
         infos.update(iat=maintenant, exp=maintenant + DUREE_JETON_S)
         return infos
@@ -446,7 +481,6 @@ class IntrospectionFC(IntrospectionEndpoint):
 
     def introspect_token(self, token):
         usager = token.get_user()
-        pivot = revendications(usager)
         return {
             "active": True,
             "scope": token.get_scope(),
@@ -456,8 +490,7 @@ class IntrospectionFC(IntrospectionEndpoint):
             "aud": token.ligne.client_id,
             "iat": token.emis_le,
             "exp": token.emis_le + DUREE_JETON_S,
-            # Whatever the identity scopes: the simulators derive civil status from them.
-            **{nom: pivot[nom] for nom in [*PIVOT, "preferred_username"] if nom in pivot},
+            **self.server.profil.introspection(usager),
         }
 
 
@@ -493,13 +526,15 @@ class FinDeSessionFC(EndSessionEndpoint):
 class ServeurFC(AuthorizationServer):
     """The sandbox provider of one app: its issuer, its client, its keys and Authlib's machinery."""
 
-    def __init__(self, issuer: str, client: ClientFC, trousseau: Trousseau, cle_sub: bytes):
+    def __init__(self, issuer: str, client: ClientFC, trousseau: Trousseau, cle_sub: bytes,
+                 profil: Profil):
         super().__init__()
+        self.profil = profil
         self.issuer = issuer
         self.client = client
         self.trousseau = trousseau
         self.cle_sub = cle_sub
-        self.scopes_supported = SCOPES
+        self.scopes_supported = list(profil.scopes)
         # Opaque access tokens, 60 s, no refresh token (SB-11).
         self.register_token_generator("default", BearerTokenGenerator(
             _jeton_opaque, expires_generator=DUREE_JETON_S))
@@ -539,7 +574,7 @@ class ServeurFC(AuthorizationServer):
 
     def usager(self, cle_identite: str, client_id: str) -> Usager:
         """The identity with its pairwise sub: 64 hex + "v1", the same across restarts (SB-12)."""
-        identite = jeu_de_donnees.identite(cle_identite)
+        identite = self.profil.identite(cle_identite)
         if identite is None:
             raise KeyError(f"identité inconnue du bac à sable : {cle_identite}")
         message = f"{self.issuer}\n{client_id}\n{cle_identite}".encode()
@@ -547,8 +582,10 @@ class ServeurFC(AuthorizationServer):
 
     def jeton(self, valeur: str) -> Jeton | None:
         """The access token with this value, active or not."""
+        # Both sandbox providers keep their tokens in one table: each reads its client's only.
         ligne = db.session.scalar(sa.select(JetonFranceConnect).where(
-            JetonFranceConnect.empreinte == _empreinte(valeur)))
+            JetonFranceConnect.empreinte == _empreinte(valeur),
+            JetonFranceConnect.client_id == self.client.client_id))
         if ligne is None:
             return None
         return Jeton(ligne, self.client, self.usager(ligne.cle_identite, ligne.client_id))
@@ -566,7 +603,7 @@ class ServeurFC(AuthorizationServer):
             "end_session_endpoint": f"{i}/session/end",
             "introspection_endpoint": f"{i}/token/introspection",
             "revocation_endpoint": f"{i}/token/revocation",
-            "scopes_supported": SCOPES,
+            "scopes_supported": list(self.profil.scopes),
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code"],
@@ -575,7 +612,7 @@ class ServeurFC(AuthorizationServer):
             "token_endpoint_auth_methods_supported": ["client_secret_post"],
             "introspection_endpoint_auth_methods_supported": ["client_secret_post"],
             "revocation_endpoint_auth_methods_supported": ["client_secret_post"],
-            "claims_supported": ["sub", *PIVOT, "email", "preferred_username", "amr", "acr",
+            "claims_supported": [*self.profil.revendications_supportees, "amr", "acr",
                                  "auth_time", "iss", "aud", "iat", "exp", "nonce", "at_hash"],
             "claims_parameter_supported": True,
             "request_parameter_supported": False,
@@ -615,33 +652,48 @@ def _claims_lisible(claims: str | None) -> bool:
 
 
 def _serveur() -> ServeurFC:
+    """The sandbox FranceConnect, which the API simulators and the test hooks talk to."""
     return current_app.extensions[EXTENSION]
+
+
+def _serveur_de_la_requete() -> ServeurFC:
+    """The provider whose blueprint serves this request ("bac_a_sable.<nom>")."""
+    return current_app.extensions[f"bac_a_sable_{request.blueprint.rsplit('.', 1)[-1]}"]
 
 
 # --- Public functions for the API simulators and the tests -------------------------------
 
 
-def init_app(app, config) -> None:
-    """Build the provider of this app from its configuration (issuer never from the Host header).
+def installer(app, config, profil: Profil, issuer_configure: str, client_id: str,
+              client_secret: str) -> None:
+    """Build a provider of this app from its configuration (issuer never from the Host header).
 
-    Its issuer is FRANCECONNECT_ISSUER when that names the sandbox's own address (SB-1). When it
+    Its issuer is the configured one when that names the sandbox's own address (SB-1). When it
     names another provider, the portal signs in there, and the sandbox keeps its address as its
     issuer: it still answers the simulators and the tests, but no sign-in of the portal ends here.
     """
-    adresse = f"{config.portail_url}{PREFIXE}{bp.url_prefix}"
-    if config.franceconnect_issuer.rstrip("/") == adresse:
-        issuer = config.franceconnect_issuer
+    adresse = f"{config.portail_url}{PREFIXE}/{profil.nom}/api/v2"
+    if issuer_configure.rstrip("/") == adresse:
+        issuer = issuer_configure
     else:
         issuer = adresse
-        journal.info("bac à sable franceconnect : servi à %s, mais le portail utilise le "
-                     "fournisseur de FRANCECONNECT_ISSUER", adresse)
+        journal.info("bac à sable %s : servi à %s, mais le portail utilise le fournisseur de "
+                     "%s_ISSUER", profil.nom, adresse, profil.nom.upper())
     client = ClientFC(
-        config.franceconnect_client_id, config.franceconnect_client_secret,
-        redirect_uri=f"{config.portail_url}/connexion/franceconnect/retour",
+        client_id, client_secret,
+        redirect_uri=f"{config.portail_url}/connexion/{profil.nom}/retour",
         post_logout_redirect_uri=f"{config.portail_url}/deconnexion/retour",
+        scopes=profil.scopes,
     )
-    app.extensions[EXTENSION] = ServeurFC(issuer, client, Trousseau(app.instance_path),
-                                          app.config["SECRET_KEY"].encode())
+    app.extensions[profil.extension] = ServeurFC(
+        issuer, client, Trousseau(app.instance_path, f"bac-a-sable-{profil.nom}.jwk.json"),
+        app.config["SECRET_KEY"].encode(), profil)
+
+
+def init_app(app, config) -> None:
+    """The sandbox FranceConnect, on FRANCECONNECT_ISSUER when it names the sandbox."""
+    installer(app, config, FRANCECONNECT, config.franceconnect_issuer,
+              config.franceconnect_client_id, config.franceconnect_client_secret)
 
 
 def introspecter(jeton: str) -> dict:
@@ -669,12 +721,32 @@ def tourner_cle(app) -> str:
     return app.extensions[EXTENSION].trousseau.tourner()
 
 
-# --- Views ---------------------------------------------------------------------------------
+# --- Views: one set, mounted once per provider ------------------------------------------
+
+# (path, view, methods) of every view, for `blueprint`.
+ROUTES: list[tuple[str, Callable, list[str]]] = []
+
+
+def _route(methode: str | None, chemin: str, methods: list[str] | None = None):
+    def enregistrer(vue):
+        ROUTES.append((chemin, vue, methods or [methode]))
+        return vue
+    return enregistrer
+
+
+def blueprint(nom: str) -> Blueprint:
+    """The routes of the provider `nom` (its Profil's) under /<nom>/api/v2 (the path suffixes
+    of franceconnect.md §2, which ProConnect shares)."""
+    bp = Blueprint(nom, __name__, url_prefix=f"/{nom}/api/v2")
+    for chemin, vue, methodes in ROUTES:
+        bp.add_url_rule(chemin, view_func=vue, methods=methodes)
+    return bp
 
 
 def _page_erreur(code: str | None, message: str):
-    journal.info("bac à sable franceconnect : demande refusée (%s)", code or "deconnexion")
-    return render_template("bac_a_sable/franceconnect/erreur.html", code=code,
+    profil = _serveur_de_la_requete().profil
+    journal.info("bac à sable %s : demande refusée (%s)", profil.nom, code or "deconnexion")
+    return render_template("bac_a_sable/erreur.html", fournisseur=profil.libelle, code=code,
                            message=message), 400
 
 
@@ -730,26 +802,41 @@ def _fiche(identite: jeu_de_donnees.Identite) -> dict:
     }
 
 
-@bp.get("/.well-known/openid-configuration")
+def _introspection_fc(usager: Usager) -> dict:
+    # Whatever the identity scopes: the simulators derive civil status from them.
+    pivot = revendications(usager)
+    return {nom: pivot[nom] for nom in [*PIVOT, "preferred_username"] if nom in pivot}
+
+
+FRANCECONNECT = Profil(
+    nom="franceconnect", libelle="FranceConnect", scopes=tuple(SCOPES),
+    revendications_supportees=("sub", *PIVOT, "email", "preferred_username"),
+    revendications=revendications, introspection=_introspection_fc,
+    identite=jeu_de_donnees.identite,
+    fiches=lambda: [_fiche(identite) for identite in jeu_de_donnees.IDENTITES],
+)
+
+
+@_route("GET", "/.well-known/openid-configuration")
 def decouverte():
-    return jsonify(_serveur().decouverte())
+    return jsonify(_serveur_de_la_requete().decouverte())
 
 
-@bp.get("/jwks")
+@_route("GET", "/jwks")
 def jwks():
-    return jsonify(_serveur().trousseau.jwks())
+    return jsonify(_serveur_de_la_requete().trousseau.jwks())
 
 
-@bp.route("/authorize", methods=["GET", "POST"])
+@_route(None, "/authorize", methods=["GET", "POST"])
 @csrf.exempt  # services may POST their authorize request; this view changes nothing
 def authorize():
-    serveur = _serveur()
+    serveur = _serveur_de_la_requete()
     grant, refus = _demande_validee(serveur)
     if refus is not None:
         return refus
     return render_template(
-        "bac_a_sable/franceconnect/connexion.html",
-        fiches=[_fiche(identite) for identite in jeu_de_donnees.IDENTITES],
+        f"bac_a_sable/{serveur.profil.nom}/connexion.html",
+        fiches=serveur.profil.fiches(),
         parametres=[(nom, request.values[nom]) for nom in PARAMETRES_AUTORISATION
                     if nom in request.values],
         donnees=[SCOPES_EN_MOTS.get(scope, scope) for scope in grant.request.scope.split()
@@ -757,10 +844,10 @@ def authorize():
     )
 
 
-@bp.post("/interaction")
+@_route("POST", "/interaction")
 def interaction():
     # Shown on every request, no SSO: the choice is made here each time (SB-9). CSRF-protected.
-    serveur = _serveur()
+    serveur = _serveur_de_la_requete()
     grant, refus = _demande_validee(serveur)
     if refus is not None:
         return refus
@@ -775,36 +862,36 @@ def interaction():
     return reponse
 
 
-@bp.post("/token")
+@_route("POST", "/token")
 @csrf.exempt  # server to server, authenticated by client_secret_post
 def token():
-    reponse = _serveur().create_token_response()
+    reponse = _serveur_de_la_requete().create_token_response()
     db.session.commit()
     return reponse
 
 
-@bp.get("/userinfo")
+@_route("GET", "/userinfo")
 def userinfo():
-    return _serveur().create_endpoint_response("userinfo")
+    return _serveur_de_la_requete().create_endpoint_response("userinfo")
 
 
-@bp.post("/token/introspection")
+@_route("POST", "/token/introspection")
 @csrf.exempt  # server to server, authenticated by client_secret_post
 def introspection():
-    return _serveur().create_endpoint_response("introspection")
+    return _serveur_de_la_requete().create_endpoint_response("introspection")
 
 
-@bp.post("/token/revocation")
+@_route("POST", "/token/revocation")
 @csrf.exempt  # server to server, authenticated by client_secret_post
 def revocation():
-    reponse = _serveur().create_endpoint_response("revocation")
+    reponse = _serveur_de_la_requete().create_endpoint_response("revocation")
     db.session.commit()
     return reponse
 
 
-@bp.get("/session/end")
+@_route("GET", "/session/end")
 def session_end():
-    serveur = _serveur()
+    serveur = _serveur_de_la_requete()
     try:
         demande = serveur.validate_endpoint_request("end_session")
     except OAuth2Error:

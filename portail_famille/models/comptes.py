@@ -44,7 +44,8 @@ class Compte(db.Model):
     """
 
     __tablename__ = "compte"
-    __table_args__ = (sa.UniqueConstraint("fc_issuer", "fc_sub", name="uq_compte_fc"),)
+    __table_args__ = (sa.UniqueConstraint("fc_issuer", "fc_sub", name="uq_compte_fc"),
+                      sa.UniqueConstraint("pc_issuer", "pc_sub", name="uq_compte_pc"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(sa.String(10))  # famille, agent, admin
@@ -52,6 +53,10 @@ class Compte(db.Model):
     famille_id: Mapped[int | None] = mapped_column(sa.ForeignKey("famille.id"), index=True)
     fc_issuer: Mapped[str | None] = mapped_column(sa.String(300))
     fc_sub: Mapped[str | None] = mapped_column(sa.String(200))
+    # A staff account's ProConnect identity, bound at its first ProConnect sign-in on the email
+    # an admin registered; later sign-ins match on these only (proconnect.md).
+    pc_issuer: Mapped[str | None] = mapped_column(sa.String(300))
+    pc_sub: Mapped[str | None] = mapped_column(sa.String(200))
     nom_naissance: Mapped[str] = mapped_column(sa.String(200), default="")
     nom_usage: Mapped[str] = mapped_column(sa.String(200), default="")
     prenoms: Mapped[str] = mapped_column(sa.String(300), default="")

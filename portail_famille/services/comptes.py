@@ -92,6 +92,53 @@ def rapprocher_franceconnect(issuer: str, identite) -> tuple[Compte, bool]:
     return compte, cree
 
 
+class RefusProConnect(Exception):
+    """A verified ProConnect identity that opens no account; `code` names why (audited)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def rapprocher_proconnect(issuer: str, agent, siret_commune: str,
+                          maintenant_: datetime) -> Compte:
+    """The active staff account this ProConnect identity opens; raise RefusProConnect.
+
+    Never an account created here (proconnect.md): only one an admin created for the email,
+    bound to (issuer, sub) at the first sign-in, and only for someone signed in for the
+    commune's own SIRET. Later sign-ins match on (issuer, sub) only, so that a stranger with
+    the same email elsewhere cannot take the account. A local account (identifier, password
+    and TOTP) is never opened this way. Every refusal is audited, with the account when known.
+
+    No local TOTP here: ProConnect's identity providers handle the second factor.
+    """
+    compte = db.session.scalars(sa.select(Compte).where(
+        Compte.pc_issuer == issuer, Compte.pc_sub == agent.sub)).first()
+    if compte is None and agent.email:
+        compte = db.session.scalars(sa.select(Compte).where(
+            Compte.email == agent.email, Compte.role.in_(ROLES_DU_PERSONNEL),
+            Compte.identifiant.is_(None), Compte.pc_sub.is_(None))).first()
+    code = None
+    if not siret_commune or agent.siret != siret_commune:
+        code = "proconnect_siret_autre"
+    elif compte is None:
+        code = "proconnect_compte_inconnu"
+    elif not compte.actif or compte.role not in ROLES_DU_PERSONNEL:
+        code = "proconnect_compte_desactive"
+    if code is not None:
+        audit.consigner("refus_proconnect", compte_id=compte.id if compte else None, detail=code)
+        raise RefusProConnect(code)
+    if compte.pc_sub is None:
+        compte.pc_issuer, compte.pc_sub = issuer, agent.sub
+    # The names shown in the staff pages follow the identity provider's; the email stays the
+    # one the admin registered (an email change there does not lose the account).
+    compte.prenoms, compte.nom_usage = agent.prenom, agent.nom
+    compte.connecte_le = maintenant_
+    db.session.flush()
+    audit.consigner("connexion_proconnect", compte_id=compte.id)
+    return compte
+
+
 def _verifier_role(role: str) -> None:
     if role not in ROLES_DU_PERSONNEL:
         raise CompteRefuse("rôle du personnel : agent ou admin.", "role")
@@ -268,3 +315,15 @@ def reinitialiser_personnel_de_demo() -> list[tuple[str, str, str]]:
             double_facteur.reinitialiser(compte)
         resultat.append((identifiant, role, mot_de_passe))
     return resultat
+
+
+def preparer_personnel_proconnect_de_demo(agents: list[tuple[str, str]]) -> None:
+    """Sandbox only: an active staff account with this role for each (email, role) of the
+    sandbox ProConnect's agents, not bound yet; a later sign-in binds it to its sandbox sub."""
+    for courriel, role in agents:
+        compte = db.session.scalars(sa.select(Compte).where(
+            Compte.email == courriel, Compte.role.in_(ROLES_DU_PERSONNEL))).first()
+        if compte is None:
+            creer_personnel_proconnect(courriel, role)
+        else:
+            compte.role, compte.actif = role, True

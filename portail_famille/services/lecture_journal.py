@@ -32,6 +32,9 @@ LIBELLES = {
                              "authentification",
     "enrolement_totp": "Personnel : double authentification activée",
     "connexion_personnel": "Connexion du personnel",
+    "connexion_proconnect": "Connexion du personnel (ProConnect)",
+    "refus_proconnect": "Connexion ProConnect refusée (SIRET d’une autre organisation, compte "
+                        "inconnu ou désactivé)",
     "compte_cree": "Compte du personnel créé",
     "compte_role": "Rôle d’un compte du personnel changé",
     "compte_desactive": "Compte du personnel désactivé",

@@ -37,13 +37,15 @@ def init_app(app, config) -> None:
     if config.proxy_fix_sauts:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_fix_sauts,
                                 x_proto=config.proxy_fix_sauts, x_host=config.proxy_fix_sauts)
-    # Chromium applies form-action to the redirect that follows a form POST (logout → FC,
-    # « Payer cette facture » → PayFiP's page); the portal's own origin is 'self'.
+    # Chromium applies form-action to the redirect that follows a form POST (logout → FC or
+    # ProConnect's session/end, « Payer cette facture » → PayFiP's page); the portal's own
+    # origin is 'self'.
     payfip = _origine(config.payfip_url) if config.payfip_numcli else ""
     if payfip == _origine(config.portail_url):
         payfip = ""  # the sandbox's simulator
-    form_action = " ".join(dict.fromkeys(
-        filter(None, ["'self'", _origine(config.franceconnect_issuer), payfip])))
+    form_action = " ".join(dict.fromkeys(filter(None, [
+        "'self'", _origine(config.franceconnect_issuer), _origine(config.proconnect_issuer),
+        payfip])))
     csp = "; ".join([
         "default-src 'self'",
         "img-src 'self' data:",

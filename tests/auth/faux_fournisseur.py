@@ -1,4 +1,5 @@
-"""A FranceConnect stand-in served with `responses`, to forge every token the rules refuse.
+"""A FranceConnect (or ProConnect) stand-in served with `responses`, to forge every token the
+rules refuse.
 
 Tokens are signed with joserfc keys created here; each test changes one thing and checks that
 the portal refuses it and creates no session.
@@ -21,6 +22,10 @@ CLIENT_ID = "portail-famille-test"
 CLIENT_SECRET = "secret-de-test-du-client"
 JETON_ACCES = "jeton-acces-opaque-de-test-0123456789abcdefghijklmnop"
 SUB = "b" * 64 + "v1"
+ISSUER_PROCONNECT = "https://proconnect.exemple.test/api/v2"
+COURRIEL_AGENT = "camille.martin@mairie.exemple.test"
+# The commune's SIRET, as API_PARTICULIER_RECIPIENT names it (the tests' default).
+SIRET_COMMUNE = "21690123100011"
 URL_JETON_DGFIP = "https://dgfip.exemple.test/token"
 JETON_PASSERELLE = "jeton-passerelle-dgfip-0123456789"
 
@@ -34,7 +39,16 @@ def at_hash(jeton: str) -> str:
 
 
 class FauxFournisseur:
-    """Discovery, JWKS, token and userinfo endpoints whose answers each test can bend."""
+    """Discovery, JWKS, token and userinfo endpoints whose answers each test can bend.
+
+    `debut`, `retour` and `accueil` are the portal's pages of the flow this provider serves.
+    """
+
+    debut = "/connexion/franceconnect"
+    retour = "/connexion/franceconnect/retour"
+    accueil = "/espace-famille/"
+    # The acr values above eidas1 the portal accepts from this provider.
+    niveaux_superieurs: tuple[str, ...] = ()
 
     def __init__(self, mock: responses.RequestsMock, issuer: str = ISSUER):
         self.mock = mock
@@ -120,6 +134,25 @@ class FauxFournisseur:
         return 200, {"Content-Type": "application/jwt"}, self.signer(revendications)
 
 
+class FauxProConnect(FauxFournisseur):
+    """The same provider as ProConnect: an agent of the commune, for the staff sign-in."""
+
+    debut = "/connexion/proconnect"
+    retour = "/connexion/proconnect/retour"
+    accueil = "/mairie/"
+    niveaux_superieurs = ("eidas2", "eidas3")
+
+    def __init__(self, mock: responses.RequestsMock, issuer: str = ISSUER_PROCONNECT):
+        super().__init__(mock, issuer)
+        self.scope = "openid email given_name usual_name uid siret"
+
+    def revendications_userinfo(self) -> dict:
+        maintenant = int(time.time())
+        return {"iss": self.issuer, "aud": CLIENT_ID, "sub": SUB, "iat": maintenant,
+                "exp": maintenant + 60, "email": COURRIEL_AGENT, "given_name": "Camille",
+                "usual_name": "Martin", "uid": "42", "siret": SIRET_COMMUNE}
+
+
 def parametres(url: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
@@ -129,6 +162,10 @@ REGLAGES = {
     "franceconnect_issuer": ISSUER,
     "franceconnect_client_id": CLIENT_ID,
     "franceconnect_client_secret": CLIENT_SECRET,
+    "proconnect_issuer": ISSUER_PROCONNECT,
+    "proconnect_client_id": CLIENT_ID,
+    "proconnect_client_secret": CLIENT_SECRET,
+    "api_particulier_recipient": SIRET_COMMUNE,
     "portail_url": "https://portail.exemple.test",
     "impot_particulier_url": "https://dgfip.exemple.test/impotparticulier/1.0",
     "impot_particulier_token_url": URL_JETON_DGFIP,

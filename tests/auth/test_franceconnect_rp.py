@@ -1,6 +1,8 @@
 """The relying party refuses every broken sign-in and creates no session (securite.md O1–O13).
 
 Each test bends one answer of a FranceConnect stand-in and is named after the rule it checks.
+The rules of the shared relying party run twice, through the `rp` fixture: for FranceConnect
+(families) and for ProConnect (staff), since both are the same code (proconnect.md).
 """
 
 import hashlib
@@ -25,14 +27,17 @@ from portail_famille.extensions import db
 from portail_famille.models import Compte
 from portail_famille.models import Evenement
 from portail_famille.models import SessionServeur
+from portail_famille.services import comptes as services_comptes
 from tests.aides import jeton_session
 from tests.auth.faux_fournisseur import CLIENT_ID
 from tests.auth.faux_fournisseur import CLIENT_SECRET
+from tests.auth.faux_fournisseur import COURRIEL_AGENT
 from tests.auth.faux_fournisseur import ISSUER
 from tests.auth.faux_fournisseur import JETON_ACCES
 from tests.auth.faux_fournisseur import REGLAGES
 from tests.auth.faux_fournisseur import SUB
 from tests.auth.faux_fournisseur import FauxFournisseur
+from tests.auth.faux_fournisseur import FauxProConnect
 from tests.auth.faux_fournisseur import b64
 from tests.auth.faux_fournisseur import parametres
 
@@ -50,6 +55,19 @@ def app(fabrique):
     return fabrique(**REGLAGES, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
 
 
+@pytest.fixture(params=["franceconnect", "proconnect"])
+def rp(request, app):
+    """Either federation; for ProConnect, the agent's account an admin created beforehand."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        if request.param == "franceconnect":
+            yield FauxFournisseur(mock)
+            return
+        with app.app_context():
+            services_comptes.creer_personnel_proconnect(COURRIEL_AGENT, "agent")
+            db.session.commit()
+        yield FauxProConnect(mock)
+
+
 def client_pour(app):
     """A browser on the portal's HTTPS host."""
     client = app.test_client()
@@ -62,29 +80,43 @@ def client(app):
     return client_pour(app)
 
 
-def commencer(client, fc, suivant=None) -> dict:
-    """Go to FranceConnect; return the authorize URL's parameters (the nonce goes to `fc`)."""
-    reponse = client.get("/connexion/franceconnect",
-                         query_string={"next": suivant} if suivant else None)
+class Demande(dict):
+    """The authorize URL's parameters, and the stand-in they went to."""
+
+    def __init__(self, valeurs: dict, fournisseur: FauxFournisseur):
+        super().__init__(valeurs)
+        self.fournisseur = fournisseur
+
+
+def commencer(client, fc, suivant=None) -> Demande:
+    """Go to the provider; return the authorize URL's parameters (the nonce goes to `fc`)."""
+    reponse = client.get(fc.debut, query_string={"next": suivant} if suivant else None)
     assert reponse.status_code == 302, reponse.data
     assert reponse.location.startswith(f"{fc.decouverte['authorization_endpoint']}?")
-    demande = parametres(reponse.location)
+    demande = Demande(parametres(reponse.location), fc)
     fc.nonce = demande["nonce"]
     return demande
 
 
-def revenir(client, demande, **extra):
-    query = {"code": "code-de-test", "state": demande["state"], "iss": ISSUER, **extra}
-    return client.get("/connexion/franceconnect/retour", query_string=query)
+def revenir(client, demande: Demande, **extra):
+    fournisseur = demande.fournisseur
+    query = {"code": "code-de-test", "state": demande["state"], "iss": fournisseur.issuer,
+             **extra}
+    return client.get(fournisseur.retour, query_string=query)
 
 
 def connecte(client) -> bool:
-    reponse = client.get("/espace-famille/")
-    if reponse.status_code == 200:
-        return True
-    assert reponse.status_code == 302
-    assert urlsplit(reponse.location).path == "/connexion"
-    return False
+    """Whether a family or a staff session is open: its home answers."""
+    connecte = False
+    for accueil, connexion in (("/espace-famille/", "/connexion"),
+                               ("/mairie/", "/connexion/personnel")):
+        reponse = client.get(accueil)
+        if reponse.status_code == 200:
+            connecte = True
+        else:
+            assert reponse.status_code in (302, 403)
+            assert reponse.status_code == 403 or urlsplit(reponse.location).path == connexion
+    return connecte
 
 
 def lignes_de_session(app, jeton: str) -> int:
@@ -94,8 +126,10 @@ def lignes_de_session(app, jeton: str) -> int:
 
 
 def comptes(app) -> int:
+    """Accounts bound to a federated identity: a refused sign-in creates or binds none."""
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Compte))
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Compte).where(
+            Compte.fc_sub.isnot(None) | Compte.pc_sub.isnot(None)))
 
 
 def codes_de_refus(app) -> list[str]:
@@ -152,9 +186,9 @@ def test_s2_nouvel_identifiant_au_retour_franceconnect_et_cle_plantee_effacee(ap
         assert dict(session) == {}
 
 
-def test_o4_state_et_nonce_de_64_hex_nouveaux_a_chaque_fois(client, fc):
-    premiere = commencer(client, fc)
-    seconde = commencer(client, fc)
+def test_o4_state_et_nonce_de_64_hex_nouveaux_a_chaque_fois(client, rp):
+    premiere = commencer(client, rp)
+    seconde = commencer(client, rp)
     for demande in (premiere, seconde):
         assert HEX64.fullmatch(demande["state"]) and HEX64.fullmatch(demande["nonce"])
     assert premiere["state"] != seconde["state"] and premiere["nonce"] != seconde["nonce"]
@@ -197,54 +231,54 @@ def test_jeton_demande_en_client_secret_post(client, fc):
     assert "Authorization" not in fc.requetes_jeton[0]["entetes"]
 
 
-def test_o4_state_falsifie_refuse(app, client, fc):
-    demande = commencer(client, fc)
+def test_o4_state_falsifie_refuse(app, client, rp):
+    demande = commencer(client, rp)
     demande["state"] = "0" * 64
     assert_refuse(app, client, revenir(client, demande), "state_invalide")
-    assert fc.requetes_jeton == []
+    assert rp.requetes_jeton == []
 
 
-def test_o4_state_rejoue_refuse(app, client, fc):
-    demande = commencer(client, fc)
-    assert revenir(client, demande).location.endswith("/espace-famille/")
+def test_o4_state_rejoue_refuse(app, client, rp):
+    demande = commencer(client, rp)
+    assert revenir(client, demande).location.endswith(rp.accueil)
     client.post("/deconnexion")
     reponse = revenir(client, demande)
     assert reponse.location.endswith("/connexion/echec")
-    assert len(fc.requetes_jeton) == 1
+    assert len(rp.requetes_jeton) == 1
     assert codes_de_refus(app) == ["state_invalide"]
 
 
-def test_o4_state_non_ascii_refuse_sans_erreur_500(app, client, fc):
-    demande = commencer(client, fc)
+def test_o4_state_non_ascii_refuse_sans_erreur_500(app, client, rp):
+    demande = commencer(client, rp)
     demande["state"] = "é" * 64
     assert_refuse(app, client, revenir(client, demande), "state_invalide")
 
 
-def test_o4_state_d_une_autre_session_refuse(app, client, fc):
-    demande = commencer(client, fc)
+def test_o4_state_d_une_autre_session_refuse(app, client, rp):
+    demande = commencer(client, rp)
     autre = client_pour(app)
     assert_refuse(app, autre, revenir(autre, demande), "state_invalide")
 
 
-def test_o1_issuer_de_la_decouverte_different_refuse(app, client, fc):
-    fc.decouverte["issuer"] = "https://autre.exemple.test/api/v2"
-    reponse = client.get("/connexion/franceconnect")
+def test_o1_issuer_de_la_decouverte_different_refuse(app, client, rp):
+    rp.decouverte["issuer"] = "https://autre.exemple.test/api/v2"
+    reponse = client.get(rp.debut)
     assert reponse.status_code == 303
     assert reponse.location.endswith("/connexion/echec")
-    assert ISSUER not in reponse.location
+    assert rp.issuer not in reponse.location
     # Recorded for the town hall: a code, nothing of the discovery document.
     assert codes_de_refus(app) == ["issuer_decouverte"]
 
 
-def test_o1_decouverte_sans_issuer_refusee(app, client, fc):
-    del fc.decouverte["issuer"]
-    assert client.get("/connexion/franceconnect").location.endswith("/connexion/echec")
+def test_o1_decouverte_sans_issuer_refusee(app, client, rp):
+    del rp.decouverte["issuer"]
+    assert client.get(rp.debut).location.endswith("/connexion/echec")
     assert codes_de_refus(app) == ["issuer_decouverte"]
 
 
-def test_o1_decouverte_injoignable_consignee(app, client, fc):
-    fc.mock.replace(responses.GET, f"{ISSUER}/.well-known/openid-configuration", status=503)
-    assert client.get("/connexion/franceconnect").location.endswith("/connexion/echec")
+def test_o1_decouverte_injoignable_consignee(app, client, rp):
+    rp.mock.replace(responses.GET, f"{rp.issuer}/.well-known/openid-configuration", status=503)
+    assert client.get(rp.debut).location.endswith("/connexion/echec")
     assert codes_de_refus(app) == ["decouverte_http_503"]
 
 
@@ -282,231 +316,235 @@ def test_o1_issuer_compare_a_la_lettre_barre_finale_comprise(fabrique, fc_barre)
     assert codes_de_refus(app) == ["issuer_decouverte"]
 
 
-def test_iss_du_retour_different_refuse(app, client, fc):
-    demande = commencer(client, fc)
+def test_iss_du_retour_different_refuse(app, client, rp):
+    demande = commencer(client, rp)
     assert_refuse(app, client, revenir(client, demande, iss="https://autre.exemple.test"),
                   "iss_retour")
 
 
-def test_o3_iss_faux_refuse(app, client, fc):
-    fc.id_token_modifs["iss"] = "https://autre.exemple.test/api/v2"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_iss_faux_refuse(app, client, rp):
+    rp.id_token_modifs["iss"] = "https://autre.exemple.test/api/v2"
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_iss_invalide")
 
 
-def test_o3_aud_d_un_autre_client_refuse(app, client, fc):
-    fc.id_token_modifs["aud"] = "un-autre-client"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_aud_d_un_autre_client_refuse(app, client, rp):
+    rp.id_token_modifs["aud"] = "un-autre-client"
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_aud_invalide")
 
 
-def test_o3_azp_du_portail_mais_aud_d_un_autre_client_refuse(app, client, fc):
+def test_o3_azp_du_portail_mais_aud_d_un_autre_client_refuse(app, client, rp):
     # Authlib's default claims validation accepts this one: aud names another client.
-    fc.id_token_modifs.update({"aud": ["un-autre-client"], "azp": CLIENT_ID})
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+    rp.id_token_modifs.update({"aud": ["un-autre-client"], "azp": CLIENT_ID})
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_aud_invalide")
 
 
-def test_o3_plusieurs_audiences_sans_azp_refuse(app, client, fc):
-    fc.id_token_modifs["aud"] = [CLIENT_ID, "un-autre-client"]
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_plusieurs_audiences_sans_azp_refuse(app, client, rp):
+    rp.id_token_modifs["aud"] = [CLIENT_ID, "un-autre-client"]
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_azp_invalide")
 
 
-def test_o3_plusieurs_audiences_avec_azp_du_portail_accepte(client, fc):
-    fc.id_token_modifs.update({"aud": [CLIENT_ID, "un-autre-client"], "azp": CLIENT_ID})
-    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+def test_o3_plusieurs_audiences_avec_azp_du_portail_accepte(client, rp):
+    rp.id_token_modifs.update({"aud": [CLIENT_ID, "un-autre-client"], "azp": CLIENT_ID})
+    assert revenir(client, commencer(client, rp)).location.endswith(rp.accueil)
 
 
-def test_o3_jeton_expire_refuse(app, client, fc):
+def test_o3_jeton_expire_refuse(app, client, rp):
     maintenant = int(time.time())
-    fc.id_token_modifs.update({"iat": maintenant - 200, "exp": maintenant - 140})
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+    rp.id_token_modifs.update({"iat": maintenant - 200, "exp": maintenant - 140})
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_expire")
 
 
-def test_o3_iat_dans_le_futur_refuse(app, client, fc):
-    fc.id_token_modifs["iat"] = int(time.time()) + 3600
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_iat_dans_le_futur_refuse(app, client, rp):
+    rp.id_token_modifs["iat"] = int(time.time()) + 3600
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_iat_futur")
 
 
-def test_o3_iat_absent_refuse(app, client, fc):
-    fc.id_token_modifs["iat"] = None
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_iat_absent_refuse(app, client, rp):
+    rp.id_token_modifs["iat"] = None
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_iat_absent")
 
 
-def test_o3_nonce_different_refuse(app, client, fc):
-    fc.id_token_modifs["nonce"] = "f" * 64
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_nonce_different_refuse(app, client, rp):
+    rp.id_token_modifs["nonce"] = "f" * 64
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_nonce_invalide")
 
 
-def test_o3_nonce_absent_refuse(app, client, fc):
-    demande = commencer(client, fc)
-    fc.nonce = None
+def test_o3_nonce_absent_refuse(app, client, rp):
+    demande = commencer(client, rp)
+    rp.nonce = None
     assert_refuse(app, client, revenir(client, demande), "id_token_nonce_invalide")
 
 
 @pytest.mark.parametrize("acr", ["eidas2", "eidas3", "", None])
-def test_o3_acr_autre_qu_eidas1_refuse(app, client, fc, acr):
-    fc.id_token_modifs["acr"] = acr
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
-                  "id_token_acr_invalide")
+def test_o3_acr_autre_qu_eidas1_refuse(app, client, rp, acr):
+    rp.id_token_modifs["acr"] = acr
+    reponse = revenir(client, commencer(client, rp))
+    if acr in rp.niveaux_superieurs:
+        # ProConnect: a level above the one requested is accepted (proconnect.md).
+        assert reponse.location.endswith(rp.accueil)
+        return
+    assert_refuse(app, client, reponse, "id_token_acr_invalide")
 
 
-def test_o3_sub_vide_refuse(app, client, fc):
-    fc.id_token_modifs["sub"] = ""
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_sub_vide_refuse(app, client, rp):
+    rp.id_token_modifs["sub"] = ""
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_sub_absent")
 
 
-def test_o3_at_hash_faux_refuse(app, client, fc):
-    fc.id_token_modifs["at_hash"] = b64(b"x" * 16)
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o3_at_hash_faux_refuse(app, client, rp):
+    rp.id_token_modifs["at_hash"] = b64(b"x" * 16)
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "id_token_at_hash_invalide")
 
 
-def test_o2_alg_none_refuse(app, client, fc):
-    demande = commencer(client, fc)
-    charge = b64(jwt.json.dumps(fc.revendications_id_token()).encode())
+def test_o2_alg_none_refuse(app, client, rp):
+    demande = commencer(client, rp)
+    charge = b64(jwt.json.dumps(rp.revendications_id_token()).encode())
     entete = b64(b'{"alg":"none","typ":"JWT"}')
-    fc.id_token_force = f"{entete}.{charge}."
+    rp.id_token_force = f"{entete}.{charge}."
     assert_refuse(app, client, revenir(client, demande), "id_token_algorithme_refuse")
 
 
-def test_o2_hs256_signe_avec_la_cle_publique_refuse(app, client, fc):
-    demande = commencer(client, fc)
+def test_o2_hs256_signe_avec_la_cle_publique_refuse(app, client, rp):
+    demande = commencer(client, rp)
     # joserfc itself refuses to use a public key as an HMAC secret: forge it by hand.
-    entete = b64(jwt.json.dumps({"alg": "HS256", "kid": fc.cle.kid}).encode())
-    charge = b64(jwt.json.dumps(fc.revendications_id_token()).encode())
-    signature = hmac.new(fc.cle.as_pem(private=False), f"{entete}.{charge}".encode(),
+    entete = b64(jwt.json.dumps({"alg": "HS256", "kid": rp.cle.kid}).encode())
+    charge = b64(jwt.json.dumps(rp.revendications_id_token()).encode())
+    signature = hmac.new(rp.cle.as_pem(private=False), f"{entete}.{charge}".encode(),
                          hashlib.sha256).digest()
-    fc.id_token_force = f"{entete}.{charge}.{b64(signature)}"
+    rp.id_token_force = f"{entete}.{charge}.{b64(signature)}"
     assert_refuse(app, client, revenir(client, demande), "id_token_algorithme_refuse")
 
 
-def test_o2_hs256_signe_avec_le_secret_client_refuse(app, client, fc):
-    demande = commencer(client, fc)
+def test_o2_hs256_signe_avec_le_secret_client_refuse(app, client, rp):
+    demande = commencer(client, rp)
     cle_hmac = OctKey.import_key(CLIENT_SECRET.encode())
-    fc.id_token_force = jwt.encode({"alg": "HS256"}, fc.revendications_id_token(), cle_hmac,
+    rp.id_token_force = jwt.encode({"alg": "HS256"}, rp.revendications_id_token(), cle_hmac,
                                    algorithms=["HS256"])
     assert_refuse(app, client, revenir(client, demande), "id_token_algorithme_refuse")
 
 
-def test_o2_cle_etrangere_refusee(app, client, fc):
-    demande = commencer(client, fc)
-    etrangere = ECKey.generate_key("P-256", parameters={"kid": fc.cle.kid})
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=etrangere)
+def test_o2_cle_etrangere_refusee(app, client, rp):
+    demande = commencer(client, rp)
+    etrangere = ECKey.generate_key("P-256", parameters={"kid": rp.cle.kid})
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), cle=etrangere)
     assert_refuse(app, client, revenir(client, demande), "id_token_signature_invalide")
 
 
-def test_o2_jwk_embarque_dans_l_entete_ignore(app, client, fc):
-    demande = commencer(client, fc)
+def test_o2_jwk_embarque_dans_l_entete_ignore(app, client, rp):
+    demande = commencer(client, rp)
     etrangere = ECKey.generate_key("P-256", parameters={"kid": "cle-pirate"})
     entete = {"alg": "ES256", "kid": "cle-pirate", "jwk": etrangere.as_dict(private=False)}
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=etrangere, entete=entete)
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), cle=etrangere, entete=entete)
     assert_refuse(app, client, revenir(client, demande), "id_token_kid_inconnu")
 
 
-def test_o2_sans_kid_la_seule_cle_utilisable_est_prise(client, fc):
+def test_o2_sans_kid_la_seule_cle_utilisable_est_prise(client, rp):
     # An RSA key beside the EC one: only the EC key can verify ES256, so it is the one.
-    fc.cles_publiees.append(RSAKey.generate_key(2048, parameters={"kid": "cle-rsa"}))
-    demande = commencer(client, fc)
+    rp.cles_publiees.append(RSAKey.generate_key(2048, parameters={"kid": "cle-rsa"}))
+    demande = commencer(client, rp)
     sans_kid = {"alg": "ES256"}
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), entete=sans_kid)
-    fc.userinfo_force = ("application/jwt",
-                         fc.signer(fc.revendications_userinfo(), entete=sans_kid))
-    assert revenir(client, demande).location.endswith("/espace-famille/")
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), entete=sans_kid)
+    rp.userinfo_force = ("application/jwt",
+                         rp.signer(rp.revendications_userinfo(), entete=sans_kid))
+    assert revenir(client, demande).location.endswith(rp.accueil)
 
 
-def test_o2_sans_kid_plusieurs_cles_utilisables_refuse(app, client, fc):
-    fc.cles_publiees.append(ECKey.generate_key("P-256", parameters={"kid": "cle-2"}))
-    demande = commencer(client, fc)
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), entete={"alg": "ES256"})
+def test_o2_sans_kid_plusieurs_cles_utilisables_refuse(app, client, rp):
+    rp.cles_publiees.append(ECKey.generate_key("P-256", parameters={"kid": "cle-2"}))
+    demande = commencer(client, rp)
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), entete={"alg": "ES256"})
     assert_refuse(app, client, revenir(client, demande), "id_token_sans_kid_plusieurs_cles")
 
 
-def test_o2_sans_kid_aucune_cle_utilisable_refuse(app, client, fc):
+def test_o2_sans_kid_aucune_cle_utilisable_refuse(app, client, rp):
     rsa = RSAKey.generate_key(2048, parameters={"kid": "cle-rsa"})
-    fc.cles_publiees = [rsa]
-    demande = commencer(client, fc)
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=fc.cle,
+    rp.cles_publiees = [rsa]
+    demande = commencer(client, rp)
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), cle=rp.cle,
                                   entete={"alg": "ES256"})
     assert_refuse(app, client, revenir(client, demande), "id_token_sans_kid_aucune_cle")
-    assert fc.appels_jwks == 2  # the cached set, then one forced re-fetch (O8)
+    assert rp.appels_jwks == 2  # the cached set, then one forced re-fetch (O8)
 
 
-def test_o2_rs256_accepte(client, fc):
+def test_o2_rs256_accepte(client, rp):
     rsa = RSAKey.generate_key(2048, parameters={"kid": "cle-rsa", "use": "sig"})
-    fc.cles_publiees.append(rsa)
-    demande = commencer(client, fc)
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=rsa,
+    rp.cles_publiees.append(rsa)
+    demande = commencer(client, rp)
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), cle=rsa,
                                   entete={"alg": "RS256", "kid": "cle-rsa"})
-    assert revenir(client, demande).location.endswith("/espace-famille/")
+    assert revenir(client, demande).location.endswith(rp.accueil)
 
 
-def test_o8_rotation_de_cle_un_seul_rechargement(client, fc):
-    revenir(client, commencer(client, fc))
+def test_o8_rotation_de_cle_un_seul_rechargement(client, rp):
+    revenir(client, commencer(client, rp))
     client.post("/deconnexion")
-    assert fc.appels_jwks == 1
-    fc.cle = ECKey.generate_key("P-256", parameters={"kid": "cle-2", "use": "sig"})
-    fc.cles_publiees = [fc.cle]
-    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
-    assert fc.appels_jwks == 2
+    assert rp.appels_jwks == 1
+    rp.cle = ECKey.generate_key("P-256", parameters={"kid": "cle-2", "use": "sig"})
+    rp.cles_publiees = [rp.cle]
+    assert revenir(client, commencer(client, rp)).location.endswith(rp.accueil)
+    assert rp.appels_jwks == 2
 
 
-def test_o8_kid_inconnu_un_rechargement_puis_echec(app, client, fc):
-    revenir(client, commencer(client, fc))
+def test_o8_kid_inconnu_un_rechargement_puis_echec(app, client, rp):
+    revenir(client, commencer(client, rp))
     client.post("/deconnexion")
     with app.app_context():
         db.session.execute(sa.delete(Evenement))
         db.session.execute(sa.delete(Compte))
         db.session.commit()
-    appels = fc.appels_jwks
-    demande = commencer(client, fc)
+    appels = rp.appels_jwks
+    demande = commencer(client, rp)
     inconnue = ECKey.generate_key("P-256", parameters={"kid": "cle-inconnue"})
-    fc.id_token_force = fc.signer(fc.revendications_id_token(), cle=inconnue)
+    rp.id_token_force = rp.signer(rp.revendications_id_token(), cle=inconnue)
     assert_refuse(app, client, revenir(client, demande), "id_token_kid_inconnu")
-    assert fc.appels_jwks == appels + 1
+    assert rp.appels_jwks == appels + 1
 
 
-def test_o7_userinfo_json_non_signe_refuse(app, client, fc):
-    fc.userinfo_force = ("application/json", jwt.json.dumps(fc.revendications_userinfo()))
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o7_userinfo_json_non_signe_refuse(app, client, rp):
+    rp.userinfo_force = ("application/json", jwt.json.dumps(rp.revendications_userinfo()))
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "userinfo_non_signe")
 
 
-def test_o7_userinfo_signature_invalide_refusee(app, client, fc):
-    etrangere = ECKey.generate_key("P-256", parameters={"kid": fc.cle.kid})
-    fc.userinfo_force = ("application/jwt",
-                         fc.signer(fc.revendications_userinfo(), cle=etrangere))
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o7_userinfo_signature_invalide_refusee(app, client, rp):
+    etrangere = ECKey.generate_key("P-256", parameters={"kid": rp.cle.kid})
+    rp.userinfo_force = ("application/jwt",
+                         rp.signer(rp.revendications_userinfo(), cle=etrangere))
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "userinfo_signature_invalide")
 
 
-def test_o7_userinfo_sub_different_refuse(app, client, fc):
-    fc.userinfo_modifs["sub"] = "c" * 64 + "v1"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o7_userinfo_sub_different_refuse(app, client, rp):
+    rp.userinfo_modifs["sub"] = "c" * 64 + "v1"
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "userinfo_sub_different")
 
 
-def test_o7_userinfo_aud_different_refuse(app, client, fc):
-    fc.userinfo_modifs["aud"] = "un-autre-client"
-    assert_refuse(app, client, revenir(client, commencer(client, fc)),
+def test_o7_userinfo_aud_different_refuse(app, client, rp):
+    rp.userinfo_modifs["aud"] = "un-autre-client"
+    assert_refuse(app, client, revenir(client, commencer(client, rp)),
                   "userinfo_aud_invalide")
 
 
 @pytest.mark.parametrize("erreur", ["access_denied", "invalid_scope", "invalid_request",
                                     "server_error", "temporarily_unavailable", "login_required"])
-def test_o6_erreur_sur_le_retour_page_francaise_sans_session(app, client, fc, caplog, erreur):
-    demande = commencer(client, fc)
+def test_o6_erreur_sur_le_retour_page_francaise_sans_session(app, client, rp, caplog, erreur):
+    demande = commencer(client, rp)
     caplog.set_level(logging.INFO)
     reponse = revenir(client, demande, error=erreur,
                       error_description="User auth aborted pour Angela DUBOIS")
     assert_refuse(app, client, reponse, f"erreur_{erreur}")
-    assert fc.requetes_jeton == []
+    assert rp.requetes_jeton == []
     assert erreur in caplog.text
     assert "DUBOIS" not in caplog.text
     # The state was consumed: the same callback without error is refused too.
@@ -518,9 +556,9 @@ def test_o6_access_denied_dit_que_la_connexion_est_annulee(client, fc):
     assert "annulée" in client.get(reponse.location).text
 
 
-def test_o9_jeton_d_acces_jamais_conserve(app, client, fc, caplog):
+def test_o9_jeton_d_acces_jamais_conserve(app, client, rp, caplog):
     caplog.set_level(logging.DEBUG)
-    revenir(client, commencer(client, fc))
+    revenir(client, commencer(client, rp))
     with app.app_context():
         for table in db.metadata.sorted_tables:
             for ligne in db.session.execute(sa.select(table)):
@@ -560,10 +598,10 @@ def test_identite_incomplete_acceptee_champs_vides(app, client, fc):
                                    "%2F%2Fevil.example", "/%2Fevil.example", "javascript:alert(1)",
                                    "https://evil.example/", "/%5Cevil.example", "\\\\evil.example",
                                    "/\tevil.example"])
-def test_o12_next_ne_quitte_jamais_le_site(client, fc, cible):
-    demande = commencer(client, fc, suivant=cible)
+def test_o12_next_ne_quitte_jamais_le_site(client, rp, cible):
+    demande = commencer(client, rp, suivant=cible)
     reponse = revenir(client, demande)
-    assert reponse.location == "/espace-famille/"
+    assert reponse.location == rp.accueil
 
 
 def test_o12_next_interne_conserve(client, fc):
@@ -579,20 +617,20 @@ def rejouer(app, jeton: str):
     return autre
 
 
-def deconnecter_par_franceconnect(client, fc) -> dict:
+def deconnecter_par_la_federation(client, fc) -> dict:
     """Sign in, then POST /deconnexion; return the session/end parameters."""
-    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    assert revenir(client, commencer(client, fc)).location.endswith(fc.accueil)
     reponse = client.post("/deconnexion")
     assert reponse.status_code == 303
-    assert reponse.location.startswith(f"{ISSUER}/session/end?")
+    assert reponse.location.startswith(f"{fc.issuer}/session/end?")
     return parametres(reponse.location)
 
 
-def test_deconnexion_par_session_end_avec_id_token_hint(app, client, fc):
-    fin = deconnecter_par_franceconnect(client, fc)
+def test_deconnexion_par_session_end_avec_id_token_hint(app, client, rp):
+    fin = deconnecter_par_la_federation(client, rp)
     assert HEX64.fullmatch(fin["state"])
     assert fin["post_logout_redirect_uri"] == "https://portail.exemple.test/deconnexion/retour"
-    assert fin["id_token_hint"] == fc.id_token_emis[-1]
+    assert fin["id_token_hint"] == rp.id_token_emis[-1]
     assert not connecte(client)
     jeton = jeton_session(client, app)
     retour = client.get("/deconnexion/retour", query_string={"state": fin["state"]})
@@ -601,11 +639,11 @@ def test_deconnexion_par_session_end_avec_id_token_hint(app, client, fc):
     assert jeton_session(client, app) is None
 
 
-def test_o13_cookie_copie_avant_deconnexion_franceconnect_inutilisable(app, client, fc):
-    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+def test_o13_cookie_copie_avant_deconnexion_franceconnect_inutilisable(app, client, rp):
+    assert revenir(client, commencer(client, rp)).location.endswith(rp.accueil)
     copie = jeton_session(client, app)
     assert connecte(rejouer(app, copie))
-    assert client.post("/deconnexion").location.startswith(f"{ISSUER}/session/end?")
+    assert client.post("/deconnexion").location.startswith(f"{rp.issuer}/session/end?")
     assert lignes_de_session(app, copie) == 0
     assert not connecte(rejouer(app, copie))
 
@@ -613,8 +651,8 @@ def test_o13_cookie_copie_avant_deconnexion_franceconnect_inutilisable(app, clie
 @pytest.mark.parametrize("state", ["0" * 64, None, "é" * 64],
                          ids=["state_faux", "state_absent", "state_non_ascii"])
 def test_o13_retour_de_deconnexion_sans_le_bon_state_page_neutre_session_effacee(
-        app, client, fc, caplog, state):
-    fin = deconnecter_par_franceconnect(client, fc)
+        app, client, rp, caplog, state):
+    fin = deconnecter_par_la_federation(client, rp)
     with client.session_transaction() as session:
         assert session[CLE_DECONNEXION] == fin["state"]
         session["cle_plantee"] = "valeur"
@@ -634,18 +672,18 @@ def test_o13_retour_de_deconnexion_sans_le_bon_state_page_neutre_session_effacee
         "/deconnexion/retour", query_string={"state": fin["state"]}).text
 
 
-def test_o13_retour_de_deconnexion_ne_deconnecte_pas_sur_un_simple_get(app, client, fc, caplog):
+def test_o13_retour_de_deconnexion_ne_deconnecte_pas_sur_un_simple_get(app, client, rp, caplog):
     # Logout is a CSRF-checked POST: a link to the return page signs nobody out.
-    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+    assert revenir(client, commencer(client, rp)).location.endswith(rp.accueil)
     retour = client.get("/deconnexion/retour", query_string={"state": "0" * 64})
     assert "<h1>Déconnexion</h1>" in retour.text
     assert "retour de déconnexion refusé" in caplog.text
     assert connecte(client)
 
 
-def test_fournisseur_sans_fin_de_session_deconnexion_locale(client, fc):
-    del fc.decouverte["end_session_endpoint"]
-    assert revenir(client, commencer(client, fc)).location.endswith("/espace-famille/")
+def test_fournisseur_sans_fin_de_session_deconnexion_locale(client, rp):
+    del rp.decouverte["end_session_endpoint"]
+    assert revenir(client, commencer(client, rp)).location.endswith(rp.accueil)
     reponse = client.post("/deconnexion")
     assert reponse.location.endswith("/deconnexion/retour")
     assert "Vous êtes déconnecté" in client.get(reponse.location).text
