@@ -90,12 +90,14 @@ class Delai:
 @dataclass(frozen=True)
 class Facturation:
     """What the invoices need besides the prices: each service's billing rule (by code, and
-    "defaut"), the town hall's postal address, the days to pay, and how to pay."""
+    "defaut"), the town hall's postal address, the days to pay, how to pay, and the services
+    that are childcare for the tax credit (CGI art. 200 quater B: supervision, never meals)."""
 
     regles: dict[str, RegleFacturation] = field(default_factory=dict)
     adresse: str = ""
     echeance_jours: int = 30
     paiement: str = ""
+    frais_de_garde: tuple[str, ...] = ()
 
     def regle(self, service: str) -> RegleFacturation:
         return self.regles.get(service) or self.regles.get("defaut") or RegleFacturation()

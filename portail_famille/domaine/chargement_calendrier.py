@@ -78,7 +78,8 @@ class _Lecteur(lecture_yaml.Lecteur):
         prefixe = "facturation : "
         entrees = self.dictionnaire(entree.valeur, entree.cle, "« facturation »",
                                     obligatoires=("regles",),
-                                    facultatives=("adresse", "echeance_jours", "paiement"),
+                                    facultatives=("adresse", "echeance_jours", "paiement",
+                                                  "frais_de_garde"),
                                     prefixe=prefixe)
         if entrees is None:
             return None
@@ -87,9 +88,13 @@ class _Lecteur(lecture_yaml.Lecteur):
         echeance = (self.champ(entrees, "echeance_jours", self.entier, prefixe)
                     if "echeance_jours" in entrees else 30)
         regles = self.lire_regles(entrees.get("regles"), prefixe)
-        if echeance is None or regles is None:
+        garde = (self.liste(entrees["frais_de_garde"], "un service", prefixe, minimum=0)
+                 if "frais_de_garde" in entrees else [])
+        codes = tuple(self.texte(noeud, noeud, "frais_de_garde", prefixe)
+                      for noeud in garde or ())
+        if echeance is None or regles is None or garde is None or None in codes:
             return None
-        return Facturation(regles, adresse, echeance, paiement)
+        return Facturation(regles, adresse, echeance, paiement, codes)
 
     def lire_regles(self, entree: Entree | None, prefixe: str
                     ) -> dict[str, RegleFacturation] | None:

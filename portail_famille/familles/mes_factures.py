@@ -2,6 +2,8 @@
 invoice as a PDF. Only the household's own: any other id is a 404, never a 403 that would
 confirm it exists."""
 
+from datetime import date
+
 from flask import abort
 from flask import redirect
 from flask import render_template
@@ -11,6 +13,7 @@ from portail_famille.extensions import db
 from portail_famille.familles import bp
 from portail_famille.familles.commun import IDENTIFIANT
 from portail_famille.familles.forms import PaiementForm
+from portail_famille.services import attestation_garde
 from portail_famille.services import factures as services_factures
 from portail_famille.services import paiements
 from portail_famille.services import pdf_factures
@@ -18,12 +21,30 @@ from portail_famille.web import contexte
 from portail_famille.web import envoi_de_document
 
 
+def _attestation_de_l_an_dernier() -> attestation_garde.Attestation:
+    # Each January the family declares what it paid the year before.
+    return attestation_garde.attestation(current_user.famille_id, date.today().year - 1,
+                                         contexte.calendrier())
+
+
 @bp.get("/factures")
 def factures():
     famille_id = current_user.famille_id
     return render_template("familles/factures.html",
                            factures=services_factures.factures_de_la_famille(famille_id),
-                           solde=services_factures.solde(famille_id))
+                           solde=services_factures.solde(famille_id),
+                           attestation=_attestation_de_l_an_dernier())
+
+
+@bp.get("/factures/attestation-frais-de-garde.pdf")
+def attestation_frais_de_garde():
+    attestation = _attestation_de_l_an_dernier()
+    famille = current_user.famille
+    return envoi_de_document.reponse(
+        pdf_factures.produire_attestation(
+            attestation, famille.id, f"{current_user.prenoms} {current_user.nom_naissance}",
+            contexte.grille().commune, contexte.calendrier().facturation),
+        "application/pdf", f"attestation-frais-de-garde-{attestation.annee}", en_ligne=False)
 
 
 def _la_sienne(facture_id: int):

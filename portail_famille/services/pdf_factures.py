@@ -11,6 +11,7 @@ from portail_famille.domaine import francais
 from portail_famille.domaine import recherche
 from portail_famille.domaine.calendrier_scolaire import Facturation
 from portail_famille.models import Facture
+from portail_famille.services.attestation_garde import Attestation
 
 _LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-",
                          "…": "...", "œ": "oe", "Œ": "OE", "€": "EUR",
@@ -27,10 +28,10 @@ def _euros(montant) -> str:
     return _texte(francais.euros(montant))
 
 
-def produire(facture: Facture, commune: str, reglages: Facturation) -> bytes:
-    """The PDF of an issued invoice."""
+def _document(titre: str, entete: str, commune: str, reglages: Facturation) -> FPDF:
+    """An A4 page headed by the commune, its address and `entete`, in the body font."""
     pdf = FPDF(format="A4")
-    pdf.set_title(_texte(f"Facture {facture.numero}"))
+    pdf.set_title(_texte(titre))
     pdf.set_author(_texte(f"Commune de {commune}"))
     pdf.set_lang("fr")
     pdf.set_auto_page_break(auto=True, margin=18)
@@ -42,8 +43,15 @@ def produire(facture: Facture, commune: str, reglages: Facturation) -> bytes:
         pdf.multi_cell(0, 5, _texte(reglages.adresse), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("helvetica", "B", 16)
-    pdf.cell(0, 9, _texte(f"Facture n° {facture.numero}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, _texte(entete), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
+    return pdf
+
+
+def produire(facture: Facture, commune: str, reglages: Facturation) -> bytes:
+    """The PDF of an issued invoice."""
+    pdf = _document(f"Facture {facture.numero}", f"Facture n° {facture.numero}", commune,
+                    reglages)
     mois = facture.campagne.mois
     for ligne in (f"Services du mois de {francais.MOIS[mois.month - 1]} {mois.year}",
                   f"Émise le {francais.date_courte(facture.emise_le.date())}",
@@ -92,3 +100,37 @@ def _lignes(pdf: FPDF, facture: Facture) -> None:
     pdf.cell(122, 8, _texte("Total à payer"), border="T")
     pdf.cell(28, 8, _euros(facture.total), border="T", align="R", new_x="LMARGIN",
              new_y="NEXT")
+
+
+def produire_attestation(attestation: Attestation, famille_id: int, destinataire: str,
+                         commune: str, reglages: Facturation) -> bytes:
+    """The childcare tax certificate of a year (CGI art. 200 quater B) as a PDF."""
+    annee = attestation.annee
+    pdf = _document(f"Attestation de frais de garde {annee}",
+                    f"Attestation de frais de garde – année {annee}", commune, reglages)
+    pdf.ln(2)
+    pdf.multi_cell(0, 5, _texte(
+        f"La commune de {commune} atteste que le foyer {destinataire or ''} (dossier n° "
+        f"{recherche.formater_numero(famille_id)}) a versé en {annee} les sommes ci-dessous pour "
+        f"la garde hors du domicile de ses enfants âgés de moins de six ans au 1er janvier "
+        f"{annee} (article 200 quater B du code général des impôts). Les repas sont exclus."),
+        new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.cell(90, 7, _texte("Enfant"), border="B")
+    pdf.cell(40, 7, _texte("Né(e) le"), border="B")
+    pdf.cell(40, 7, _texte("Sommes versées"), border="B", align="R", new_x="LMARGIN",
+             new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    if not attestation.enfants:
+        pdf.cell(0, 6, _texte(f"Aucune somme versée en {annee} n’ouvre droit au crédit d’impôt."),
+                 new_x="LMARGIN", new_y="NEXT")
+    for enfant in attestation.enfants:
+        pdf.cell(90, 6, _texte(enfant.nom)[:45])
+        pdf.cell(40, 6, _texte(francais.date_courte(enfant.naissance)))
+        pdf.cell(40, 6, _euros(enfant.montant), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(130, 8, _texte("Total"), border="T")
+    pdf.cell(40, 8, _euros(attestation.total), border="T", align="R", new_x="LMARGIN",
+             new_y="NEXT")
+    return bytes(pdf.output())

@@ -74,6 +74,7 @@ ACCES = {
     "familles.facture": FAMILLE,
     "familles.facture_pdf": FAMILLE,
     "familles.facture_payer": FAMILLE,
+    "familles.attestation_frais_de_garde": FAMILLE,
     "familles.foyer": FAMILLE,
     "familles.adresse_caf_ignorer": FAMILLE,
     "familles.residence_verification": FAMILLE,

@@ -136,3 +136,14 @@ def test_une_regle_fausse_est_refusee_en_francais(regles_ecrites, message):
     with pytest.raises(CalendrierInvalide) as erreur:
         charger_calendrier(CALENDRIER + f"facturation:\n  regles:\n    {regles_ecrites}\n")
     assert message in str(erreur.value)
+
+
+def test_les_services_de_garde_du_credit_d_impot():
+    regles = "  regles:\n    defaut: {mode: reservations}\n"
+    calendrier = charger_calendrier(
+        CALENDRIER + "facturation:\n  frais_de_garde: [accueil_soir]\n" + regles)
+    assert calendrier.facturation.frais_de_garde == ("accueil_soir",)
+    assert charger_calendrier(CALENDRIER).facturation.frais_de_garde == ()
+    with pytest.raises(CalendrierInvalide) as erreur:
+        charger_calendrier(CALENDRIER + "facturation:\n  frais_de_garde: accueil_soir\n" + regles)
+    assert "doit être une liste" in str(erreur.value)

@@ -1,0 +1,99 @@
+"""The childcare tax certificate (issue 13 §7): the supervision paid in the year for children
+under six on 1 January, meals excluded, a partial payment counted pro rata; the family's page
+and its PDF."""
+
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from portail_famille.extensions import db
+from portail_famille.models import CampagneFacturation
+from portail_famille.models import Facture
+from portail_famille.models import LigneFacture
+from portail_famille.models import OperationPaiement
+from portail_famille.services import attestation_garde
+from portail_famille.web import contexte
+from tests.aides import planter_session
+from tests.fabriques import EnfantPrevu
+from tests.fabriques import creer_foyer
+
+AN_DERNIER = date.today().year - 1
+
+
+def _ligne(enfant_id, service, montant):
+    return LigneFacture(enfant_id=enfant_id, enfant="MARTIN Léo", service=service,
+                        libelle_service=service, motif="reserve", jours="", quantite=1,
+                        prix_unitaire=Decimal(montant), montant=Decimal(montant),
+                        explication="", grille_sha256="0" * 64)
+
+
+@pytest.fixture
+def payee(app):
+    """An invoice of last year for a child of three and one of nine, paid `centimes`."""
+    def creer(centimes: int):
+        foyer = creer_foyer(app, enfants=(EnfantPrevu("Léo", date(AN_DERNIER - 3, 5, 1)),
+                                          EnfantPrevu("Zoé", date(AN_DERNIER - 9, 5, 1))))
+        petit, grande = foyer.enfants
+        with app.app_context():
+            campagne = CampagneFacturation(mois=date(AN_DERNIER, 3, 1), statut="emise",
+                                           grille_sha256="0" * 64, anomalies="")
+            db.session.add(campagne)
+            db.session.flush()
+            facture = Facture(campagne_id=campagne.id, famille_id=foyer.famille_id,
+                              numero=f"F{AN_DERNIER}-000001", total=Decimal("30.00"),
+                              destinataire="MARTIN", adresse="",
+                              emise_le=datetime(AN_DERNIER, 4, 2, tzinfo=UTC),
+                              echeance=date(AN_DERNIER, 5, 2))
+            facture.lignes.extend([_ligne(petit, "restauration_scolaire", "10.00"),
+                                   _ligne(petit, "accueil_soir", "6.00"),
+                                   _ligne(grande, "accueil_soir", "14.00")])
+            db.session.add(facture)
+            db.session.flush()
+            db.session.add(OperationPaiement(
+                reference="c" * 32, id_op="idop-garde", facture_id=facture.id,
+                famille_id=foyer.famille_id, refdet=f"F{AN_DERNIER}000001", exer=AN_DERNIER,
+                montant_centimes=centimes, etat="payee",
+                termine_le=datetime(AN_DERNIER, 4, 20, tzinfo=UTC)))
+            db.session.commit()
+        return foyer
+    return creer
+
+
+def _attestation(app, famille_id):
+    with app.app_context():
+        return attestation_garde.attestation(famille_id, AN_DERNIER, contexte.calendrier())
+
+
+def test_garde_seule_des_moins_de_six_ans(app, payee):
+    foyer = payee(3000)
+    attestation = _attestation(app, foyer.famille_id)
+    assert [(e.nom, e.montant) for e in attestation.enfants] == [("MARTIN Léo", Decimal("6.00"))]
+    # Another household's payments never count.
+    assert _attestation(app, creer_foyer(app).famille_id).enfants == ()
+
+
+def test_un_paiement_partiel_compte_au_prorata(app, payee):
+    assert _attestation(app, payee(1500).famille_id).total == Decimal("3.00")
+
+
+def test_la_famille_telecharge_son_attestation(app, payee):
+    foyer = payee(3000)
+    client = app.test_client()
+    planter_session(client, foyer.compte_id, "famille")
+    page = client.get("/espace-famille/factures")
+    assert f"Crédit d’impôt pour frais de garde {AN_DERNIER}" in page.text
+    assert "6,00" in page.text
+    pdf = client.get("/espace-famille/factures/attestation-frais-de-garde.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+
+
+def test_sans_somme_eligible_la_page_le_dit_sans_lien(app):
+    foyer = creer_foyer(app)
+    client = app.test_client()
+    planter_session(client, foyer.compte_id, "famille")
+    page = client.get("/espace-famille/factures").text
+    assert "Aucune somme versée" in page and "attestation-frais-de-garde.pdf" not in page
