@@ -150,7 +150,21 @@ def test_parcours_de_l_agent(portail, navigateur):
            ).to_contain_text("Tarif fixé par la mairie")
     auditeur.auditer()
 
-    # 7. Export the month for billing: added with /mairie/exports (issue 10 §7), here, on the
-    #    prices just checked.
+    # 7. Export the month for billing: the rows carry the prices just checked.
+    page.goto(f"{base}/mairie/")
+    page.get_by_role("link", name="Export de facturation").click()
+    expect(page.locator("h1")).to_have_text("Export de facturation")
+    auditeur.auditer()
+    page.get_by_label("Mois facturé").fill(f"{date.today():%Y-%m}")
+    page.get_by_label("CSV (tableur, séparateur « ; »)").check()
+    with page.expect_download() as telechargement:
+        page.get_by_role("button", name="Télécharger l’export").click()
+    contenu = telechargement.value.path().read_bytes().decode("utf-8")
+    assert contenu.startswith("\ufeff")
+    entete, *lignes = [ligne.split(";") for ligne in contenu[1:].splitlines()]
+    prix = {ligne[entete.index("service")]: ligne[entete.index("prix_unitaire")]
+            for ligne in lignes if "Anaïs" in ligne[entete.index("enfant")]}
+    assert prix == {"cantine": "0,50",
+                    "garderie": attendus["garderie"].removesuffix("\u00a0€")}
 
     auditeur.verifier()
