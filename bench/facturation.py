@@ -7,9 +7,10 @@ of two children on average (one in three with one child, one in three with three
 enrolled in the canteen four days a week with November 2026's school days booked, one child in
 five marked on half the days (present, justified or unjustified absence, unbooked presence),
 CAF QFs spread over the grid's brackets, a tenth of the households living elsewhere. Seeded in
-bulk; `demo peupler` does not exist yet, so the crowd is built here. Reported: seconds of the
-draft and of the issue, the process's peak resident memory after each, invoices and lines
-written (target: the whole campaign under 60 s).
+bulk here rather than by `demo peupler`, whose households have no bookings nor attendance
+marks, which are what a campaign bills. Reported: seconds of the draft and of the issue, the
+process's peak resident memory after each, invoices and lines written (target: the whole
+campaign under 60 s).
 """
 
 import argparse
