@@ -317,11 +317,11 @@ def test_i3_noms_hostiles_echappes_sur_chaque_page(app, role):
         client = app.test_client()
         planter_session(client, compte_id, role)
         reponse = client.get(url)
-        texte = reponse.get_data(as_text=True)
         if reponse.mimetype != "text/html":
             # Data exports carry the name as typed; they must never be read as HTML.
             assert reponse.headers["X-Content-Type-Options"] == "nosniff", endpoint
             continue
+        texte = reponse.get_data(as_text=True)
         assert SCRIPT not in texte and "<img src=x" not in texte, endpoint
         if reponse.status_code == 200 and endpoint != "auth.deconnexion_retour":
             pages.append(endpoint)
