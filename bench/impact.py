@@ -31,7 +31,6 @@ from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models.foyers import STATUTS_ACTIFS
-from portail_famille.services import grilles
 from portail_famille.services import impact_tarifaire
 from portail_famille.web import contexte
 
@@ -76,7 +75,7 @@ def main():
     parser.add_argument("--repetitions", type=int, default=3)
     args = parser.parse_args()
     url_base, _env = ville("bench_impact", args.familles)
-    texte, proposee = grille_proposee()
+    _texte, proposee = grille_proposee()
     app = create_app({"bac_a_sable": True, "database_url": url_base})
     with app.app_context():
         chargee = contexte.grille_chargee()
@@ -86,8 +85,7 @@ def main():
         nu, lignes = mesurer(lambda: select_nu(periode.debut), args.repetitions)
         memoire_avant = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         calcul, impact = mesurer(lambda: impact_tarifaire.calculer(
-            chargee, proposee, grilles.empreinte(texte), periode, mois, maintenant_,
-            Decimal(5)), args.repetitions)
+            chargee, proposee, periode, mois, maintenant_, Decimal(5)), args.repetitions)
         memoire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     total = impact.total
     print(f"{total.familles} foyers, {total.enfants} enfants, {lignes} lignes ; "

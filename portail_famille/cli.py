@@ -176,7 +176,7 @@ def impact(fichier: Path, periode: str | None, mois: str | None, seuil: str, en_
         else:
             choisie = chargee.grille.periode_a(maintenant_.date())
         resultat = impact_tarifaire.calculer(
-            chargee, proposee, grilles.empreinte(texte), choisie,
+            chargee, proposee, choisie,
             mois or impact_tarifaire.mois_par_defaut(choisie, maintenant_.date()), maintenant_,
             montant)
     except grilles.PeriodeIntrouvable:

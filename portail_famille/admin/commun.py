@@ -42,7 +42,7 @@ def apercu(texte: str, base: str | None, form: EnregistrementGrilleForm | None =
         if seuil_form.validate():
             seuil = seuil_form.seuil.data
     impacts = impact_tarifaire.dans_les_periodes_ouvertes(
-        actuelle, proposee, grilles.empreinte(texte), datetime.now(UTC), seuil)
+        actuelle, proposee, datetime.now(UTC), seuil)
     return render_template("admin/grille_apercu.html", titre=titre, form=form, dessins=dessins,
                            impacts=[(impact, graphiques.histogramme(f"histogramme-{numero}",
                                                                     list(impact.ecarts)))

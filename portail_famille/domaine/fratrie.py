@@ -23,11 +23,10 @@ def rangs(enfants: Iterable[tuple[int, date]], inscrits: Collection[int]) -> dic
     to the next and the household pays the same total whichever twin comes first. A child not
     enrolled gets the rank it would have once enrolled.
     """
-    enfants = list(enfants)
     resultat = {}
-    for identifiant, naissance in enfants:
-        aines = tuple(autre for autre, sa_naissance in enfants
-                      if autre in inscrits and autre != identifiant
-                      and (sa_naissance, autre) < (naissance, identifiant))
-        resultat[identifiant] = Rang(len(aines) + 1, aines)
+    aines: list[int] = []
+    for identifiant, _naissance in sorted(enfants, key=lambda enfant: (enfant[1], enfant[0])):
+        resultat[identifiant] = Rang(len(aines) + 1, tuple(aines))
+        if identifiant in inscrits:
+            aines.append(identifiant)
     return resultat

@@ -68,10 +68,12 @@ class BaremeTranches:
         """The price of the last bracket, the highest since prices never decrease."""
         return self.tranches[-1].prix
 
-    def prix_de_base(self, qf: Decimal) -> PrixDeBase:
+    def prix_de_base(self, qf: Decimal, expliquer: bool = True) -> PrixDeBase:
         """The price of the bracket holding `qf` (a QF to the cent); `jusqu_a` is inclusive."""
         indice = bisect_left(self._bornes, qf)
         tranche = self.tranches[indice]
+        if not expliquer:
+            return PrixDeBase(arrondir(tranche.prix), "", indice + 1)
         if tranche.jusqu_a is not None:
             comparaison = f" ≤ {formater_tel_quel(tranche.jusqu_a)}"
         elif indice:
@@ -105,11 +107,13 @@ class BaremeTauxEffort:
         """The ceiling."""
         return self.plafond
 
-    def prix_de_base(self, qf: Decimal) -> PrixDeBase:
+    def prix_de_base(self, qf: Decimal, expliquer: bool = True) -> PrixDeBase:
         """QF × rate / 100, clamped to [plancher, plafond], then rounded half-up to the cent."""
         with localcontext(CONTEXTE_EXACT):
             brut = qf * self.taux_pourcent / 100
         prix = arrondir(min(max(brut, self.plancher), self.plafond))
+        if not expliquer:
+            return PrixDeBase(prix, "")
         calcul = (f"QF {formater_montant(qf)} × {formater_tel_quel(self.taux_pourcent)} % "
                   f"= {_sans_zeros_inutiles(brut)}")
         if brut < self.plancher:
@@ -152,17 +156,19 @@ class BaremeLineaire:
         """The price of the last point."""
         return self.points[-1].prix
 
-    def prix_de_base(self, qf: Decimal) -> PrixDeBase:
+    def prix_de_base(self, qf: Decimal, expliquer: bool = True) -> PrixDeBase:
         """First or last price outside the points; inside, exact interpolation rounded half-up."""
         premier = self.points[0]
         dernier = self.points[-1]
-        texte_qf = f"QF {formater_montant(qf)}"
         if qf <= premier.qf or qf >= dernier.qf:
             point, signe, quel = ((premier, "≤", "premier") if qf <= premier.qf
                                   else (dernier, "≥", "dernier"))
             prix = arrondir(point.prix)
-            return PrixDeBase(prix, f"{texte_qf} {signe} {formater_tel_quel(point.qf)} : "
-                                    f"prix du {quel} point {formater_montant(prix)}")
+            if not expliquer:
+                return PrixDeBase(prix, "")
+            return PrixDeBase(prix, f"QF {formater_montant(qf)} {signe} "
+                                    f"{formater_tel_quel(point.qf)} : prix du {quel} point "
+                                    f"{formater_montant(prix)}")
         indice = bisect_right(self._abscisses, qf)
         gauche = self.points[indice - 1]
         droite = self.points[indice]
@@ -170,7 +176,9 @@ class BaremeLineaire:
             brut = gauche.prix + (droite.prix - gauche.prix) * (qf - gauche.qf) / (
                 droite.qf - gauche.qf)
         prix = arrondir(brut)
-        explication = (f"{texte_qf} entre {formater_tel_quel(gauche.qf)} "
+        if not expliquer:
+            return PrixDeBase(prix, "")
+        explication = (f"QF {formater_montant(qf)} entre {formater_tel_quel(gauche.qf)} "
                        f"({formater_montant(gauche.prix)}) et {formater_tel_quel(droite.qf)} "
                        f"({formater_montant(droite.prix)}) : {formater_montant(prix)}")
         return PrixDeBase(prix, explication)

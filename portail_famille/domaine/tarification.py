@@ -57,8 +57,11 @@ class ServiceIntrouvable(LookupError):
 
 
 def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
-                   hors_commune: bool = False, rang: int = 1) -> Tarif:
-    """The price of tarifs.md §3; raise ServiceIntrouvable, QuotientIncalculable or ValueError."""
+                   hors_commune: bool = False, rang: int = 1, expliquer: bool = True) -> Tarif:
+    """The price of tarifs.md §3; raise ServiceIntrouvable, QuotientIncalculable or ValueError.
+
+    Without `expliquer`, the same price without its words (`explication` and `etapes` empty):
+    the billing export and the impact of a grid price a town, and read only the figures."""
     service = periode.services.get(code_service)
     if service is None:
         raise ServiceIntrouvable(
@@ -66,26 +69,31 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
         )
     if rang < 1:
         raise ValueError(f"rang d’enfant invalide ({rang}) : l’aîné est le rang 1")
+    etapes = []
     if qf is None:
         prix = arrondir(service.sans_quotient)
-        maximal = service.sans_quotient == service.bareme.prix_maximal()
-        explication = (f"sans quotient familial : tarif {'maximal ' if maximal else ''}"
-                       f"{formater_montant(prix)}")
-        etapes = [f"Pas de quotient familial valide : le tarif sans quotient s’applique, "
-                  f"{_euros(prix)}{', le plus élevé du barème' if maximal else ''}."]
-        tranche, regle = None, REGLE_SANS_QUOTIENT
+        tranche, regle, explication = None, REGLE_SANS_QUOTIENT, ""
+        if expliquer:
+            maximal = service.sans_quotient == service.bareme.prix_maximal()
+            explication = (f"sans quotient familial : tarif {'maximal ' if maximal else ''}"
+                           f"{formater_montant(prix)}")
+            etapes.append(f"Pas de quotient familial valide : le tarif sans quotient "
+                          f"s’applique, {_euros(prix)}"
+                          f"{', le plus élevé du barème' if maximal else ''}.")
     else:
         qf = quotient_retenu(qf)
-        prix, explication, tranche = service.bareme.prix_de_base(qf)
-        etapes = [f"Quotient familial retenu : {_euros(qf)}.",
-                  f"{service.bareme.nom.capitalize()} : {explication}, "
-                  f"soit {_euros(prix)}."]
+        prix, explication, tranche = service.bareme.prix_de_base(qf, expliquer)
+        if expliquer:
+            etapes += [f"Quotient familial retenu : {_euros(qf)}.",
+                       f"{service.bareme.nom.capitalize()} : {explication}, "
+                       f"soit {_euros(prix)}."]
         regle = REGLE_BAREME
     prix_de_base = prix
     if hors_commune:
-        prix, suffixe, etape = _hors_commune(service, prix)
+        prix, suffixe, etape = _hors_commune(service, prix, expliquer)
         explication += suffixe
-        etapes.append(etape)
+        if expliquer:
+            etapes.append(etape)
         regle = REGLE_HORS_COMMUNE
     pourcent = Decimal(0)
     reduction = periode.reduction_fratrie
@@ -95,11 +103,12 @@ def calculer_tarif(periode: Periode, code_service: str, qf: Decimal | None,
         avant = prix
         with localcontext(CONTEXTE_EXACT):
             prix = arrondir(prix * (100 - pourcent) / 100)
-        explication += f" ; rang {rang} : −{formater_tel_quel(pourcent)} %"
-        etapes.append(f"Réduction fratrie, enfant de rang {rang} : "
-                      f"−{formater_tel_quel(pourcent)} %, {_euros(avant)} devient "
-                      f"{_euros(prix)}.")
-    elif rang > 1:
+        if expliquer:
+            explication += f" ; rang {rang} : −{formater_tel_quel(pourcent)} %"
+            etapes.append(f"Réduction fratrie, enfant de rang {rang} : "
+                          f"−{formater_tel_quel(pourcent)} %, {_euros(avant)} devient "
+                          f"{_euros(prix)}.")
+    elif rang > 1 and expliquer:
         etapes.append(f"Pas de réduction fratrie pour un enfant de rang {rang} à ce service.")
     return Tarif(prix, explication, tuple(etapes), tranche, regle, pourcent, prix_de_base, qf)
 
@@ -127,16 +136,22 @@ def sans_quotient_le_plus_eleve(periodes) -> bool:
                for periode in periodes for service in periode.services.values())
 
 
-def _hors_commune(service: Service, prix: Decimal) -> tuple[Decimal, str, str]:
-    """The non-resident price, the suffix of the one-line explanation, and the detailed step."""
+def _hors_commune(service: Service, prix: Decimal,
+                  expliquer: bool) -> tuple[Decimal, str, str]:
+    """The non-resident price, the suffix of the one-line explanation, and the detailed step
+    (both empty without `expliquer`)."""
     regle = service.hors_commune
     if isinstance(regle, Majoration):
         with localcontext(CONTEXTE_EXACT):
             majore = arrondir(prix * (100 + regle.pourcent) / 100)
+        if not expliquer:
+            return majore, "", ""
         pourcent = formater_tel_quel(regle.pourcent)
         return (majore, f" ; hors commune +{pourcent} %",
                 f"Famille domiciliée hors de la commune : +{pourcent} %, "
                 f"{_euros(prix)} devient {_euros(majore)}.")
+    if not expliquer:
+        return arrondir(regle), "", ""
     origine = ("le tarif hors commune" if service.hors_commune_explicite
                else "le tarif sans quotient, faute de tarif hors commune propre au service,")
     return (arrondir(regle), f" ; hors commune : tarif {formater_montant(regle)}",

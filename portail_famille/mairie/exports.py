@@ -30,7 +30,7 @@ def exports():
             form.mois.data = f"{maintenant_:%Y-%m}"
         return render_template("mairie/exports.html", form=form), 422 if form.errors else 200
     lignes = lignes_tarifaires.calculer(
-        lignes_tarifaires.charger(form.periode_choisie.debut), chargee.grille,
+        lignes_tarifaires.charger(form.periode_choisie), chargee.grille,
         form.periode_choisie, form.moment, chargee.sha256)
     # Every family's prices and QF leave the portal: the journal says who took them.
     audit.consigner(lignes_tarifaires.EVENEMENT, compte_id=current_user.id,

@@ -83,6 +83,8 @@ def decision_en_vigueur(decisions: list[TarifDecide], enfant_id: int, service: s
                         le: date) -> tarification.Decision | None:
     """The latest decision for this child and service in force on `le`, if any (`decisions`
     as `lister_tarifs_decides` gives them)."""
+    if not decisions:  # most households: a town's export asks once per line
+        return None
     retenue = next((d for d in decisions if d.enfant_id == enfant_id and d.service == service
                     and d.debut <= le <= d.fin), None)
     return None if retenue is None else tarification.Decision(

@@ -7,21 +7,22 @@ impact's totals are, by construction, the sums of the export's lines under each 
 is the « Mes tarifs » estimate (price × days a week × 4).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from datetime import datetime
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from portail_famille.domaine import grille as grille_domaine
+from portail_famille.domaine import recherche
 from portail_famille.domaine.montants import arrondir
 from portail_famille.domaine.montants import formater_montant
+from portail_famille.domaine.tarification import estimer_mois
 from portail_famille.services import inscriptions
 from portail_famille.services import lignes_tarifaires
 from portail_famille.services.grilles import GrilleChargee
 from portail_famille.services.lignes_tarifaires import DemandeInvalide
-from portail_famille.services.lignes_tarifaires import Ligne
 
 # The families shown whose monthly change is the largest rise.
 PLUS_FORTES = 10
@@ -55,13 +56,35 @@ class Variation:
     """A household's monthly estimate under each grid."""
 
     famille_id: int
-    foyer: str
     avant: Decimal
     apres: Decimal
 
     @property
+    def foyer(self) -> str:
+        return recherche.formater_numero(self.famille_id)
+
+    @property
     def ecart(self) -> Decimal:
         return self.apres - self.avant
+
+
+@dataclass
+class Sommes:
+    """The monthly estimates of the export's lines under one grid, summed by household and by
+    child, in total and per service."""
+
+    familles: dict[int, Decimal] = field(default_factory=dict)
+    enfants: dict[int, Decimal] = field(default_factory=dict)
+    par_service: dict[str, tuple[dict[int, Decimal], dict[int, Decimal]]] = field(
+        default_factory=dict)
+
+    def ajouter(self, famille_id: int, enfant_id: int, service: str, mensuel: Decimal) -> None:
+        self.familles[famille_id] = self.familles.get(famille_id, ZERO) + mensuel
+        self.enfants[enfant_id] = self.enfants.get(enfant_id, ZERO) + mensuel
+        familles, enfants = self.par_service.setdefault(service, ({}, {}))
+        familles[famille_id] = familles.get(famille_id, ZERO) + mensuel
+        # A child has one active enrolment per service and period: one line.
+        enfants[enfant_id] = mensuel
 
 
 @dataclass(frozen=True)
@@ -79,13 +102,6 @@ class Impact:
     services_retires: tuple[str, ...]
 
 
-def _par(lignes: Iterable[Ligne], cle) -> dict:
-    sommes: dict = {}
-    for ligne in lignes:
-        sommes[cle(ligne)] = sommes.get(cle(ligne), ZERO) + ligne.estimation_mensuelle
-    return sommes
-
-
 def _sens(avant: dict, apres: dict) -> tuple[int, int, int]:
     """How many keys of `avant` ∪ `apres` rise, fall, stay (a missing sum counts as zero)."""
     hausses = baisses = 0
@@ -97,11 +113,8 @@ def _sens(avant: dict, apres: dict) -> tuple[int, int, int]:
     return hausses, baisses, len(cles) - hausses - baisses
 
 
-def bilan(avant: list[Ligne], apres: list[Ligne]) -> Bilan:
-    familles_avant, familles_apres = (_par(lignes, lambda ligne: ligne.famille_id)
-                                      for lignes in (avant, apres))
-    enfants_avant, enfants_apres = (_par(lignes, lambda ligne: ligne.enfant_id)
-                                    for lignes in (avant, apres))
+def bilan(familles_avant: dict[int, Decimal], familles_apres: dict[int, Decimal],
+          enfants_avant: dict[int, Decimal], enfants_apres: dict[int, Decimal]) -> Bilan:
     hausses, baisses, inchanges = _sens(familles_avant, familles_apres)
     enfants_hausses, enfants_baisses, enfants_inchanges = _sens(enfants_avant, enfants_apres)
     return Bilan(len(familles_avant.keys() | familles_apres.keys()),
@@ -121,35 +134,45 @@ def mediane(valeurs: list[Decimal]) -> Decimal:
     return ((triees[milieu - 1] + triees[milieu]) / 2).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def comparer(periode: grille_domaine.Periode, mois: str, avant: list[Ligne],
-             apres: list[Ligne], seuil: Decimal) -> Impact:
-    """The impact from the export's lines under each grid (pure: no query)."""
-    foyers = {ligne.famille_id: ligne.foyer for ligne in (*avant, *apres)}
-    par_famille_avant = _par(avant, lambda ligne: ligne.famille_id)
-    par_famille_apres = _par(apres, lambda ligne: ligne.famille_id)
-    variations = [Variation(famille_id, foyer, par_famille_avant.get(famille_id, ZERO),
-                            par_famille_apres.get(famille_id, ZERO))
-                  for famille_id, foyer in sorted(foyers.items())]
-    codes = list(dict.fromkeys([*(ligne.service for ligne in avant),
-                                *(ligne.service for ligne in apres)]))
-    par_service = {code: bilan([ligne for ligne in avant if ligne.service == code],
-                               [ligne for ligne in apres if ligne.service == code])
-                   for code in codes}
+def comparer(periode: grille_domaine.Periode, mois: str, avant: Sommes, apres: Sommes,
+             seuil: Decimal) -> Impact:
+    """The impact from the export's lines summed under each grid (pure: no query)."""
+    variations = [Variation(famille_id, avant.familles.get(famille_id, ZERO),
+                            apres.familles.get(famille_id, ZERO))
+                  for famille_id in sorted(avant.familles.keys() | apres.familles.keys())]
+    vide: tuple[dict, dict] = ({}, {})
+    par_service = {code: bilan(avant.par_service.get(code, vide)[0],
+                               apres.par_service.get(code, vide)[0],
+                               avant.par_service.get(code, vide)[1],
+                               apres.par_service.get(code, vide)[1])
+                   for code in dict.fromkeys([*avant.par_service, *apres.par_service])}
     hausses = sorted((v for v in variations if v.ecart > 0), key=lambda v: (-v.ecart,
                                                                             v.famille_id))
     return Impact(
-        periode=periode, mois=mois, total=bilan(avant, apres), par_service=par_service,
-        mediane=mediane([v.ecart for v in variations]),
+        periode=periode, mois=mois,
+        total=bilan(avant.familles, apres.familles, avant.enfants, apres.enfants),
+        par_service=par_service, mediane=mediane([v.ecart for v in variations]),
         plus_fortes_hausses=tuple(hausses[:PLUS_FORTES]), seuil=seuil,
         au_dela_du_seuil=tuple(sorted((v for v in variations if abs(v.ecart) > seuil),
                                       key=lambda v: (-abs(v.ecart), v.famille_id))),
         ecarts=tuple(v.ecart for v in variations),
-        services_retires=tuple(sorted({ligne.service for ligne in avant}
-                                      - {ligne.service for ligne in apres})),
+        services_retires=tuple(sorted(avant.par_service.keys() - apres.par_service.keys())),
     )
 
 
-def calculer(chargee: GrilleChargee, proposee: grille_domaine.Grille, empreinte: str,
+def _sommes(situations: list[lignes_tarifaires.Situation], periode: grille_domaine.Periode,
+            moment: lignes_tarifaires.Moment) -> Sommes:
+    """The export's lines under one grid, summed as they are priced: a town's worth of `Ligne`
+    is not built for the totals."""
+    sommes = Sommes()
+    for situation, tarif in lignes_tarifaires.tarifer(situations, periode, moment):
+        inscrite = situation.inscrite
+        sommes.ajouter(inscrite.famille_id, inscrite.enfant_id, inscrite.service,
+                       estimer_mois(tarif.prix, situation.jours_par_semaine))
+    return sommes
+
+
+def calculer(chargee: GrilleChargee, proposee: grille_domaine.Grille,
              periode: grille_domaine.Periode, mois: str, maintenant_: datetime,
              seuil: Decimal = SEUIL_PAR_DEFAUT) -> Impact:
     """The impact on `periode` (of the grid in force) for the month, under the proposed grid's
@@ -159,13 +182,13 @@ def calculer(chargee: GrilleChargee, proposee: grille_domaine.Grille, empreinte:
         raise DemandeInvalide(f"la grille proposée n’a pas de période qui commence le "
                               f"{periode.debut:%d/%m/%Y}, comme « {periode.libelle} »")
     moment = lignes_tarifaires.moment_du_mois(periode, mois, maintenant_)
-    population = lignes_tarifaires.charger(periode.debut)
-    return comparer(periode, mois,
-                    lignes_tarifaires.calculer(population, chargee.grille, periode, moment,
-                                               chargee.sha256),
-                    lignes_tarifaires.calculer(population, proposee, nouvelle, moment,
-                                               empreinte),
-                    seuil)
+    population = lignes_tarifaires.charger(periode)
+    avant = lignes_tarifaires.situations(population, chargee.grille, moment)
+    # Most new grids change prices, not whose QF counts or who lives in the commune.
+    apres = (avant if lignes_tarifaires.regles(proposee) == lignes_tarifaires.regles(
+        chargee.grille) else lignes_tarifaires.situations(population, proposee, moment))
+    return comparer(periode, mois, _sommes(avant, periode, moment),
+                    _sommes(apres, nouvelle, moment), seuil)
 
 
 def mois_par_defaut(periode: grille_domaine.Periode, aujourd_hui: date) -> str:
@@ -174,13 +197,13 @@ def mois_par_defaut(periode: grille_domaine.Periode, aujourd_hui: date) -> str:
 
 
 def dans_les_periodes_ouvertes(chargee: GrilleChargee, proposee: grille_domaine.Grille,
-                               empreinte: str, maintenant_: datetime,
+                               maintenant_: datetime,
                                seuil: Decimal = SEUIL_PAR_DEFAUT) -> list[Impact]:
     """The impact on each period families may enrol in today that both grids hold: the one
     in force, and next year's once it is entered."""
     aujourd_hui = maintenant_.date()
     debuts = {p.debut for p in proposee.periodes}
-    return [calculer(chargee, proposee, empreinte, periode,
+    return [calculer(chargee, proposee, periode,
                      mois_par_defaut(periode, aujourd_hui), maintenant_, seuil)
             for periode in inscriptions.periodes_ouvertes(chargee.grille, aujourd_hui)
             if periode.debut in debuts]

@@ -18,11 +18,15 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from decimal import Decimal
+from functools import cache
+from itertools import groupby
+from operator import attrgetter
 
 import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from portail_famille.domaine import fratrie
 from portail_famille.domaine import grille as grille_domaine
 from portail_famille.domaine import recherche
 from portail_famille.domaine import tarification
@@ -35,7 +39,6 @@ from portail_famille.models import TarifDecide
 from portail_famille.models.foyers import STATUTS_ACTIFS
 from portail_famille.models.foyers import liste_des_jours
 from portail_famille.services import foyers
-from portail_famille.services import inscriptions
 from portail_famille.services import quotients
 from portail_famille.services import tarifs_famille
 from portail_famille.services.grilles import GrilleChargee
@@ -78,22 +81,35 @@ class Ligne:
 
 @dataclass(frozen=True)
 class Population:
-    """What prices a period's enrolments, fetched once: the households with an active
-    enrolment in it, their children (eldest first), those enrolments, their QF records and
-    the town hall's decisions, each by household.
+    """What prices a period's enrolments, fetched once: each active enrolment with its
+    child's and household's columns (household by household, eldest child first), the
+    households' QF records, those with a document waiting, and the town hall's decisions.
 
     Read-only rows with the columns the pricing reads, not entities: the shared rules
-    (`residence_du_foyer`, `etat_depuis`, `rangs_dans_la_fratrie`, `decision_en_vigueur`)
-    read attributes only, and hydrating a town's worth of entities costs seconds.
+    (`residence_du_foyer`, `etat_depuis`, `decision_en_vigueur`) read attributes only, and
+    hydrating a town's worth of entities costs seconds.
     """
 
     periode_debut: date
-    familles: list[sa.Row]
-    enfants: dict[int, list[sa.Row]]
-    inscrites: dict[int, list[sa.Row]]
+    inscrites: list[sa.Row]
     quotients: dict[int, list[sa.Row]]
     en_attente: set[int]
     decisions: dict[int, list[sa.Row]]
+
+
+@dataclass(slots=True)
+class Situation:
+    """One active enrolment and what prices it under a grid's rules: the QF that counts, the
+    residence, the sibling rank. Two grids with the same rules (`regles`) share them."""
+
+    inscrite: sa.Row
+    jours_par_semaine: int
+    qf: Decimal | None
+    source_qf: str
+    regle_residence: str
+    hors_commune: bool
+    rang: int
+    decisions: list[sa.Row]
 
 
 @dataclass(frozen=True)
@@ -137,96 +153,106 @@ def moment_du_mois(periode: grille_domaine.Periode, mois: str, maintenant_: date
     return Moment(le, datetime.combine(le, time(), UTC))
 
 
-def charger(periode_debut: date) -> Population:
-    """Everything that prices the period's active enrolments, in six queries."""
-    actives = Inscription.statut.in_(STATUTS_ACTIFS)
-    inscrits = (sa.select(Enfant.famille_id).join(Inscription, Inscription.enfant_id == Enfant.id)
-                .where(Enfant.archive_le.is_(None), Inscription.periode_debut == periode_debut,
-                       actives))
-    familles = list(db.session.execute(
-        sa.select(Famille.id, Famille.quotient_refuse_le, Famille.code_postal,
-                  Famille.commune_residence, Famille.reside_dans_la_commune)
-        .where(Famille.id.in_(inscrits)).order_by(Famille.id)))
-    presents = sa.and_(Enfant.famille_id.in_(inscrits), Enfant.archive_le.is_(None))
-    enfants: dict[int, list[sa.Row]] = {}
-    for enfant in db.session.execute(
-            sa.select(Enfant.id, Enfant.famille_id, Enfant.nom, Enfant.prenoms,
-                      Enfant.date_naissance).where(presents)
-            .order_by(Enfant.famille_id, Enfant.date_naissance, Enfant.id)):
-        enfants.setdefault(enfant.famille_id, []).append(enfant)
-    inscrites: dict[int, list[sa.Row]] = {}
-    for inscrite in db.session.execute(
-            # `active` is the model's property, as a column: the sibling ranks read it.
-            sa.select(Enfant.famille_id, Inscription.enfant_id, Inscription.service,
-                      Inscription.periode_debut, Inscription.jours, actives.label("active"))
-            .join(Enfant).where(Enfant.archive_le.is_(None),
-                                Inscription.periode_debut == periode_debut, actives)):
-        inscrites.setdefault(inscrite.famille_id, []).append(inscrite)
+def charger(periode: grille_domaine.Periode) -> Population:
+    """Everything that prices the period's active enrolments, in four queries; each child's
+    enrolments in the order of `periode`'s services."""
+    actives = sa.and_(Enfant.archive_le.is_(None), Inscription.periode_debut == periode.debut,
+                      Inscription.statut.in_(STATUTS_ACTIFS))
+    inscrits = sa.select(Enfant.famille_id).join(Inscription).where(actives)
+    ordre = {code: rang for rang, code in enumerate(periode.services)}
+    inscrites = list(db.session.execute(
+        sa.select(Famille.id.label("famille_id"), Famille.quotient_refuse_le,
+                  Famille.code_postal, Famille.commune_residence,
+                  Famille.reside_dans_la_commune, Enfant.id.label("enfant_id"), Enfant.nom,
+                  Enfant.prenoms, Enfant.date_naissance, Inscription.service, Inscription.jours)
+        .join(Enfant, Enfant.famille_id == Famille.id).join(Inscription).where(actives)
+        .order_by(Famille.id, Enfant.date_naissance, Enfant.id,
+                  sa.case(ordre, value=Inscription.service, else_=len(ordre)))))
     decisions: dict[int, list[sa.Row]] = {}
     for decision in db.session.execute(
             sa.select(Enfant.famille_id, TarifDecide.enfant_id, TarifDecide.service,
                       TarifDecide.prix, TarifDecide.motif, TarifDecide.debut, TarifDecide.fin,
                       TarifDecide.decide_le)
-            .join(Enfant).where(presents)
+            .join(Enfant).where(Enfant.famille_id.in_(inscrits), Enfant.archive_le.is_(None))
             .order_by(TarifDecide.decide_le.desc(), TarifDecide.id.desc())):
         decisions.setdefault(decision.famille_id, []).append(decision)
-    return Population(periode_debut, familles, enfants, inscrites,
-                      quotients.quotients_parmi(inscrits),
+    return Population(periode.debut, inscrites, quotients.quotients_parmi(inscrits),
                       quotients.justificatifs_en_attente_parmi(inscrits), decisions)
+
+
+def regles(grille: grille_domaine.Grille) -> tuple:
+    """What of a grid decides the situations: the QF sources and validity, the postcodes."""
+    return grille.sources, grille.validite_mois, grille.codes_postaux
+
+
+def situations(population: Population, grille: grille_domaine.Grille,
+               moment: Moment) -> list[Situation]:
+    """Each enrolment of `population` with its QF, residence and rank under `grille`'s rules,
+    without a query."""
+    resultat = []
+    for famille_id, rangees in groupby(population.inscrites, key=attrgetter("famille_id")):
+        rangees = list(rangees)
+        famille = rangees[0]
+        etat = quotients.etat_depuis(population.quotients.get(famille_id, []), famille,
+                                     grille.sources, grille.validite_mois, moment.instant,
+                                     famille_id in population.en_attente)
+        residence = foyers.residence_du_foyer(famille, grille)
+        source = etat.quotient.source if etat.qf is not None else etat.raison
+        regle_residence = ("inconnue" if not residence.connue
+                           else "hors_commune" if residence.hors_commune else "commune")
+        decisions = population.decisions.get(famille_id, [])
+        enfants = list(dict.fromkeys((r.enfant_id, r.date_naissance) for r in rangees))
+        inscrits: dict[str, set[int]] = {}
+        for r in rangees:
+            inscrits.setdefault(r.service, set()).add(r.enfant_id)
+        rangs = {code: fratrie.rangs(enfants, ids) for code, ids in inscrits.items()}
+        resultat += [Situation(r, jours_par_semaine(r.jours), etat.qf, source, regle_residence,
+                               residence.hors_commune, rangs[r.service][r.enfant_id].rang,
+                               decisions)
+                     for r in rangees]
+    return resultat
+
+
+@cache
+def jours_par_semaine(jours: str) -> int:
+    """How many days a week an enrolment's `jours` names: a town holds a handful of values."""
+    return len(liste_des_jours(jours))
+
+
+def tarifer(situations_: list[Situation], periode: grille_domaine.Periode,
+            moment: Moment) -> list[tuple[Situation, tarification.Tarif]]:
+    """The price of each situation whose service `periode` holds (`tarifs_famille.tarif_de`)."""
+    calculer_tarif = _memoise()
+    return [(s, tarifs_famille.tarif_de(periode, s.inscrite.service, s.inscrite.enfant_id, s.qf,
+                                        s.hors_commune, s.rang, s.decisions, moment.le,
+                                        calculer_tarif))
+            for s in situations_ if s.inscrite.service in periode.services]
 
 
 def calculer(population: Population, grille: grille_domaine.Grille,
              periode: grille_domaine.Periode, moment: Moment, version: str) -> list[Ligne]:
     """The lines of `population` priced under `grille` (its period `periode`), without a
     query: the QF, the residence and the ranks follow that grid's rules."""
-    lignes = []
-    ordre = {code: rang for rang, code in enumerate(periode.services)}
-    calculer_tarif = _memoise()
-    for famille in population.familles:
-        etat = quotients.etat_depuis(population.quotients.get(famille.id, []), famille,
-                                     grille.sources, grille.validite_mois, moment.instant,
-                                     famille.id in population.en_attente)
-        residence = foyers.residence_du_foyer(famille, grille)
-        enfants = population.enfants.get(famille.id, [])
-        inscrites = [i for i in population.inscrites.get(famille.id, [])
-                     if i.service in periode.services]
-        decisions = population.decisions.get(famille.id, [])
-        rangs = {code: inscriptions.rangs_dans_la_fratrie(enfants, inscrites, code,
-                                                          periode.debut)
-                 for code in {i.service for i in inscrites}}
-        source = etat.quotient.source if etat.qf is not None else etat.raison
-        regle_residence = ("inconnue" if not residence.connue
-                           else "hors_commune" if residence.hors_commune else "commune")
-        par_enfant = {}
-        for inscrite in inscrites:
-            par_enfant.setdefault(inscrite.enfant_id, []).append(inscrite)
-        for enfant in enfants:
-            for inscrite in sorted(par_enfant.get(enfant.id, []), key=lambda i: ordre[i.service]):
-                rang = rangs[inscrite.service][enfant.id][0]
-                tarif = tarifs_famille.tarif_de(periode, inscrite.service, enfant.id, etat.qf,
-                                                residence.hors_commune, rang, decisions,
-                                                moment.le, calculer_tarif)
-                jours = len(liste_des_jours(inscrite.jours))
-                lignes.append(Ligne(
-                    famille.id, recherche.formater_numero(famille.id), enfant.id,
-                    f"{enfant.prenoms} {enfant.nom}", inscrite.service, jours, tarif.prix,
-                    tarif.qf, source, regle_residence, rang, tarif.regle,
-                    tarification.estimer_mois(tarif.prix, jours), version))
-    return lignes
+    return [Ligne(s.inscrite.famille_id, recherche.formater_numero(s.inscrite.famille_id),
+                  s.inscrite.enfant_id, f"{s.inscrite.prenoms} {s.inscrite.nom}",
+                  s.inscrite.service, s.jours_par_semaine, tarif.prix, tarif.qf, s.source_qf,
+                  s.regle_residence, s.rang, tarif.regle,
+                  tarification.estimer_mois(tarif.prix, s.jours_par_semaine), version)
+            for s, tarif in tarifer(situations(population, grille, moment), periode, moment)]
 
 
 def _memoise():
-    """`calculer_tarif` computed once per situation, for the one period `calculer` prices: the
-    grid's arithmetic is pure, and a CAF QF is in whole euros, so the same few thousand
-    situations recur across a town."""
+    """`calculer_tarif` computed once per situation, for the one period `tarifer` prices, and
+    without its words, which no line carries: the grid's arithmetic is pure, and a CAF QF is in
+    whole euros, so the same few thousand situations recur across a town."""
     calcules: dict[tuple, tarification.Tarif] = {}
 
     def calculer(periode_: grille_domaine.Periode, code: str, qf: Decimal | None, *,
                  hors_commune: bool, rang: int) -> tarification.Tarif:
         cle = (code, qf, hors_commune, rang)
         if cle not in calcules:
-            calcules[cle] = tarification.calculer_tarif(periode_, code, qf,
-                                                        hors_commune=hors_commune, rang=rang)
+            calcules[cle] = tarification.calculer_tarif(
+                periode_, code, qf, hors_commune=hors_commune, rang=rang, expliquer=False)
         return calcules[cle]
 
     return calculer
@@ -236,7 +262,7 @@ def lignes(chargee: GrilleChargee, periode: grille_domaine.Periode, mois: str,
            maintenant_: datetime) -> list[Ligne]:
     """The billing lines of the period for the month, under the grid in force."""
     moment = moment_du_mois(periode, mois, maintenant_)
-    return calculer(charger(periode.debut), chargee.grille, periode, moment, chargee.sha256)
+    return calculer(charger(periode), chargee.grille, periode, moment, chargee.sha256)
 
 
 # --- Formats ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Properties over random valid grids (tarifs.md §3, securite.md T3) and fuzzing of the loader."""
 
 from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,6 +123,17 @@ def test_grille_valide_acceptee_et_prix_croissant_avec_le_qf(bareme, regle, frat
         precedent = tarif.prix
         if not hors and not tarif.reduction_pourcent:
             assert min(bareme.prix) <= tarif.prix <= max(bareme.prix)
+
+
+@settings(max_examples=150, deadline=None)
+@given(baremes, hors_commune, rangs, st.one_of(st.none(), qfs), st.booleans(), st.integers(1, 8))
+def test_sans_les_mots_le_meme_prix(bareme, regle, fratrie, qf, hors, rang):
+    """The billing export and the impact price without the explanation: the same figures."""
+    periode = grille(bareme, regle, fratrie).periodes[0]
+    explique = calculer_tarif(periode, "s", qf, hors_commune=hors, rang=rang)
+    chiffre = calculer_tarif(periode, "s", qf, hors_commune=hors, rang=rang, expliquer=False)
+    assert (chiffre.explication, chiffre.etapes) == ("", ())
+    assert chiffre == replace(explique, explication="", etapes=())
 
 
 @settings(max_examples=150, deadline=None)

@@ -93,7 +93,7 @@ def lignes_sous(app, texte: str | None) -> list[lignes_tarifaires.Ligne]:
         periode = next(p for p in grille.periodes if p.debut == DEBUT)
         moment = lignes_tarifaires.moment_du_mois(periode, MOIS, datetime.now(UTC))
         return lignes_tarifaires.calculer(
-            lignes_tarifaires.charger(DEBUT), grille, periode, moment,
+            lignes_tarifaires.charger(periode), grille, periode, moment,
             chargee.sha256 if texte is None else grilles.empreinte(texte))
 
 
@@ -101,8 +101,7 @@ def impact(app, seuil=impact_tarifaire.SEUIL_PAR_DEFAUT) -> impact_tarifaire.Imp
     with app.app_context():
         chargee = contexte.grille_chargee()
         periode = lignes_tarifaires.trouver_periode(chargee.grille, DEBUT.isoformat())
-        return impact_tarifaire.calculer(chargee, grilles.lire(PROPOSEE),
-                                         grilles.empreinte(PROPOSEE), periode, MOIS,
+        return impact_tarifaire.calculer(chargee, grilles.lire(PROPOSEE), periode, MOIS,
                                          datetime.now(UTC), seuil)
 
 
@@ -160,8 +159,7 @@ def test_un_service_retire_est_signale(app, ville):
         chargee = contexte.grille_chargee()
         periode = lignes_tarifaires.trouver_periode(chargee.grille, DEBUT.isoformat())
         resultat = impact_tarifaire.calculer(
-            chargee, grilles.lire(sans_ateliers), grilles.empreinte(sans_ateliers), periode,
-            MOIS, datetime.now(UTC))
+            chargee, grilles.lire(sans_ateliers), periode, MOIS, datetime.now(UTC))
     assert resultat.services_retires == ("ateliers",)
     assert resultat.par_service["ateliers"].recette_mensuelle_apres == 0
 
