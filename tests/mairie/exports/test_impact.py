@@ -152,6 +152,25 @@ def test_les_totaux_sont_les_sommes_des_lignes_de_l_export(app, ville):
     assert resultat.services_retires == ()
 
 
+def test_une_grille_aux_regles_changees_refait_les_situations(app, ville):
+    """A grid that keeps older QFs (36 months): the households whose DGFiP QF had expired pay
+    by it again; the totals still are the export's lines under that grid."""
+    plus_longue = PROPOSEE.replace("validite_mois: 12", "validite_mois: 36")
+    assert plus_longue != PROPOSEE
+    avant, apres = lignes_sous(app, None), lignes_sous(app, plus_longue)
+    with app.app_context():
+        chargee = contexte.grille_chargee()
+        periode = lignes_tarifaires.trouver_periode(chargee.grille, DEBUT.isoformat())
+        resultat = impact_tarifaire.calculer(chargee, grilles.lire(plus_longue), periode, MOIS,
+                                             datetime.now(UTC))
+    assert {x.source_qf for x in avant if x.famille_id in {y.famille_id for y in apres
+                                                            if y.source_qf == "dgfip"}} == {
+        "perime"}
+    assert resultat.total.baisses > 0
+    assert resultat.total.recette_mensuelle_apres == sum(x.estimation_mensuelle for x in apres)
+    assert resultat.total.recette_mensuelle_avant == sum(x.estimation_mensuelle for x in avant)
+
+
 def test_un_service_retire_est_signale(app, ville):
     sans_ateliers = PROPOSEE.replace("      ateliers:", "      ateliers_retires:", 1).replace(
         "services: [cantine, ateliers]", "services: [cantine, ateliers_retires]")
