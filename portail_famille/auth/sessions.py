@@ -116,17 +116,17 @@ class InterfaceSessionServeur(SessionInterface):
         jeton = request.cookies.get(self.get_cookie_name(app))
         if not jeton:
             return SessionPortail()
-        with db.engine.begin() as connexion:
-            ligne = connexion.execute(
-                sa.select(TABLE).where(TABLE.c.id == empreinte(jeton))
-            ).first()
-            donnees = None if ligne is None else dechiffrer(ligne.donnees, jeton)
-            if donnees is None:
-                return SessionPortail(cookie_perime=True)
-            cree_le, vu_le = _utc(ligne.cree_le), _utc(ligne.vu_le)
-            if expiree(donnees.get("role"), cree_le, vu_le, _maintenant()):
-                connexion.execute(sa.delete(TABLE).where(TABLE.c.id == ligne.id))
-                return SessionPortail(cookie_perime=True)
+        # Read in the request's own transaction: the page's queries follow on the same
+        # connection, without a second checkout, BEGIN and COMMIT for every page.
+        ligne = db.session.execute(sa.select(TABLE).where(TABLE.c.id == empreinte(jeton))).first()
+        donnees = None if ligne is None else dechiffrer(ligne.donnees, jeton)
+        if donnees is None:
+            return SessionPortail(cookie_perime=True)
+        cree_le, vu_le = _utc(ligne.cree_le), _utc(ligne.vu_le)
+        if expiree(donnees.get("role"), cree_le, vu_le, _maintenant()):
+            db.session.execute(sa.delete(TABLE).where(TABLE.c.id == ligne.id))
+            db.session.commit()
+            return SessionPortail(cookie_perime=True)
         return SessionPortail(donnees, jeton, cree_le, vu_le)
 
     def save_session(self, app, session: SessionPortail, response):
