@@ -4,8 +4,9 @@ active enrolment, with the price « Mes tarifs » shows and what it rests on.
 Priced by `tarifs_famille.tarif_de` on the inputs « Mes tarifs » uses (the QF that counts, the
 residence, the sibling rank, the town hall's decisions): there is no second pricing path. A
 whole town is fetched in a fixed number of queries (`charger`), then priced without any
-(`calculer`), so that the impact of a proposed grid (`impact_tarifaire`) prices the same
-population twice from one fetch.
+(`situations`, then `tarifer`), so that the impact of a proposed grid (`impact_tarifaire`)
+prices the same population twice from one fetch, and from one set of situations when both
+grids decide the QF and the residence alike.
 """
 
 import csv
