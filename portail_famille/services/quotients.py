@@ -37,19 +37,27 @@ class EtatQuotient:
 
 def lister_quotients(famille_id: int) -> list[QuotientFamilial]:
     """Every QF record of the family, most recent first."""
-    return list(db.session.scalars(
-        sa.select(QuotientFamilial).where(QuotientFamilial.famille_id == famille_id)
-        .order_by(QuotientFamilial.recupere_le.desc(), QuotientFamilial.id.desc())))
+    return list(db.session.scalars(_du_foyer(famille_id)))
+
+
+def _du_foyer(famille_id: int) -> sa.Select:
+    return (sa.select(QuotientFamilial).where(QuotientFamilial.famille_id == famille_id)
+            .order_by(QuotientFamilial.recupere_le.desc(), QuotientFamilial.id.desc()))
 
 
 def etat_quotient(famille: Famille, sources: tuple[str, ...], validite_mois: int,
                   maintenant_: datetime) -> EtatQuotient:
     """The most recent record of an enabled source (or an agent-checked document), unless it is
     older than `validite_mois` or the family refused afterwards (tarifs.md §3)."""
-    en_attente = db.session.scalar(sa.select(sa.func.count()).select_from(Justificatif).where(
-        Justificatif.famille_id == famille.id, Justificatif.statut == "a_verifier")) > 0
-    return etat_depuis(lister_quotients(famille.id), famille, sources, validite_mois,
-                       maintenant_, en_attente)
+    en_attente = sa.exists().where(Justificatif.famille_id == famille.id,
+                                   Justificatif.statut == "a_verifier")
+    # Every page of a signed-in family asks: the records and the waiting document in one
+    # query, a second only for a household without any record.
+    lignes = db.session.execute(
+        _du_foyer(famille.id).add_columns(en_attente.label("en_attente"))).all()
+    attente = lignes[0].en_attente if lignes else db.session.scalar(sa.select(en_attente))
+    return etat_depuis([ligne.QuotientFamilial for ligne in lignes], famille, sources,
+                       validite_mois, maintenant_, attente)
 
 
 def etat_depuis(enregistrements: list[QuotientFamilial], famille: Famille,

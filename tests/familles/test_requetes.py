@@ -57,3 +57,9 @@ def test_le_tableau_de_bord_ne_cherche_pas_de_recuperation_quand_le_quotient_est
     avec = _requetes(app, _foyer(app, 1), "/espace-famille/")
     sans = _requetes(app, fabriques.creer_foyer(app).compte_id, "/espace-famille/")
     assert avec < sans
+
+
+def test_le_tableau_de_bord_en_trois_requetes(app):
+    # The page every signed-in family opens first (bench/web.py): the session, the account
+    # with its household, the QF records with whether a document waits.
+    assert _requetes(app, _foyer(app, 2), "/espace-famille/") == 3
