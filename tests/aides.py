@@ -8,12 +8,15 @@ import re
 import time
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from functools import partial
 from html.parser import HTMLParser
 from itertools import count
 
 import pyotp
+import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import url_for
 from werkzeug.security import generate_password_hash
 
@@ -32,6 +35,27 @@ ROLES = ("famille", "agent", "admin")
 AUDIENCES = ("anonyme", *ROLES)
 
 _numeros = count(1)
+
+
+def horloge_a(instant: datetime, tick: bool = False):
+    """The `horloge` fixture of tests that live at `instant` (bind it under that name in the
+    module or conftest): time_machine's traveller, the clock stopped there through the whole
+    test, or running on from it with `tick` (a browser's own timers need it)."""
+
+    @pytest.fixture
+    def horloge():
+        with time_machine.travel(instant, tick=tick) as voyage:
+            yield voyage
+
+    return horloge
+
+
+@pytest.fixture
+def app_a_l_heure(fabrique_du_module, horloge):
+    """The `app` of tests under `horloge` (bind it as `app`): the module's shared app, built,
+    lent and put back (its grid imported again) at the clock's instant."""
+    with fabrique_du_module(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False).pour_un_test() as app:
+        yield app
 
 
 def creer_famille(app, prenoms: str = "", nom_naissance: str = "", **identite) -> int:
