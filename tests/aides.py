@@ -4,6 +4,7 @@ Families sign in through FranceConnect; the tests that are not about FranceConne
 session directly (`_user_id` and `role`), which the server-side session interface supports.
 """
 
+import io
 import re
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 from flask import url_for
+from pypdf import PdfReader
 from werkzeug.security import generate_password_hash
 
 from portail_famille.extensions import db
@@ -180,6 +182,20 @@ def routes_sans_parametre(app, methode: str = "GET") -> list[tuple[str, str]]:
             if (regle.endpoint, url) not in routes:
                 routes.append((regle.endpoint, url))
     return sorted(routes)
+
+
+def est_un_document(reponse) -> bool:
+    """A PDF answer (an invoice, the tax certificate) is a document, not a page: no markup runs
+    in it, and its words are read with `texte_de`."""
+    return reponse.mimetype == "application/pdf"
+
+
+def texte_de(reponse) -> str:
+    """What a reader of the answer sees: a page's source, or the words of a PDF (its streams
+    are compressed: its bytes would show none of them)."""
+    if est_un_document(reponse):
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(reponse.data)).pages)
+    return reponse.text
 
 
 # ---------------------------------------------------------------------------------------------
