@@ -4,17 +4,22 @@ Families sign in through FranceConnect; the tests that are not about FranceConne
 session directly (`_user_id` and `role`), which the server-side session interface supports.
 """
 
+import io
 import re
 import time
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from functools import partial
 from html.parser import HTMLParser
 from itertools import count
 
 import pyotp
+import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import url_for
+from pypdf import PdfReader
 from werkzeug.security import generate_password_hash
 
 from portail_famille.extensions import db
@@ -32,6 +37,27 @@ ROLES = ("famille", "agent", "admin")
 AUDIENCES = ("anonyme", *ROLES)
 
 _numeros = count(1)
+
+
+def horloge_a(instant: datetime, tick: bool = False):
+    """The `horloge` fixture of tests that live at `instant` (bind it under that name in the
+    module or conftest): time_machine's traveller, the clock stopped there through the whole
+    test, or running on from it with `tick` (a browser's own timers need it)."""
+
+    @pytest.fixture
+    def horloge():
+        with time_machine.travel(instant, tick=tick) as voyage:
+            yield voyage
+
+    return horloge
+
+
+@pytest.fixture
+def app_a_l_heure(fabrique_du_module, horloge):
+    """The `app` of tests under `horloge` (bind it as `app`): the module's shared app, built,
+    lent and put back (its grid imported again) at the clock's instant."""
+    with fabrique_du_module(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False).pour_un_test() as app:
+        yield app
 
 
 def creer_famille(app, prenoms: str = "", nom_naissance: str = "", **identite) -> int:
@@ -156,6 +182,20 @@ def routes_sans_parametre(app, methode: str = "GET") -> list[tuple[str, str]]:
             if (regle.endpoint, url) not in routes:
                 routes.append((regle.endpoint, url))
     return sorted(routes)
+
+
+def est_un_document(reponse) -> bool:
+    """A PDF answer (an invoice, the tax certificate) is a document, not a page: no markup runs
+    in it, and its words are read with `texte_de`."""
+    return reponse.mimetype == "application/pdf"
+
+
+def texte_de(reponse) -> str:
+    """What a reader of the answer sees: a page's source, or the words of a PDF (its streams
+    are compressed: its bytes would show none of them)."""
+    if est_un_document(reponse):
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(reponse.data)).pages)
+    return reponse.text
 
 
 # ---------------------------------------------------------------------------------------------

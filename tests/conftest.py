@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portail_famille import create_app
@@ -178,6 +179,26 @@ def serveur(fabrique):
     if fil.is_alive():
         httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def navigateur(request):
+    """A Chromium page `request.param` CSS pixels wide (1280 unless parametrized), for the
+    journeys of tests/navigateur and the browser checks of other folders alike."""
+    from tests.navigateur import outils
+
+    # CI sets PORTAIL_NAVIGATEUR_OBLIGATOIRE=1: a missing Chromium is then a failure.
+    assert outils.CHROMIUM.exists(), f"{outils.CHROMIUM} est introuvable (apt-get install chromium)"
+    largeur = getattr(request, "param", outils.BUREAU)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(outils.CHROMIUM),
+                                              args=outils.OPTIONS)
+        contexte = chromium.new_context(
+            accept_downloads=True, locale="fr-FR",
+            viewport={"width": largeur, "height": outils.HAUTEURS.get(largeur, 800)})
+        yield contexte.new_page()
+        contexte.close()
+        chromium.close()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,6 +3,7 @@ invoice as a PDF. Only the household's own: any other id is a 404, never a 403 t
 confirm it exists."""
 
 from datetime import date
+from decimal import Decimal
 
 from flask import abort
 from flask import redirect
@@ -54,33 +55,36 @@ def _la_sienne(facture_id: int):
     return facture
 
 
-def _page(facture, form: PaiementForm, refus: str | None = None, statut: int = 200):
+def _page(facture, reste: Decimal, form: PaiementForm, refus: str | None = None,
+          statut: int = 200):
     return render_template("familles/facture.html", facture=facture, form=form, refus=refus,
-                           reste=services_factures.reste_a_payer(facture),
-                           en_ligne=contexte.payfip() is not None), statut
+                           reste=reste, en_ligne=contexte.payfip() is not None), statut
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>")
 def facture(facture_id: int):
-    return _page(_la_sienne(facture_id), PaiementForm())
+    choisie = _la_sienne(facture_id)
+    return _page(choisie, services_factures.reste_a_payer(choisie), PaiementForm())
 
 
 @bp.post(f"/factures/<{IDENTIFIANT}:facture_id>/payer")
 def facture_payer(facture_id: int):
     choisie = _la_sienne(facture_id)
+    # What is asked of PayFiP and what the page shows when it cannot be asked: a refused
+    # payment is rolled back, so the amount owed is the same before and after.
+    reste = services_factures.reste_a_payer(choisie)
     form = PaiementForm()
     if not form.validate():
-        return _page(choisie, form, statut=422)
+        return _page(choisie, reste, form, statut=422)
     refdet, exer = services_factures.reference_payfip(choisie)
     try:
         url = paiements.demarrer_paiement(
             contexte.payfip(), contexte.config().portail_url, facture_id=choisie.id,
             famille_id=current_user.famille_id, refdet=refdet, exer=exer,
-            montant=services_factures.reste_a_payer(choisie), courriel=current_user.email,
-            objet=f"Facture {choisie.numero}")
+            montant=reste, courriel=current_user.email, objet=f"Facture {choisie.numero}")
     except paiements.PaiementImpossible as refus:
         db.session.rollback()
-        return _page(choisie, form, refus=str(refus), statut=422)
+        return _page(choisie, reste, form, refus=str(refus), statut=422)
     # The operation and its idOp are stored before the browser leaves for PayFiP.
     db.session.commit()
     return redirect(url, 303)

@@ -7,7 +7,6 @@ from datetime import date
 from datetime import datetime
 
 import pytest
-import time_machine
 
 from portail_famille.extensions import db
 from portail_famille.models import Compte
@@ -15,6 +14,7 @@ from portail_famille.models import ListePointage
 from portail_famille.models import Pointage
 from portail_famille.models import Reservation
 from portail_famille.web import contexte
+from tests import aides
 from tests.aides import creer_personnel
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import InscriptionPrevue
@@ -28,17 +28,8 @@ ANNEE = "Année scolaire 2026-2027"
 ECOLE = "École Jean-Macé"
 
 
-@pytest.fixture
-def horloge():
-    with time_machine.travel(MAINTENANT, tick=False) as voyage:
-        yield voyage
-
-
-@pytest.fixture
-def app(fabrique_du_module, horloge):
-    partagee = fabrique_du_module(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
-    with partagee.pour_un_test() as app:
-        yield app
+horloge = aides.horloge_a(MAINTENANT)
+app = aides.app_a_l_heure
 
 
 DANS_LA_COMMUNE = {"adresse_voie": "2 rue de la République", "code_postal": "69002",

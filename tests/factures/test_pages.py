@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from portail_famille.extensions import db
 from portail_famille.models import Facture
 from portail_famille.models import ListePointage
 from tests.aides import Page
 from tests.aides import planter_session
+from tests.aides import texte_de
 
 from .conftest import foyer
 from .conftest import jours_de_classe
@@ -124,7 +124,7 @@ def test_la_famille_voit_et_telecharge_ses_factures_seulement(app, agent_id):
     assert client.get(f"/espace-famille/factures/{facture_id}").status_code == 200
     pdf = client.get(f"/espace-famille/factures/{facture_id}/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    texte = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    texte = texte_de(pdf)
     for attendu in ("Commune de Lyon", "Facture n° F2026-000001", "Total à payer",
                     "Comment payer", "11,04", "Hôtel de ville"):
         assert attendu in texte, attendu

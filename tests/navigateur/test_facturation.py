@@ -3,7 +3,6 @@ campaign, checks the draft and issues it; on a 390 px phone the family opens « 
 reads its invoice and downloads the PDF."""
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from portail_famille.extensions import db
@@ -12,6 +11,7 @@ from portail_famille.services import factures
 from portail_famille.web import contexte
 from tests.aides import MOT_DE_PASSE
 from tests.aides import creer_personnel
+from tests.aides import horloge_a
 from tests.factures.conftest import MAINTENANT
 from tests.factures.conftest import NOVEMBRE
 from tests.factures.conftest import foyer
@@ -26,15 +26,7 @@ from tests.navigateur.test_reservations import ouvrir_une_session_de_famille
 pytestmark = pytest.mark.navigateur
 
 
-@pytest.fixture
-def horloge():
-    with time_machine.travel(MAINTENANT, tick=True) as voyage:
-        yield voyage
-
-
-@pytest.fixture
-def portail(serveur, horloge):
-    return serveur(RATELIMIT_ENABLED=False)
+horloge = horloge_a(MAINTENANT, tick=True)
 
 
 @pytest.mark.parametrize("navigateur", [BUREAU], indirect=True, ids=[f"{BUREAU}px"])

@@ -8,11 +8,11 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from tests.aides import MOT_DE_PASSE
 from tests.aides import creer_personnel
+from tests.aides import horloge_a
 from tests.aides import planter_session
 from tests.navigateur.outils import TABLETTE
 from tests.navigateur.outils import TELEPHONE
@@ -27,15 +27,7 @@ AVANT_LA_LIMITE = datetime(2026, 11, 17, 10, 50, tzinfo=UTC)  # 11:50
 APRES_LA_LIMITE = datetime(2026, 11, 17, 11, 5, tzinfo=UTC)  # 12:05
 
 
-@pytest.fixture
-def horloge():
-    with time_machine.travel(AVANT_LA_LIMITE, tick=True) as voyage:
-        yield voyage
-
-
-@pytest.fixture
-def portail(serveur, horloge):
-    return serveur(RATELIMIT_ENABLED=False)
+horloge = horloge_a(AVANT_LA_LIMITE, tick=True)
 
 
 def ouvrir_une_session_de_famille(app, page, compte_id: int) -> None:

@@ -2,11 +2,10 @@
 in Chromium: axe finds nothing serious (securite.md X2)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from tests.aides import planter_session
 from tests.fabriques import creer_foyer
+from tests.navigateur.outils import Auditeur
 from tests.paiements.conftest import PAGE
 from tests.paiements.conftest import choisir
 from tests.paiements.conftest import id_op_de
@@ -15,37 +14,25 @@ from tests.paiements.test_paiements import operation
 
 pytestmark = pytest.mark.navigateur
 
-CHROMIUM = "/usr/bin/chromium"
-OPTIONS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--no-first-run"]
 
-
-@pytest.fixture
-def navigateur():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=OPTIONS)
-        yield chromium.new_page()
-        chromium.close()
-
-
-def graves(navigateur) -> list[str]:
-    assert navigateur.evaluate("document.documentElement.lang") == "fr"
-    return [v["id"] for v in Axe().run(navigateur).response["violations"]
-            if v["impact"] in ("serious", "critical")]
+def auditer(auditeur: Auditeur) -> None:
+    assert auditeur.page.evaluate("document.documentElement.lang") == "fr"
+    auditeur.auditer()
 
 
 def test_x2_page_du_simulateur_et_page_du_paiement(portail, navigateur):
     foyer = creer_foyer(portail)
     url = demarrer(portail, foyer.famille_id)
     base = portail.extensions["portail"].portail_url
+    auditeur = Auditeur(navigateur, "payfip")
 
     navigateur.goto(url)
     assert "PayFiP simulé" in navigateur.title()
-    assert graves(navigateur) == []
+    auditer(auditeur)
     # Validated without a choice: the error is tied to the group.
     navigateur.click("button[type=submit]")
     assert navigateur.locator("#choix-erreur").is_visible()
-    assert graves(navigateur) == []
+    auditer(auditeur)
 
     choisir(portail, id_op_de(url), "retard")
     client = portail.test_client()
@@ -53,8 +40,9 @@ def test_x2_page_du_simulateur_et_page_du_paiement(portail, navigateur):
     html = client.get(f"/espace-famille/paiements/{operation(portail, id_op_de(url)).reference}")
     # The household's page, rendered by the portal, read with its stylesheet.
     navigateur.goto(base + PAGE + "?idop=" + id_op_de(url))
-    assert graves(navigateur) == []
+    auditer(auditeur)
     navigateur.goto(base + "/")
     navigateur.set_content(html.text)
     assert "Paiement en cours de confirmation" in navigateur.title()
-    assert graves(navigateur) == []
+    auditer(auditeur)
+    auditeur.verifier()

@@ -6,9 +6,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
-import pytest
-import time_machine
-
+from tests import aides
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import InscriptionPrevue
 from tests.fabriques import creer_foyer
@@ -18,17 +16,8 @@ RENTREE = date(2026, 9, 1)
 ANNEE = "Année scolaire 2026-2027"
 
 
-@pytest.fixture
-def horloge():
-    with time_machine.travel(MAINTENANT, tick=False) as voyage:
-        yield voyage
-
-
-@pytest.fixture
-def app(fabrique_du_module, horloge):
-    partagee = fabrique_du_module(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
-    with partagee.pour_un_test() as app:
-        yield app
+horloge = aides.horloge_a(MAINTENANT)
+app = aides.app_a_l_heure
 
 
 def inscrire(app, prenoms="Léa", service="restauration_scolaire", jours="lundi,jeudi",
