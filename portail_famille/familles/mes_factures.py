@@ -58,7 +58,8 @@ def _la_sienne(facture_id: int):
 def _page(facture, reste: Decimal, form: PaiementForm, refus: str | None = None,
           statut: int = 200):
     return render_template("familles/facture.html", facture=facture, form=form, refus=refus,
-                           reste=reste, en_ligne=contexte.payfip() is not None), statut
+                           reste=reste, en_ligne=contexte.payfip() is not None,
+                           payes_en_ligne=paiements.payes_de_la_facture(facture.id)), statut
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>")

@@ -1,6 +1,7 @@
 """The month's invoicing: compute a draft (households, totals, lines, days the grid could not
 price), check it, issue it; the docket for the finance software; each invoice with its credit
-notes and the household's balance."""
+notes, the payments received (online, and at the régie's counter, which agents record here) and
+the household's balance."""
 
 from datetime import UTC
 from datetime import datetime
@@ -13,15 +14,19 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from portail_famille.domaine import francais
 from portail_famille.extensions import db
 from portail_famille.mairie import bp
 from portail_famille.mairie.commun import IDENTIFIANT
 from portail_famille.mairie.commun import dossier_ouvert_ou_motif
+from portail_famille.mairie.forms import AnnulationEncaissementForm
 from portail_famille.mairie.forms import AvoirForm
 from portail_famille.mairie.forms import EmissionForm
+from portail_famille.mairie.forms import EncaissementForm
 from portail_famille.mairie.forms import MoisForm
 from portail_famille.services import export_factures
 from portail_famille.services import factures
+from portail_famille.services import paiements
 from portail_famille.services import pdf_factures
 from portail_famille.web import contexte
 from portail_famille.web import envoi_de_document
@@ -118,14 +123,19 @@ def _facture_du_dossier(facture_id: int):
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>")
-def facture(facture_id: int, form: AvoirForm | None = None):
+def facture(facture_id: int, form: AvoirForm | None = None,
+            encaissement: EncaissementForm | None = None):
     choisie, refus = _facture_du_dossier(facture_id)
     if refus is not None:
         return refus
-    return render_template("mairie/facture.html", facture=choisie,
-                           form=form or AvoirForm(formdata=None),
-                           reste=factures.reste_du(choisie),
-                           solde=factures.solde(choisie.famille_id)), 422 if form else 200
+    aujourd_hui = datetime.now(contexte.calendrier().zone_horaire).date()
+    return render_template(
+        "mairie/facture.html", facture=choisie, form=form or AvoirForm(formdata=None),
+        encaissement=encaissement or EncaissementForm(formdata=None,
+                                                      data={"recu_le": aujourd_hui}),
+        reste=factures.reste_du(choisie), a_payer=factures.reste_a_payer(choisie),
+        en_ligne=paiements.payes_de_la_facture(choisie.id),
+        solde=factures.solde(choisie.famille_id)), 422 if form or encaissement else 200
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/pdf")
@@ -160,3 +170,46 @@ def avoir(facture_id: int):
     flash(f"L’avoir {emis.numero} est émis : la facture {choisie.numero} reste telle "
           "qu’elle a été émise, le solde du foyer en tient compte.", "succes")
     return redirect(url_for("mairie.facture", facture_id=facture_id), 303)
+
+
+@bp.post(f"/factures/<{IDENTIFIANT}:facture_id>/encaissement", endpoint="facture_encaisser")
+def encaisser(facture_id: int):
+    choisie, refus = _facture_du_dossier(facture_id)
+    if refus is not None:
+        return refus
+    form = EncaissementForm()
+    if not form.validate_on_submit():
+        return facture(facture_id, encaissement=form)
+    try:
+        recu = factures.encaisser(choisie, form.montant.data, form.mode.data,
+                                  form.reference.data, form.recu_le.data, current_user,
+                                  datetime.now(UTC), contexte.calendrier())
+    except factures.FacturationRefusee as refus_:
+        db.session.rollback()
+        form.montant.errors = [str(refus_)]
+        return facture(facture_id, encaissement=form)
+    db.session.commit()
+    flash(f"Paiement de {francais.euros(recu.montant)} ({recu.libelle_mode.lower()}) "
+          f"enregistré : il reste {francais.euros(factures.reste_a_payer(choisie))} à payer "
+          f"sur la facture {choisie.numero}.", "succes")
+    return redirect(url_for("mairie.facture", facture_id=facture_id), 303)
+
+
+@bp.route(f"/factures/<{IDENTIFIANT}:facture_id>/encaissements/<{IDENTIFIANT}:encaissement_id>"
+          "/annulation", methods=["GET", "POST"], endpoint="encaissement_annuler")
+def annuler_encaissement(facture_id: int, encaissement_id: int):
+    choisie, refus = _facture_du_dossier(facture_id)
+    if refus is not None:
+        return refus
+    recu = next((e for e in choisie.encaissements if e.id == encaissement_id), None)
+    if recu is None or recu.annule_le is not None:
+        abort(404)
+    form = AnnulationEncaissementForm()
+    if form.validate_on_submit():
+        factures.annuler_encaissement(recu, form.motif.data, current_user, datetime.now(UTC))
+        db.session.commit()
+        flash(f"Le paiement du {francais.date_longue(recu.recu_le)} est annulé : il ne compte "
+              "plus dans le solde du foyer.", "succes")
+        return redirect(url_for("mairie.facture", facture_id=facture_id), 303)
+    return render_template("mairie/encaissement_annulation.html", facture=choisie, recu=recu,
+                           form=form), 422 if form.errors else 200

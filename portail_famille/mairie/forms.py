@@ -28,6 +28,7 @@ from portail_famille.domaine import francais
 from portail_famille.domaine import quotient
 from portail_famille.domaine import recherche
 from portail_famille.domaine.grille import Grille
+from portail_famille.models.factures import MODES_ENCAISSEMENT
 from portail_famille.models.reservations import ETATS_POINTAGE
 from portail_famille.services import lignes_tarifaires
 from portail_famille.services.dossiers import MOTIFS
@@ -296,6 +297,31 @@ class MoisForm(Formulaire):
 
 class EmissionForm(Formulaire):
     """Issuing a campaign: only a token, the button says what it does."""
+
+
+class EncaissementForm(Formulaire):
+    """A payment taken at the régie's counter."""
+
+    montant = ChampDecimal(
+        "Montant reçu (€)", description="Au plus ce qui reste à payer, par exemple 18,40.",
+        validators=[InputRequired("Indiquez le montant reçu."),
+                    NumberRange(min=Decimal("0.01"), max=PRIX_MAXIMAL * 100,
+                                message="Un montant entre 0,01 et 99 999,00 €.")])
+    mode = RadioField("Moyen de paiement", choices=list(MODES_ENCAISSEMENT.items()),
+                      validators=[InputRequired("Choisissez le moyen de paiement.")])
+    reference = StringField(
+        "Numéro du chèque ou du reçu (facultatif)", description="40 caractères au plus.",
+        validators=[Length(max=40, message="40 caractères au plus.")], filters=[nettoyer])
+    recu_le = ChampDate("Reçu le", description="JJ/MM/AAAA.",
+                        validators=[DataRequired("Indiquez le jour où le paiement a été reçu.")])
+
+
+class AnnulationEncaissementForm(Formulaire):
+    motif = StringField(
+        "Motif de l’annulation", description="Par exemple « chèque saisi deux fois ».",
+        validators=[DataRequired("Indiquez pourquoi vous annulez ce paiement."),
+                    Length(min=5, max=500, message="Entre 5 et 500 caractères."),
+                    avec_une_lettre], filters=[nettoyer])
 
 
 class AvoirForm(Formulaire):

@@ -14,6 +14,7 @@ from portail_famille.models.courriels import Courriel
 from portail_famille.models.factures import Avoir
 from portail_famille.models.factures import CampagneFacturation
 from portail_famille.models.factures import CompteurNumeros
+from portail_famille.models.factures import Encaissement
 from portail_famille.models.factures import Facture
 from portail_famille.models.factures import LigneFacture
 from portail_famille.models.foyers import ContestationResidence
@@ -35,7 +36,7 @@ from portail_famille.models.taches import Tache
 from portail_famille.models.tarifs_decides import TarifDecide
 
 __all__ = ["Avoir", "CampagneFacturation", "CodeSecours", "Compte", "CompteurNumeros",
-           "ContestationResidence", "Courriel", "DemandeSuppression", "Enfant",
+           "ContestationResidence", "Courriel", "DemandeSuppression", "Encaissement", "Enfant",
            "Evenement", "Facture", "Famille", "GrilleVersion", "HistoriqueInscription",
            "Horodatage", "Inscription", "Justificatif", "LigneFacture", "ListePointage",
            "Montant", "OperationPaiement", "Pointage", "QuotientFamilial",

@@ -1,5 +1,6 @@
 """Monthly invoices: a campaign per month, one invoice per paying household, its lines (days ×
-unit price), credit notes, and the per-year counters that number them without a gap."""
+unit price), credit notes, payments received at the régie's counter, and the per-year counters
+that number them without a gap."""
 
 from datetime import date
 from datetime import datetime
@@ -17,6 +18,8 @@ from portail_famille.models.base import Montant
 from portail_famille.models.base import maintenant
 
 STATUTS_CAMPAGNE = {"brouillon": "Brouillon", "emise": "Émise"}
+# How the régie takes a payment at its counter (what calendrier.yaml's `paiement` tells families).
+MODES_ENCAISSEMENT = {"cheque": "Chèque", "especes": "Espèces"}
 
 
 class CampagneFacturation(db.Model):
@@ -73,6 +76,8 @@ class Facture(db.Model):
         back_populates="facture", cascade="all, delete-orphan", order_by="LigneFacture.id")
     avoirs: Mapped[list["Avoir"]] = relationship(back_populates="facture",
                                                  order_by="Avoir.id")
+    encaissements: Mapped[list["Encaissement"]] = relationship(
+        back_populates="facture", order_by="Encaissement.id")
 
     @property
     def emise(self) -> bool:
@@ -128,6 +133,37 @@ class Avoir(db.Model):
         sa.ForeignKey("compte.id", ondelete="SET NULL"))
 
     facture: Mapped[Facture] = relationship(back_populates="avoirs")
+
+
+class Encaissement(db.Model):
+    """A payment the régie received at its counter for an issued invoice, recorded by an agent.
+    Never deleted: a mistaken entry is cancelled, with who, when and why, and stops counting."""
+
+    __tablename__ = "encaissement"
+    __table_args__ = (
+        sa.CheckConstraint("mode IN ('cheque', 'especes')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facture_id: Mapped[int] = mapped_column(sa.ForeignKey("facture.id"), index=True)
+    montant: Mapped[Decimal] = mapped_column(Montant)
+    mode: Mapped[str] = mapped_column(sa.String(10))
+    # The cheque's number, or the régie's receipt number for cash.
+    reference: Mapped[str] = mapped_column(sa.String(40), default="")
+    recu_le: Mapped[date] = mapped_column(sa.Date)
+    saisi_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
+    saisi_par_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("compte.id", ondelete="SET NULL"))
+    annule_le: Mapped[datetime | None] = mapped_column(Horodatage)
+    annule_par_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("compte.id", ondelete="SET NULL"))
+    motif_annulation: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    facture: Mapped[Facture] = relationship(back_populates="encaissements")
+
+    @property
+    def libelle_mode(self) -> str:
+        return MODES_ENCAISSEMENT[self.mode]
 
 
 class CompteurNumeros(db.Model):

@@ -1,6 +1,7 @@
 """The childcare tax certificate (issue 13 §7, CGI art. 200 quater B): what a household paid
 in a calendar year for the supervision of its children under six, from its invoices and the
-payments received, for the PDF the family downloads each January."""
+payments received (online and at the régie's counter), for the PDF the family downloads each
+January."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from portail_famille.domaine import frais_de_garde
 from portail_famille.domaine.calendrier_scolaire import Calendrier
 from portail_famille.extensions import db
+from portail_famille.models import Encaissement
 from portail_famille.models import Enfant
 from portail_famille.models import Facture
 from portail_famille.models import LigneFacture
@@ -40,7 +42,7 @@ class Attestation:
 def attestation(famille_id: int, annee: int, calendrier: Calendrier) -> Attestation:
     """The household's certificate for `annee`. A payment pays its invoice's lines pro rata
     (an invoice lumps the canteen, which does not count, with the evening care, which does);
-    it counts in the year PayFiP confirmed it."""
+    it counts in the year PayFiP confirmed it, or the régie received it at its counter."""
     verse: dict[int, list[tuple[Decimal, date]]] = defaultdict(list)
     for facture_id, centimes, termine_le, cree_le in db.session.execute(
             sa.select(OperationPaiement.facture_id, OperationPaiement.montant_centimes,
@@ -49,6 +51,11 @@ def attestation(famille_id: int, annee: int, calendrier: Calendrier) -> Attestat
                    OperationPaiement.etat == "payee")):
         # A payment is dated by PayFiP's confirmation; one recorded paid without it, by its start.
         verse[facture_id].append((Decimal(centimes) / 100, (termine_le or cree_le).date()))
+    for facture_id, montant, recu_le in db.session.execute(
+            sa.select(Encaissement.facture_id, Encaissement.montant, Encaissement.recu_le)
+            .join(Facture).where(Facture.famille_id == famille_id,
+                                 Encaissement.annule_le.is_(None))):
+        verse[facture_id].append((montant, recu_le))
     totaux = dict(db.session.execute(sa.select(Facture.id, Facture.total).where(
         Facture.id.in_(verse), Facture.famille_id == famille_id)).all())
     sommes, noms = [], {}

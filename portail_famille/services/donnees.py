@@ -53,6 +53,9 @@ TABLES = {
     "ligne_facture": "Le détail de chaque facture : enfant, service, jours facturés, prix et "
                      "son explication",
     "avoir": "Les avoirs de la mairie sur vos factures : numéro, montant et motif",
+    "encaissement": "Les paiements de vos factures reçus au guichet de la régie : montant, "
+                    "moyen (chèque, espèces), numéro du chèque ou du reçu, date, et leur "
+                    "annulation éventuelle",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {

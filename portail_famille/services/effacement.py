@@ -103,7 +103,7 @@ def _conserves(famille_id: int) -> list[tuple[str, str, type, tuple]]:
                  _inscrits(famille_id)))),)),
         ("Quotients familiaux et leur provenance", f"ils ont fixé les prix ; {FACTURATION}",
          QuotientFamilial, (QuotientFamilial.famille_id == famille_id,)),
-        ("Factures émises et leurs avoirs", FACTURATION, Facture,
+        ("Factures émises, leurs avoirs et leurs paiements", FACTURATION, Facture,
          (Facture.famille_id == famille_id,)),
         ("Journal de sécurité (connexions, consultations par les agents)",
          "traçabilité des accès, purgée à sa durée légale (CNIL, délibération 2021-122)",

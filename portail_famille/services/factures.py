@@ -1,5 +1,6 @@
 """Monthly invoicing: a campaign per month, computed as a draft the agent reviews, then issued
-in one transaction; credit notes; each household's balance.
+in one transaction; credit notes; payments received at the régie's counter; each household's
+balance.
 
 The draft is computed in bulk (a handful of queries for the whole month, bulk inserts), never
 a query per child: a month of 60 000 children stays within a minute on PostgreSQL. The unit
@@ -44,6 +45,7 @@ from portail_famille.models import Avoir
 from portail_famille.models import CampagneFacturation
 from portail_famille.models import Compte
 from portail_famille.models import CompteurNumeros
+from portail_famille.models import Encaissement
 from portail_famille.models import Enfant
 from portail_famille.models import Facture
 from portail_famille.models import Famille
@@ -64,6 +66,8 @@ from portail_famille.services import reservations
 TYPE_CALCUL = "facturation_calculee"
 TYPE_EMISSION = "facturation_emise"
 TYPE_AVOIR = "avoir_emis"
+TYPE_ENCAISSEMENT = "encaissement_regie"
+TYPE_ANNULATION_ENCAISSEMENT = "encaissement_annule"
 ZERO = Decimal("0.00")
 PAR_PAGE = 100  # invoices on a page of the campaign
 
@@ -420,7 +424,7 @@ def _verrouiller_listes(mois: date, maintenant: datetime) -> None:
                        .values(verrouille=True, verrouille_le=maintenant))
 
 
-# --- Credit notes and balances ---------------------------------------------------------------
+# --- Credit notes, counter payments and balances ---------------------------------------------
 
 def reste_du(facture: Facture) -> Decimal:
     """What credit notes have not cancelled of an issued invoice."""
@@ -428,9 +432,57 @@ def reste_du(facture: Facture) -> Decimal:
 
 
 def reste_a_payer(facture: Facture) -> Decimal:
-    """What the household still owes on an issued invoice: credit notes and online payments
-    deducted (an overpayment is a refund the régie makes, never a negative amount to pay)."""
-    return max(reste_du(facture) - paiements.montant_paye(facture.id), ZERO)
+    """What the household still owes on an issued invoice: credit notes, online payments and
+    the régie's takings deducted (an overpayment is a refund the régie makes, never a negative
+    amount to pay)."""
+    return max(reste_du(facture) - paiements.montant_paye(facture.id)
+               - encaisse(facture), ZERO)
+
+
+def encaisse(facture: Facture) -> Decimal:
+    """What the régie took at its counter for the invoice, cancelled entries left out."""
+    return sum((e.montant for e in facture.encaissements if e.annule_le is None), ZERO)
+
+
+def encaisser(facture: Facture, montant: Decimal, mode: str, reference: str, recu_le: date,
+              agent: Compte, maintenant: datetime, calendrier: Calendrier) -> Encaissement:
+    """Record a payment taken at the régie's counter; raise FacturationRefusee (invoice not
+    issued, amount not positive or above what remains to pay, a day to come)."""
+    if not facture.emise:
+        raise FacturationRefusee("Un paiement ne porte que sur une facture émise.")
+    montant = arrondir(montant)
+    reste = reste_a_payer(facture)
+    if not ZERO < montant <= reste:
+        raise FacturationRefusee(
+            f"Le montant reçu doit être positif et au plus de {francais.euros(reste)} (ce qui "
+            "reste à payer sur la facture)." if reste else "Cette facture est déjà réglée.")
+    if recu_le > maintenant.astimezone(calendrier.zone_horaire).date():
+        raise FacturationRefusee("La date de réception ne peut pas être dans le futur.")
+    encaissement = Encaissement(facture_id=facture.id, montant=montant, mode=mode,
+                                reference=reference.strip()[:40], recu_le=recu_le,
+                                saisi_le=maintenant, saisi_par_id=agent.id)
+    facture.encaissements.append(encaissement)
+    audit.consigner(TYPE_ENCAISSEMENT, compte_id=agent.id, famille_id=facture.famille_id,
+                    detail=f"{facture.numero} : {montant} ({mode})")
+    db.session.flush()
+    return encaissement
+
+
+def annuler_encaissement(encaissement: Encaissement, motif: str, agent: Compte,
+                         maintenant: datetime) -> None:
+    """Cancel a mistaken entry (it stays, marked, and no longer counts); raise
+    FacturationRefusee when it already is or no reason is given."""
+    if encaissement.annule_le is not None:
+        raise FacturationRefusee("Ce paiement est déjà annulé.")
+    if not motif.strip():
+        raise FacturationRefusee("Indiquez pourquoi vous annulez ce paiement.")
+    encaissement.annule_le = maintenant
+    encaissement.annule_par_id = agent.id
+    encaissement.motif_annulation = motif.strip()[:500]
+    audit.consigner(TYPE_ANNULATION_ENCAISSEMENT, compte_id=agent.id,
+                    famille_id=encaissement.facture.famille_id,
+                    detail=f"{encaissement.facture.numero} : {encaissement.montant}")
+    db.session.flush()
 
 
 def reference_payfip(facture: Facture) -> tuple[str, int]:
@@ -464,18 +516,23 @@ def emettre_avoir(facture: Facture, montant: Decimal, motif: str, agent: Compte,
 
 
 def soldes(familles: list[int] | None = None) -> dict[int, Decimal]:
-    """Each household's balance: issued invoices − credit notes − online payments received.
-    Summed in Python: SQLite stores amounts as text, and a SUM there would be a float."""
+    """Each household's balance: issued invoices − credit notes − online payments received −
+    the régie's takings. Summed in Python: SQLite stores amounts as text, and a SUM there would
+    be a float."""
     factures = sa.select(Facture.famille_id, Facture.total).where(Facture.numero.is_not(None))
     avoirs = sa.select(Facture.famille_id, Avoir.montant).join(Facture)
+    encaissements = (sa.select(Facture.famille_id, Encaissement.montant).join(Facture)
+                     .where(Encaissement.annule_le.is_(None)))
     if familles is not None:
         factures = factures.where(Facture.famille_id.in_(familles))
         avoirs = avoirs.where(Facture.famille_id.in_(familles))
+        encaissements = encaissements.where(Facture.famille_id.in_(familles))
     resultat: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for famille_id, total in db.session.execute(factures):
         resultat[famille_id] += total
-    for famille_id, montant in db.session.execute(avoirs):
-        resultat[famille_id] -= montant
+    for requete in (avoirs, encaissements):
+        for famille_id, montant in db.session.execute(requete):
+            resultat[famille_id] -= montant
     for famille_id, paye in paiements.payes_par_famille(familles).items():
         resultat[famille_id] -= paye
     return dict(resultat)

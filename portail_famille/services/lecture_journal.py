@@ -73,6 +73,8 @@ LIBELLES = {
     "facturation_calculee": "Brouillon d’une campagne de facturation calculé",
     "facturation_emise": "Campagne de facturation émise",
     "avoir_emis": "Avoir émis sur une facture",
+    "encaissement_regie": "Paiement reçu au guichet de la régie enregistré",
+    "encaissement_annule": "Paiement reçu au guichet annulé (saisie erronée)",
 }
 
 

@@ -144,6 +144,13 @@ def montant_paye(facture_id: int) -> Decimal:
     return Decimal(int(centimes)) / 100
 
 
+def payes_de_la_facture(facture_id: int) -> list[OperationPaiement]:
+    """The online payments PayFiP confirmed for the invoice, oldest first."""
+    return list(db.session.scalars(sa.select(OperationPaiement).where(
+        OperationPaiement.facture_id == facture_id, OperationPaiement.etat == "payee")
+        .order_by(OperationPaiement.id)))
+
+
 def payes_par_famille(familles: list[int] | None = None) -> dict[int, Decimal]:
     """What each household paid online, all invoices together (for the balances)."""
     requete = (sa.select(OperationPaiement.famille_id,

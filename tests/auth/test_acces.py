@@ -107,6 +107,8 @@ ACCES = {
     "mairie.facture": PERSONNEL,
     "mairie.facture_pdf": PERSONNEL,
     "mairie.facture_avoir": PERSONNEL,
+    "mairie.facture_encaisser": PERSONNEL,
+    "mairie.encaissement_annuler": PERSONNEL,
     "mairie.fiche": PERSONNEL,
     "mairie.exports": PERSONNEL,
     "mairie.saisie_quotient": PERSONNEL,

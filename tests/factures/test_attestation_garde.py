@@ -8,9 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from portail_famille.extensions import db
 from portail_famille.models import CampagneFacturation
+from portail_famille.models import Encaissement
 from portail_famille.models import Facture
 from portail_famille.models import LigneFacture
 from portail_famille.models import OperationPaiement
@@ -77,6 +79,26 @@ def test_garde_seule_des_moins_de_six_ans(app, payee):
 
 def test_un_paiement_partiel_compte_au_prorata(app, payee):
     assert _attestation(app, payee(1500).famille_id).total == Decimal("3.00")
+
+
+def test_un_paiement_au_guichet_compte_l_annee_de_sa_reception(app, payee):
+    foyer = payee(1500)  # half paid online
+    with app.app_context():
+        facture_id = db.session.scalars(sa.select(Facture.id).where(
+            Facture.famille_id == foyer.famille_id)).one()
+        db.session.add_all([
+            Encaissement(facture_id=facture_id, montant=Decimal("10.00"), mode="cheque",
+                         recu_le=date(AN_DERNIER, 6, 3)),
+            # Received in January: next year's certificate.
+            Encaissement(facture_id=facture_id, montant=Decimal("3.00"), mode="especes",
+                         recu_le=date(AN_DERNIER + 1, 1, 4)),
+            # Cancelled: never counts.
+            Encaissement(facture_id=facture_id, montant=Decimal("2.00"), mode="especes",
+                         recu_le=date(AN_DERNIER, 6, 3), motif_annulation="Saisie en double",
+                         annule_le=datetime(AN_DERNIER, 6, 4, tzinfo=UTC))])
+        db.session.commit()
+    # 6.00 of supervision on a 30.00 invoice: (15 + 10) / 30 of it.
+    assert _attestation(app, foyer.famille_id).total == Decimal("5.00")
 
 
 def test_la_famille_telecharge_son_attestation(app, payee):
