@@ -31,9 +31,10 @@ from portail_famille.services import pdf_factures
 from portail_famille.web import contexte
 from portail_famille.web import envoi_de_document
 
-FORMATS = {"csv": ("text/csv", export_factures.en_csv),
-           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    export_factures.en_xlsx)}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"csv": ("text/csv", export_factures.en_csv), "xlsx": (XLSX, export_factures.en_xlsx)}
+FORMATS_PAIEMENTS = {"csv": ("text/csv", export_factures.paiements_en_csv),
+                     "xlsx": (XLSX, export_factures.paiements_en_xlsx)}
 
 
 def _campagne_ou_404(campagne_id: int):
@@ -110,6 +111,20 @@ def bordereau(campagne_id: int, format_: str):
     return envoi_de_document.reponse(
         produire(choisie, factures.factures_de_la_campagne(choisie)), type_mime,
         f"bordereau-factures-{choisie.mois:%Y-%m}", en_ligne=False)
+
+
+@bp.get(f"/facturation/<{IDENTIFIANT}:campagne_id>/paiements.<any(csv, xlsx):format_>",
+        endpoint="campagne_paiements")
+def paiements_recus(campagne_id: int, format_: str):
+    """The payments received on the campaign's invoices so far, for the finance software's
+    reconciliation."""
+    choisie = _campagne_ou_404(campagne_id)
+    if not choisie.emise:
+        abort(404)
+    type_mime, produire = FORMATS_PAIEMENTS[format_]
+    recus = export_factures.paiements_recus(choisie, contexte.calendrier().zone_horaire)
+    return envoi_de_document.reponse(produire(choisie, recus), type_mime,
+                                     f"paiements-recus-{choisie.mois:%Y-%m}", en_ligne=False)
 
 
 def _facture_du_dossier(facture_id: int):

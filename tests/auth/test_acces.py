@@ -104,6 +104,7 @@ ACCES = {
     "mairie.campagne": PERSONNEL,
     "mairie.campagne_emettre": PERSONNEL,
     "mairie.campagne_bordereau": PERSONNEL,
+    "mairie.campagne_paiements": PERSONNEL,
     "mairie.facture": PERSONNEL,
     "mairie.facture_pdf": PERSONNEL,
     "mairie.facture_avoir": PERSONNEL,

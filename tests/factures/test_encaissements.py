@@ -3,18 +3,24 @@ use: an agent records them on the invoice, the balance and the family's « reste
 down, a mistaken entry is cancelled with its reason and stops counting; bad input changes
 nothing."""
 
+import csv
+import io
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from openpyxl import load_workbook
 
 from portail_famille.extensions import db
 from portail_famille.models import Encaissement
 from portail_famille.models import Evenement
 from portail_famille.models import Facture
+from portail_famille.models import OperationPaiement
 from portail_famille.services import factures
 from portail_famille.web import contexte
 from tests.aides import Page
@@ -111,6 +117,37 @@ def test_une_saisie_erronee_est_annulee_avec_son_motif(app, agent_id):
     assert client.get(annulation).status_code == 404  # already cancelled
     assert client.get(f"{page}/encaissements/{recu.id + 1}/annulation").status_code == 404
     assert evenements(app, "encaissement_annule") == ["F2026-000001 : 11.04"]
+
+
+def test_les_paiements_recus_pour_le_rapprochement(app, agent_id):
+    martin, client, page, facture_id = facture_emise(app, agent_id)
+    encaisser(client, page, "2,00", reference="=HYPERLIEN()", recu_le="30/11/2026")
+    encaisser(client, page, "1,00", mode="especes", reference="R-17")
+    with app.app_context():
+        erreur = db.session.scalars(sa.select(Encaissement.id).where(
+            Encaissement.reference == "R-17")).one()
+        db.session.add(OperationPaiement(
+            reference="r" * 32, id_op="idop-rapprochement", facture_id=facture_id,
+            famille_id=martin.famille_id, refdet="F2026000001", exer=2026,
+            montant_centimes=500, etat="payee", numauto="A1B2C3",
+            termine_le=datetime(2026, 11, 30, 23, 30, tzinfo=UTC)))  # 1 December in Paris
+        db.session.commit()
+        campagne_id = db.session.get(Facture, facture_id).campagne_id
+    client.post(f"{page}/encaissements/{erreur}/annulation", data={"motif": "Erreur de saisie"})
+    adresse = f"/mairie/facturation/{campagne_id}/paiements"
+    assert "paiements reçus" in client.get(f"/mairie/facturation/{campagne_id}").text
+    reponse = client.get(adresse + ".csv")
+    assert reponse.status_code == 200 and reponse.mimetype == "text/csv"
+    rangees = list(csv.reader(io.StringIO(reponse.data.decode("utf-8-sig")), delimiter=";"))
+    assert rangees[0] == ["Facture", "Dossier", "Débiteur", "Reçu le", "Moyen", "Référence",
+                          "Montant"]
+    assert [r[3:] for r in rangees[1:]] == [
+        ["30/11/2026", "Chèque au guichet", "'=HYPERLIEN()", "2,00"],
+        ["01/12/2026", "En ligne (PayFiP)", "A1B2C3", "5,00"]]
+    assert {r[0] for r in rangees[1:]} == {"F2026-000001"}
+    feuille = load_workbook(io.BytesIO(client.get(adresse + ".xlsx").data)).active
+    assert Decimal(str(feuille.cell(3, 7).value)) == Decimal("5.00")
+    assert feuille.cell(2, 4).value.date() == date(2026, 11, 30)
 
 
 def test_un_paiement_ne_porte_que_sur_une_facture_emise(app, agent_id):
