@@ -24,7 +24,6 @@ from portail_famille.auth.commun import REESSAYER_FAMILLE
 from portail_famille.auth.commun import REESSAYER_PERSONNEL
 from portail_famille.auth.commun import ouvrir_session
 from portail_famille.auth.federation import Federation
-from portail_famille.auth.redirections import cible_sure
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
 from portail_famille.services import comptes
@@ -33,6 +32,7 @@ from portail_famille.services import renouvellement
 from portail_famille.travaux import recherche_differee
 from portail_famille.web import contexte
 from portail_famille.web import propositions
+from portail_famille.web.redirections import cible_sure
 
 journal = logging.getLogger(__name__)
 

@@ -19,13 +19,13 @@ from portail_famille.auth.commun import ouvrir_session
 from portail_famille.auth.forms import CodePersonnelForm
 from portail_famille.auth.forms import ConnexionPersonnelForm
 from portail_famille.auth.forms import EnrolementForm
-from portail_famille.auth.redirections import cible_sure
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
 from portail_famille.services import comptes
 from portail_famille.services import double_facteur
 from portail_famille.web import affichage
 from portail_famille.web import qr
+from portail_famille.web.redirections import cible_sure
 
 EN_ATTENTE = "personnel_en_attente"
 CODES_A_MONTRER = "codes_de_secours"

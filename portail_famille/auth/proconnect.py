@@ -20,11 +20,11 @@ from portail_famille.auth.commun import echouer
 from portail_famille.auth.commun import ouvrir_session
 from portail_famille.auth.federation import Federation
 from portail_famille.auth.personnel import accueil_du_personnel
-from portail_famille.auth.redirections import cible_sure
 from portail_famille.extensions import db
 from portail_famille.extensions import limiter
 from portail_famille.services import comptes
 from portail_famille.web import contexte
+from portail_famille.web.redirections import cible_sure
 
 LIMITE_PROCONNECT = "20 per minute"
 # ProConnect's scopes for the portal (proconnect.md): no data scope, no API call afterwards.

@@ -196,12 +196,12 @@ def encaisser(facture_id: int):
     if not form.validate_on_submit():
         return facture(facture_id, encaissement=form)
     try:
-        recu = factures.encaisser(choisie, form.montant.data, form.mode.data,
+        recu = factures.encaisser(choisie, form.montant_recu.data, form.mode.data,
                                   form.reference.data, form.recu_le.data, current_user,
                                   datetime.now(UTC), contexte.calendrier())
     except factures.FacturationRefusee as refus_:
         db.session.rollback()
-        form.montant.errors = [str(refus_)]
+        form.montant_recu.errors = [str(refus_)]
         return facture(facture_id, encaissement=form)
     db.session.commit()
     flash(f"Paiement de {francais.euros(recu.montant)} ({recu.libelle_mode.lower()}) "

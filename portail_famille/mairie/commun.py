@@ -9,6 +9,7 @@ from datetime import date
 from flask import abort
 from flask import flash
 from flask import redirect
+from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,10 +45,13 @@ def motif_donne(famille_id: int) -> str | None:
 
 def dossier_ouvert_ou_motif(famille_id: int):
     """The household, and None once the agent gave a reason to open its file in this session;
-    else the redirect to the file, which asks it (A5: nothing is shown before)."""
+    else the redirect to the file, which asks it (A5: nothing is shown before), then comes
+    back to the page the agent asked for (a form sent without it cannot be replayed: the
+    file then)."""
     famille = famille_ou_404(famille_id)
     if motif_donne(famille_id) is None:
-        return famille, redirect(url_for("mairie.fiche", famille_id=famille_id))
+        suite = request.full_path.rstrip("?") if request.method == "GET" else None
+        return famille, redirect(url_for("mairie.fiche", famille_id=famille_id, suite=suite))
     return famille, None
 
 

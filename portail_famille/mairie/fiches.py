@@ -22,6 +22,7 @@ from portail_famille.services import justificatifs
 from portail_famille.services import recherche_familles
 from portail_famille.services import tarifs_famille
 from portail_famille.web import contexte
+from portail_famille.web.redirections import cible_sure
 
 
 @bp.route(f"/familles/<{IDENTIFIANT}:famille_id>", methods=["GET", "POST"])
@@ -36,7 +37,8 @@ def fiche(famille_id: int):
         dossiers.consigner_consultation(current_user, famille, form.motif.data)
         retenir_motif(famille_id, form.motif.data)
         db.session.commit()
-        return redirect(url_for("mairie.fiche", famille_id=famille_id), 303)
+        fiche_ = url_for("mairie.fiche", famille_id=famille_id)
+        return redirect(cible_sure(request.args.get("suite"), fiche_), 303)
     if request.method == "POST":  # the reason sent twice (a double click): already recorded
         return redirect(url_for("mairie.fiche", famille_id=famille_id), 303)
     grille = contexte.grille()

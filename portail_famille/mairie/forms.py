@@ -300,9 +300,9 @@ class EmissionForm(Formulaire):
 
 
 class EncaissementForm(Formulaire):
-    """A payment taken at the régie's counter."""
+    """A payment taken at the régie's counter (beside the credit note's form: its own names)."""
 
-    montant = ChampDecimal(
+    montant_recu = ChampDecimal(
         "Montant reçu (€)", description="Au plus ce qui reste à payer, par exemple 18,40.",
         validators=[InputRequired("Indiquez le montant reçu."),
                     NumberRange(min=Decimal("0.01"), max=PRIX_MAXIMAL * 100,

@@ -8,7 +8,7 @@ from hypothesis import example
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portail_famille.auth.redirections import cible_sure
+from portail_famille.web.redirections import cible_sure
 
 PAGE = "https://portail.exemple.test/connexion/franceconnect/retour"
 DEFAUT = "/espace-famille/"

@@ -42,7 +42,7 @@ def facture_emise(app, agent_id):
 
 def encaisser(client, page, montant, mode="cheque", reference="0012345", recu_le=AUJOURD_HUI):
     return client.post(page + "/encaissement", data={
-        "montant": montant, "mode": mode, "reference": reference, "recu_le": recu_le})
+        "montant_recu": montant, "mode": mode, "reference": reference, "recu_le": recu_le})
 
 
 def evenements(app, type_) -> list[str]:
@@ -73,12 +73,12 @@ def test_un_cheque_puis_des_especes_reglent_la_facture(app, agent_id):
 def test_saisies_refusees_en_francais_rien_n_est_enregistre(app, agent_id):
     _, client, page, _ = facture_emise(app, agent_id)
     for donnees, champ, message in (
-            ({"montant": "20"}, "montant", "au plus de 11,04"),
-            ({"montant": "abc"}, "montant", "nombre"),
-            ({"montant": ""}, "montant", "Indiquez le montant reçu"),
+            ({"montant": "20"}, "montant_recu", "au plus de 11,04"),
+            ({"montant": "abc"}, "montant_recu", "nombre"),
+            ({"montant": ""}, "montant_recu", "Indiquez le montant reçu"),
             ({"mode": ""}, "mode", "Choisissez le moyen de paiement"),
             ({"mode": "bitcoin"}, "mode", ""),
-            ({"recu_le": "02/12/2026"}, "montant", "dans le futur"),
+            ({"recu_le": "02/12/2026"}, "montant_recu", "dans le futur"),
             ({"recu_le": "31/02/2026"}, "recu_le", "date valide"),
             ({"reference": "x" * 41}, "reference", "40 caractères")):
         saisie = {"montant": "5", "mode": "cheque", "reference": "1", "recu_le": AUJOURD_HUI,

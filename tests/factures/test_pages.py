@@ -142,7 +142,15 @@ def test_l_agent_donne_un_motif_avant_d_ouvrir_une_facture(app, agent_id):
     sans_motif = client_agent(app, agent_id)
     reponse = sans_motif.get(f"/mairie/factures/{facture_id}")
     assert reponse.status_code == 302
-    assert reponse.location.endswith(f"/mairie/familles/{martin.famille_id}")
+    assert reponse.location.startswith(f"/mairie/familles/{martin.famille_id}?")
+    # The reason given, the agent is back on the invoice asked for; never another site.
+    ouvert = sans_motif.post(reponse.location, data={"motif": "facturation"})
+    assert ouvert.status_code == 303
+    assert ouvert.location == f"/mairie/factures/{facture_id}"
+    autre = client_agent(app, agent_id)
+    detour = autre.post(f"/mairie/familles/{martin.famille_id}?suite=//ailleurs.test/",
+                        data={"motif": "facturation"})
+    assert detour.location == f"/mairie/familles/{martin.famille_id}"
 
 
 SAISIES = st.one_of(st.sampled_from(["", " ", "2026-11", "2026-00", "0000-01", "2026-1",

@@ -76,8 +76,12 @@ def test_sans_motif_de_consultation_retour_au_dossier(app, client, agent, foyer)
     for chemin in ("quotient", "tarif"):
         reponse = client.get(f"/mairie/familles/{foyer.famille_id}/{chemin}")
         assert reponse.status_code == 302
-        assert reponse.location == f"/mairie/familles/{foyer.famille_id}"
-    assert saisir_qf(client, foyer.famille_id).status_code == 302
+        # The file asks the reason, then comes back to the page asked for.
+        assert reponse.location == (f"/mairie/familles/{foyer.famille_id}"
+                                    f"?suite=/mairie/familles/{foyer.famille_id}/{chemin}")
+    envoi = saisir_qf(client, foyer.famille_id)
+    assert envoi.status_code == 302
+    assert envoi.location == f"/mairie/familles/{foyer.famille_id}"  # a POST is not replayed
     assert lignes(app, QuotientFamilial, source="mairie") == []
 
 

@@ -1,6 +1,6 @@
 """The month's invoicing in Chromium, axe clean: an agent at a desk computes November's
-campaign, checks the draft and issues it; on a 390 px phone the family opens « Mes factures »,
-reads its invoice and downloads the PDF."""
+campaign, checks the draft and issues it, then records a cheque taken at the counter; on a
+390 px phone the family opens « Mes factures », reads its invoice and downloads the PDF."""
 
 import pytest
 from playwright.sync_api import expect
@@ -48,7 +48,19 @@ def test_un_agent_emet_la_campagne_du_mois(portail, navigateur):
     page.get_by_role("button", name="Émettre les 1 factures").click()
     expect(page.get_by_text("1 facture émise")).to_be_visible()
     expect(page.locator("table")).to_contain_text("F2026-000001")
-    expect(page.get_by_role("link", name="CSV")).to_be_visible()
+    expect(page.get_by_role("link", name="CSV", exact=True)).to_be_visible()
+    auditeur.auditer()
+    # The family pays 5 € by cheque at the régie's counter: the agent records it.
+    page.get_by_role("link", name="Détail de la facture").first.click()
+    page.get_by_label("Facturation", exact=True).check()
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    expect(page.get_by_role("heading", name="Facture F2026-000001")).to_be_visible()
+    page.get_by_label("Montant reçu (€)").fill("5")
+    page.get_by_label("Chèque", exact=True).check()
+    page.get_by_label("Numéro du chèque ou du reçu (facultatif)").fill("0012345")
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.get_by_text("il reste 6,04")).to_be_visible()
+    expect(page.locator("table").last).to_contain_text("Chèque au guichet")
     auditeur.auditer()
     auditeur.verifier()
 
