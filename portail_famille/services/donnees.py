@@ -53,6 +53,9 @@ TABLES = {
     "ligne_facture": "Le détail de chaque facture : enfant, service, jours facturés, prix et "
                      "son explication",
     "avoir": "Les avoirs de la mairie sur vos factures : numéro, montant et motif",
+    "operation_paiement": "Vos paiements en ligne par PayFiP : la facture, le montant, la "
+                          "date, le numéro d’opération de la DGFiP, le résultat (payé, refusé, "
+                          "annulé) et le numéro d’autorisation",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {

@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from tests.aides import planter_session
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
 from tests.paiements.conftest import PAGE
 from tests.paiements.conftest import choisir
@@ -36,7 +37,7 @@ def graves(navigateur) -> list[str]:
 
 def test_x2_page_du_simulateur_et_page_du_paiement(portail, navigateur):
     foyer = creer_foyer(portail)
-    url = demarrer(portail, foyer.famille_id)
+    url = demarrer(portail, foyer.famille_id, creer_facture(portail, foyer.famille_id))
     base = portail.extensions["portail"].portail_url
 
     navigateur.goto(url)
