@@ -5,6 +5,7 @@ import csv
 import io
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -18,6 +19,10 @@ from portail_famille.models import Facture
 from portail_famille.models import ListePointage
 from tests.aides import Page
 from tests.aides import planter_session
+from tests.fabriques import AvoirPrevu
+from tests.fabriques import PaiementPrevu
+from tests.fabriques import creer_facture
+from tests.fabriques import creer_foyer
 
 from .conftest import foyer
 from .conftest import jours_de_classe
@@ -133,6 +138,20 @@ def test_la_famille_voit_et_telecharge_ses_factures_seulement(app, agent_id):
     assert intrus.get(f"/espace-famille/factures/{facture_id}").status_code == 404
     assert intrus.get(f"/espace-famille/factures/{facture_id}/pdf").status_code == 404
     assert "F2026-000001" not in intrus.get("/espace-famille/factures").text
+
+
+@pytest.mark.parametrize(("paiement", "avoir", "attendu"), [
+    (None, None, "Solde à payer : 2,76\u00a0€"),
+    (PaiementPrevu(), None, "Solde à payer : 0,00\u00a0€ : vous n’avez rien à payer."),
+    # The credit note came after the payment: the régie owes the household.
+    (PaiementPrevu(), AvoirPrevu(montant="1.00"),
+     "Vous n’avez rien à payer : vous avez versé 1,00\u00a0€ de plus que vos factures"),
+], ids=["due", "payee", "trop_percu"])
+def test_le_solde_dit_ce_que_la_famille_doit_ou_ce_qu_on_lui_rend(app, paiement, avoir, attendu):
+    martin = creer_foyer(app)
+    creer_facture(app, martin.famille_id, paiement=paiement, avoir=avoir)
+    page = Page(client_famille(app, martin.compte_id).get("/espace-famille/factures").text)
+    assert [p.texte for p in page.tous("p") if p.texte.startswith(attendu)], attendu
 
 
 def test_l_agent_donne_un_motif_avant_d_ouvrir_une_facture(app, agent_id):
