@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from portail_famille.domaine import francais
 from portail_famille.extensions import db
+from portail_famille.models import Avoir
 from portail_famille.models import Facture
 from portail_famille.models import ListePointage
 from tests.aides import Page
@@ -118,6 +120,52 @@ def test_avoir_depuis_la_page_et_solde(app, agent_id):
     assert "A2026-000001" in texte and "8,28" in texte
 
 
+def texte_pdf(reponse) -> str:
+    assert reponse.status_code == 200 and reponse.mimetype == "application/pdf"
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(reponse.data)).pages)
+
+
+def test_l_avoir_se_telecharge_en_pdf_chez_la_famille_et_a_la_mairie(app, agent_id):
+    martin, agent, _ = campagne_emise(app, agent_id)
+    with app.app_context():
+        facture_id = db.session.scalars(sa.select(Facture.id)).one()
+    agent.post(f"/mairie/factures/{facture_id}/avoir",
+               data={"montant": "2,76", "motif": "Repas non servi le 3 novembre"})
+    with app.app_context():
+        avoir = db.session.scalars(sa.select(Avoir)).one()
+        avoir_id, emis_le = avoir.id, francais.date_courte(
+            avoir.emis_le.astimezone(francais.PARIS).date())
+    famille = client_famille(app, martin.compte_id)
+    chemin = f"/factures/{facture_id}/avoirs/{avoir_id}/pdf"
+    for client, page, prefixe in ((famille, f"/espace-famille/factures/{facture_id}",
+                                   "/espace-famille"),
+                                  (agent, f"/mairie/factures/{facture_id}", "/mairie")):
+        lien = Page(client.get(page).text).tous("a", href=prefixe + chemin)
+        assert [a.texte for a in lien] == ["télécharger l’avoir A2026-000001 en PDF"]
+        reponse = client.get(prefixe + chemin)
+        assert 'filename="avoir-A2026-000001.pdf"' in reponse.headers["Content-Disposition"]
+        texte = texte_pdf(reponse)
+        for attendu in ("Commune de Lyon", "Avoir n° A2026-000001", f"Émis le {emis_le}",
+                        "Sur la facture n° F2026-000001 des services de novembre 2026",
+                        "Repas non servi le 3 novembre", "Montant de l'avoir 2,76\u00a0EUR",
+                        "MARTIN"):
+            assert attendu in texte, (prefixe, attendu)
+    # Another household's credit note, even under the family's own invoice, is not found.
+    bernard = foyer(app, nom="BERNARD")
+    autre_facture = creer_facture(app, bernard.famille_id, numero="F2026-000002",
+                                  avoir=AvoirPrevu())
+    with app.app_context():
+        autre_avoir = db.session.scalar(sa.select(Avoir.id).where(
+            Avoir.facture_id == autre_facture))
+    for url in (f"/espace-famille/factures/{facture_id}/avoirs/{autre_avoir}/pdf",
+                f"/espace-famille/factures/{autre_facture}/avoirs/{autre_avoir}/pdf",
+                f"/mairie/factures/{facture_id}/avoirs/{autre_avoir}/pdf"):
+        assert (agent if url.startswith("/mairie") else famille).get(url).status_code == 404
+    # The agent gives a reason before opening the household's file (A5), PDF included.
+    sans_motif = client_agent(app, agent_id)
+    assert sans_motif.get(f"/mairie{chemin}").status_code == 302
+
+
 def test_la_famille_voit_et_telecharge_ses_factures_seulement(app, agent_id):
     martin, _, _ = campagne_emise(app, agent_id)
     with app.app_context():
@@ -127,9 +175,7 @@ def test_la_famille_voit_et_telecharge_ses_factures_seulement(app, agent_id):
     assert liste.status_code == 200
     assert "F2026-000001" in liste.text and "11,04" in liste.text
     assert client.get(f"/espace-famille/factures/{facture_id}").status_code == 200
-    pdf = client.get(f"/espace-famille/factures/{facture_id}/pdf")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    texte = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    texte = texte_pdf(client.get(f"/espace-famille/factures/{facture_id}/pdf"))
     for attendu in ("Commune de Lyon", "Facture n° F2026-000001", "Total à payer",
                     "Comment payer", "11,04", "Hôtel de ville"):
         assert attendu in texte, attendu

@@ -18,6 +18,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from portail_famille.extensions import db
+from portail_famille.models import Avoir
 from portail_famille.models import Compte
 from portail_famille.models import ContestationResidence
 from portail_famille.models import Courriel
@@ -132,8 +133,11 @@ def deux_familles(app, client):
         paiement=PaiementPrevu(etat="en_attente", reference="b" * 32))
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
     connecter(client, compte_a)
+    with app.app_context():
+        avoir_id = db.session.scalar(sa.select(Avoir.id).where(Avoir.facture_id == facture_id))
     return {"enfant_id": enfant_b, "inscription_id": inscription_b, "facture_id": facture_id,
-            "cle": foyers.cle_de_proposition(PROPOSITION_DE_B), "reference": "b" * 32}, famille_b
+            "avoir_id": avoir_id, "cle": foyers.cle_de_proposition(PROPOSITION_DE_B),
+            "reference": "b" * 32}, famille_b
 
 
 def etat_de_b(app, famille_b: int):
