@@ -11,10 +11,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from portail_famille.extensions import db
 from portail_famille.models.base import Horodatage
 from portail_famille.models.base import maintenant
+from portail_famille.models.factures import Facture
 
 ETATS_PAIEMENT = {"en_attente": "En cours de confirmation", "payee": "Payé",
                   "refusee": "Refusé", "annulee": "Annulé"}
@@ -50,6 +52,8 @@ class OperationPaiement(db.Model):
     # The last detail call, and the moment the state left en_attente.
     verifie_le: Mapped[datetime | None] = mapped_column(Horodatage)
     termine_le: Mapped[datetime | None] = mapped_column(Horodatage)
+
+    facture: Mapped[Facture] = relationship()
 
     @property
     def montant(self) -> Decimal:

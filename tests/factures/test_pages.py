@@ -3,6 +3,9 @@ and the PDF; another household's invoice is a 404; bad input is a French message
 
 import csv
 import io
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -19,6 +22,7 @@ from portail_famille.extensions import db
 from portail_famille.models import Avoir
 from portail_famille.models import Facture
 from portail_famille.models import ListePointage
+from portail_famille.models import OperationPaiement
 from tests.aides import Page
 from tests.aides import planter_session
 from tests.fabriques import AvoirPrevu
@@ -242,3 +246,27 @@ def test_la_fiche_du_foyer_montre_ses_factures_et_son_solde(app, agent_id):
     page = client.get(f"/mairie/familles/{martin.famille_id}").text
     texte = page[page.index('id="titre-factures"'):]
     assert "F2026-000001" in texte and "11,04" in texte
+    assert "Aucun paiement en ligne." in texte
+
+
+def test_la_fiche_du_foyer_liste_ses_paiements_en_ligne(app, agent_id):
+    martin = creer_foyer(app)
+    payee = creer_facture(app, martin.famille_id, paiement=PaiementPrevu(
+        termine_le=datetime(2026, 11, 20, 9, 30, tzinfo=UTC)))
+    creer_facture(app, martin.famille_id, numero="F2026-000002", mois=date(2026, 11, 1),
+                  paiement=PaiementPrevu(etat="refusee"))
+    with app.app_context():
+        db.session.execute(sa.update(OperationPaiement).where(
+            OperationPaiement.facture_id == payee).values(numauto="654321"))
+        db.session.commit()
+    page = Page(client_agent(app, agent_id, [martin.famille_id]).get(
+        f"/mairie/familles/{martin.famille_id}").text)
+    [tableau] = page.tous("table", aria_labelledby="titre-paiements")
+    lignes = [[td.texte for td in tr.tous("td")] for tr in tableau.tous("tr")[1:]]
+    # Both attempts, the latest first; the paid one with its date and PayFiP's references.
+    assert lignes[1] == ["20 novembre 2026 à 10:30", "F2026-000001", "2,76\u00a0€", "Payé",
+                         "idop-F2026000001", "654321"]
+    assert lignes[0][1:5] == ["F2026-000002", "2,76\u00a0€", "Refusé", "idop-F2026000002"]
+    [factures] = page.tous("section", aria_labelledby="titre-factures")
+    assert "Solde du foyer : 2,76\u00a0€ (factures émises, moins les avoirs et les paiements " \
+        "en ligne reçus)." in factures.texte

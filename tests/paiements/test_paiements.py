@@ -131,6 +131,8 @@ def test_paiement_par_carte_de_bout_en_bout(portail, foyer, facture, autre_factu
         assert paiements.montant_paye(autre_facture) == Decimal("0.00")
     assert page.status_code == 200 and "<h1>Paiement reçu</h1>" in page.text
     assert "42,50" in page.text and "par carte" in page.text
+    assert f'<a href="/espace-famille/factures/{facture}">Revoir la facture F2026-000012</a>' \
+        in page.text
     assert len(evenements(portail, "paiement_recu")) == 1
     assert len(evenements(portail, "paiement_demarre")) == 1
     assert COURRIEL not in caplog.text
