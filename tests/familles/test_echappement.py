@@ -8,9 +8,11 @@ agent's edit could carry them just as well.
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from flask import url_for
 
 from portail_famille.extensions import db
+from portail_famille.models import Avoir
 from portail_famille.models import Compte
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
@@ -66,6 +68,8 @@ def foyer_hostile(app, client):
                                      libelle_service=SCRIPT, jour=DEBUT, explication=IMAGE),
         destinataire=SCRIPT, adresse=IMAGE, avoir=AvoirPrevu(motif=SCRIPT),
         paiement=PaiementPrevu(reference=ids["reference"]))
+    with app.app_context():
+        ids["avoir_id"] = db.session.scalar(sa.select(Avoir.id))
     ajouter_qf_caf(app, famille_id, 640)
     connecter(client, compte_id)
     return ids
