@@ -1,8 +1,10 @@
 """The one place that builds households for the tests: the adult who signs in, the address,
-children with their enrolments (and each enrolment's history), QF records, a second adult.
+children with their enrolments (and each enrolment's history), QF records, a second adult, and
+the household's issued invoices.
 
 `creer_foyer` builds a whole household in one transaction and returns its ids; the short
-helpers (`creer_famille`, `ajouter_enfant`, `ajouter_qf_caf`…) build one piece of it.
+helpers (`creer_famille`, `ajouter_enfant`, `ajouter_qf_caf`…) build one piece of it;
+`creer_facture` an issued invoice with its lines, and a credit note and a payment if asked.
 """
 
 from dataclasses import dataclass
@@ -10,16 +12,25 @@ from dataclasses import field
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 from itertools import count
 
+import sqlalchemy as sa
+
 from portail_famille.extensions import db
+from portail_famille.models import Avoir
+from portail_famille.models import CampagneFacturation
 from portail_famille.models import Compte
+from portail_famille.models import Encaissement
 from portail_famille.models import Enfant
 from portail_famille.models import Evenement
+from portail_famille.models import Facture
 from portail_famille.models import Famille
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
+from portail_famille.models import LigneFacture
+from portail_famille.models import OperationPaiement
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import SecondAdulte
 
@@ -67,6 +78,49 @@ class QuotientDGFiP:
     valeur: str
     le: datetime | None = None
     reference: str = "correlation-1"
+
+
+@dataclass(frozen=True)
+class LignePrevue:
+    """One day of a child in a service, billed `montant`."""
+
+    enfant_id: int | None = None
+    montant: str = "2.76"
+    service: str = "cantine"
+    libelle_service: str = "Cantine"
+    enfant: str = "MARTIN Léo"  # the name as billed
+    jour: date = field(default_factory=date.today)
+    explication: str = "tranche 3"
+
+
+@dataclass(frozen=True)
+class AvoirPrevu:
+    """A credit note on the invoice, numbered after it (F2026-000012 → A2026-000012)."""
+
+    montant: str = "1.00"
+    motif: str = "Repas non servi"
+    emis_par_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EncaissementPrevu:
+    """A payment taken at the régie's counter for the invoice."""
+
+    montant: str = "1.00"
+    mode: str = "cheque"
+    reference: str = "0000001"
+    recu_le: date = date(2026, 11, 20)
+    saisi_par_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PaiementPrevu:
+    """A PayFiP operation on the invoice, of its whole total unless `centimes` is given."""
+
+    etat: str = "payee"
+    centimes: int | None = None
+    reference: str | None = None  # a fresh one when None
+    termine_le: datetime | None = None
 
 
 @dataclass
@@ -179,3 +233,59 @@ def consigner_consultation(app, famille_id: int, agent_id: int, motif: str) -> N
         db.session.add(Evenement(type="consultation_agent", compte_id=agent_id,
                                  famille_id=famille_id, detail=motif))
         db.session.commit()
+
+
+def _campagne_du_mois(mois: date) -> CampagneFacturation:
+    campagne = db.session.scalars(
+        sa.select(CampagneFacturation).where(CampagneFacturation.mois == mois)).first()
+    if campagne is None:
+        campagne = CampagneFacturation(mois=mois, statut="emise", grille_sha256="0" * 64,
+                                       anomalies="")
+        db.session.add(campagne)
+        db.session.flush()
+    return campagne
+
+
+def creer_facture(app, famille_id: int, *lignes: LignePrevue, numero: str = "F2026-000001",
+                  mois: date = date(2026, 10, 1), destinataire: str = "MARTIN",
+                  adresse: str = "", avoir: AvoirPrevu | None = None,
+                  paiement: PaiementPrevu | None = None,
+                  encaissement: EncaissementPrevu | None = None) -> int:
+    """An invoice of the household for `mois` (its campaign issued), numbered `numero`, issued
+    on the 2nd of the month after and due a month later; its total is the sum of its lines
+    (one default line when none is given). Returns its id."""
+    lignes = lignes or (LignePrevue(),)
+    emise_le = datetime(mois.year + mois.month // 12, mois.month % 12 + 1, 2, tzinfo=UTC)
+    with app.app_context():
+        facture = Facture(
+            campagne_id=_campagne_du_mois(mois).id, famille_id=famille_id, numero=numero,
+            total=sum((Decimal(ligne.montant) for ligne in lignes), Decimal("0.00")),
+            destinataire=destinataire, adresse=adresse, emise_le=emise_le,
+            echeance=(emise_le + timedelta(days=30)).date())
+        facture.lignes.extend(LigneFacture(
+            enfant_id=ligne.enfant_id, enfant=ligne.enfant, service=ligne.service,
+            libelle_service=ligne.libelle_service, motif="reserve",
+            jours=ligne.jour.isoformat(), quantite=1, prix_unitaire=Decimal(ligne.montant),
+            montant=Decimal(ligne.montant), explication=ligne.explication,
+            grille_sha256="0" * 64) for ligne in lignes)
+        db.session.add(facture)
+        db.session.flush()
+        if avoir is not None:
+            db.session.add(Avoir(facture_id=facture.id, numero="A" + numero[1:],
+                                 montant=Decimal(avoir.montant), motif=avoir.motif,
+                                 emis_par_id=avoir.emis_par_id))
+        if paiement is not None:
+            refdet = numero.replace("-", "")
+            db.session.add(OperationPaiement(
+                reference=paiement.reference or f"{next(_numeros):032x}",
+                id_op=f"idop-{refdet}", facture_id=facture.id, famille_id=famille_id,
+                refdet=refdet, exer=int(numero[1:5]),
+                montant_centimes=paiement.centimes or int(facture.total * 100),
+                etat=paiement.etat, termine_le=paiement.termine_le))
+        if encaissement is not None:
+            db.session.add(Encaissement(
+                facture_id=facture.id, montant=Decimal(encaissement.montant),
+                mode=encaissement.mode, reference=encaissement.reference,
+                recu_le=encaissement.recu_le, saisi_par_id=encaissement.saisi_par_id))
+        db.session.commit()
+        return facture.id

@@ -1,7 +1,7 @@
 """Encaissements au guichet de la régie
 
 Revision ID: 0030
-Revises: 0021
+Revises: 0029
 Create Date: 2026-12-04 18:45:00.000000
 
 Un paiement reçu au guichet (chèque, espèces) pour une facture émise, noté par un agent ; une
@@ -15,7 +15,7 @@ import portail_famille.models
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0021'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """« Mes factures »: the household's issued invoices, their credit notes, the balance, and each
-invoice as a PDF. Only the household's own: any other id is a 404, never a 403 that would
-confirm it exists."""
+invoice and credit note as a PDF. Only the household's own: any other id is a 404, never a 403
+that would confirm it exists."""
 
 from datetime import date
 from decimal import Decimal
@@ -98,3 +98,14 @@ def facture_pdf(facture_id: int):
         pdf_factures.produire(choisie, contexte.grille().commune,
                               contexte.calendrier().facturation),
         "application/pdf", f"facture-{choisie.numero}", en_ligne=False)
+
+
+@bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/avoirs/<{IDENTIFIANT}:avoir_id>/pdf")
+def avoir_pdf(facture_id: int, avoir_id: int):
+    avoir = services_factures.avoir_de_la_facture(_la_sienne(facture_id), avoir_id)
+    if avoir is None:
+        abort(404)
+    return envoi_de_document.reponse(
+        pdf_factures.produire_avoir(avoir, contexte.grille().commune,
+                                    contexte.calendrier().facturation),
+        "application/pdf", f"avoir-{avoir.numero}", en_ligne=False)

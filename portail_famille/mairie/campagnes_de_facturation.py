@@ -166,6 +166,20 @@ def facture_pdf(facture_id: int):
         "application/pdf", f"facture-{choisie.numero}", en_ligne=False)
 
 
+@bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/avoirs/<{IDENTIFIANT}:avoir_id>/pdf")
+def avoir_pdf(facture_id: int, avoir_id: int):
+    choisie, refus = _facture_du_dossier(facture_id)
+    if refus is not None:
+        return refus
+    avoir = factures.avoir_de_la_facture(choisie, avoir_id)
+    if avoir is None:
+        abort(404)
+    return envoi_de_document.reponse(
+        pdf_factures.produire_avoir(avoir, contexte.grille().commune,
+                                    contexte.calendrier().facturation),
+        "application/pdf", f"avoir-{avoir.numero}", en_ligne=False)
+
+
 @bp.post(f"/factures/<{IDENTIFIANT}:facture_id>/avoir", endpoint="facture_avoir")
 def avoir(facture_id: int):
     choisie, refus = _facture_du_dossier(facture_id)

@@ -19,6 +19,7 @@ from portail_famille.services import dossiers
 from portail_famille.services import factures
 from portail_famille.services import inscriptions
 from portail_famille.services import justificatifs
+from portail_famille.services import paiements
 from portail_famille.services import recherche_familles
 from portail_famille.services import tarifs_famille
 from portail_famille.web import contexte
@@ -53,5 +54,6 @@ def fiche(famille_id: int):
                            natures=justificatifs.NATURES,
                            factures=factures.factures_de_la_famille(famille_id),
                            solde=factures.solde(famille_id),
+                           paiements=paiements.operations_de_la_famille(famille_id),
                            services={code: service.libelle for periode in grille.periodes
                                      for code, service in periode.services.items()})

@@ -11,10 +11,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from portail_famille.extensions import db
 from portail_famille.models.base import Horodatage
 from portail_famille.models.base import maintenant
+from portail_famille.models.factures import Facture
 
 ETATS_PAIEMENT = {"en_attente": "En cours de confirmation", "payee": "Payé",
                   "refusee": "Refusé", "annulee": "Annulé"}
@@ -34,9 +36,10 @@ class OperationPaiement(db.Model):
     # Opaque, in the return address given to PayFiP: the row the browser comes back to.
     reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
     id_op: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # The invoice and its household; the foreign keys come with the invoices' tables.
-    facture_id: Mapped[int] = mapped_column(index=True)
-    famille_id: Mapped[int] = mapped_column(index=True)
+    # The invoice and its household, never deleted under a payment: like the invoice, the
+    # payment is an accounting record, kept when the household is erased (services/effacement).
+    facture_id: Mapped[int] = mapped_column(sa.ForeignKey("facture.id"), index=True)
+    famille_id: Mapped[int] = mapped_column(sa.ForeignKey("famille.id"), index=True)
     # What PayFiP was asked for, and what its detail call must give back (reconciliation).
     refdet: Mapped[str] = mapped_column(sa.String(30))
     exer: Mapped[int] = mapped_column()
@@ -49,6 +52,8 @@ class OperationPaiement(db.Model):
     # The last detail call, and the moment the state left en_attente.
     verifie_le: Mapped[datetime | None] = mapped_column(Horodatage)
     termine_le: Mapped[datetime | None] = mapped_column(Horodatage)
+
+    facture: Mapped[Facture] = relationship()
 
     @property
     def montant(self) -> Decimal:

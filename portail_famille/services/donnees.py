@@ -56,6 +56,9 @@ TABLES = {
     "encaissement": "Les paiements de vos factures reçus au guichet de la régie : montant, "
                     "moyen (chèque, espèces), numéro du chèque ou du reçu, date, et leur "
                     "annulation éventuelle",
+    "operation_paiement": "Vos paiements en ligne par PayFiP : la facture, le montant, la "
+                          "date, le numéro d’opération de la DGFiP, le résultat (payé, refusé, "
+                          "annulé) et le numéro d’autorisation",
 }
 # Linked tables left out of the export, and why.
 EXCLUES = {

@@ -3,7 +3,8 @@ what the law requires the town hall to keep, and doing it, or declining with a r
 
 Kept: what billing rests on, for the time public-accounting rules set (the household's
 residence and its refusal to share its income, the children enrolled, their enrolments with
-their history, the QF records that priced them), the deletion request itself, and the security
+their history, the QF records that priced them, the invoices, their credit notes and the
+online payments received for them), the deletion request itself, and the security
 journal, purged at its legal time (CNIL délibération 2021-122). Removed: everything else,
 starting with the adults' accounts, so that nobody can sign in to the household any more.
 
@@ -27,6 +28,7 @@ from portail_famille.models import Famille
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
+from portail_famille.models import OperationPaiement
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import Renouvellement
 from portail_famille.models import SecondAdulte
@@ -103,8 +105,10 @@ def _conserves(famille_id: int) -> list[tuple[str, str, type, tuple]]:
                  _inscrits(famille_id)))),)),
         ("Quotients familiaux et leur provenance", f"ils ont fixé les prix ; {FACTURATION}",
          QuotientFamilial, (QuotientFamilial.famille_id == famille_id,)),
-        ("Factures émises, leurs avoirs et leurs paiements", FACTURATION, Facture,
+        ("Factures émises, leurs avoirs et les paiements reçus au guichet", FACTURATION, Facture,
          (Facture.famille_id == famille_id,)),
+        ("Paiements en ligne des factures (PayFiP)", FACTURATION, OperationPaiement,
+         (OperationPaiement.famille_id == famille_id,)),
         ("Journal de sécurité (connexions, consultations par les agents)",
          "traçabilité des accès, purgée à sa durée légale (CNIL, délibération 2021-122)",
          Evenement, (Evenement.famille_id == famille_id,)),

@@ -577,6 +577,11 @@ def facture_de_la_famille(famille_id: int, facture_id: int) -> Facture | None:
         Facture.numero.is_not(None))).first()
 
 
+def avoir_de_la_facture(facture: Facture, avoir_id: int) -> Avoir | None:
+    """The credit note `avoir_id` when it is one of `facture`'s, else None."""
+    return next((avoir for avoir in facture.avoirs if avoir.id == avoir_id), None)
+
+
 def trouver_facture(facture_id: int) -> Facture | None:
     return db.session.get(Facture, facture_id)
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from decimal import InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from portail_famille.connecteurs import exceptions
 from portail_famille.connecteurs.payfip import ClientPayFiP
@@ -128,6 +129,14 @@ def operation_de_la_famille(reference: str, famille_id: int) -> OperationPaiemen
     return db.session.scalars(sa.select(OperationPaiement).where(
         OperationPaiement.reference == reference,
         OperationPaiement.famille_id == famille_id)).first()
+
+
+def operations_de_la_famille(famille_id: int) -> list[OperationPaiement]:
+    """The household's operations, however they ended, the latest first, with their invoice."""
+    return list(db.session.scalars(
+        sa.select(OperationPaiement).where(OperationPaiement.famille_id == famille_id)
+        .order_by(OperationPaiement.cree_le.desc(), OperationPaiement.id.desc())
+        .options(selectinload(OperationPaiement.facture))))
 
 
 def en_attente() -> list[OperationPaiement]:

@@ -1,15 +1,20 @@
 """An issued invoice as a PDF in French (fpdf2): the commune and its address, the number, the
-household, the lines with their explanation, the total, the due date and how to pay.
+household, the lines with their explanation, the total, the due date and how to pay; a credit
+note on it, and the childcare tax certificate, on the same header.
 
 The PDF uses the core Helvetica font, so it needs no font file on the server (the portal runs
 on platforms whose disk is rebuilt at each deploy); that font knows Latin-1 only, hence the
 few typographic characters rewritten below (`€` is written « EUR »)."""
+
+from datetime import date
+from datetime import datetime
 
 from fpdf import FPDF
 
 from portail_famille.domaine import francais
 from portail_famille.domaine import recherche
 from portail_famille.domaine.calendrier_scolaire import Facturation
+from portail_famille.models import Avoir
 from portail_famille.models import Facture
 from portail_famille.services.attestation_garde import Attestation
 
@@ -54,17 +59,10 @@ def produire(facture: Facture, commune: str, reglages: Facturation) -> bytes:
                     reglages)
     mois = facture.campagne.mois
     for ligne in (f"Services du mois de {francais.MOIS[mois.month - 1]} {mois.year}",
-                  f"Émise le {francais.date_courte(facture.emise_le.date())}",
+                  f"Émise le {francais.date_courte(_jour(facture.emise_le))}",
                   f"À payer au plus tard le {francais.date_courte(facture.echeance)}"):
         pdf.cell(0, 5, _texte(ligne), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("helvetica", "B", 10)
-    pdf.cell(0, 5, _texte(facture.destinataire or "Le foyer"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=10)
-    pdf.cell(0, 5, _texte(facture.adresse), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _texte(f"Dossier n° {recherche.formater_numero(facture.famille_id)}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+    _foyer(pdf, facture)
     _lignes(pdf, facture)
     pdf.ln(6)
     pdf.set_font("helvetica", "B", 10)
@@ -74,6 +72,53 @@ def produire(facture: Facture, commune: str, reglages: Facturation) -> bytes:
         f"{reglages.paiement or 'Adressez-vous à la mairie.'} Référence à rappeler : "
         f"{facture.numero}."), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def produire_avoir(avoir: Avoir, commune: str, reglages: Facturation) -> bytes:
+    """The PDF of a credit note: its number and date, the invoice it corrects, the amount and
+    the reason."""
+    facture = avoir.facture
+    pdf = _document(f"Avoir {avoir.numero}", f"Avoir n° {avoir.numero}", commune, reglages)
+    mois = facture.campagne.mois
+    for ligne in (f"Émis le {francais.date_courte(_jour(avoir.emis_le))}",
+                  f"Sur la facture n° {facture.numero} des services de "
+                  f"{francais.mois_annee(mois)}, émise le "
+                  f"{francais.date_courte(_jour(facture.emise_le))}"):
+        pdf.cell(0, 5, _texte(ligne), new_x="LMARGIN", new_y="NEXT")
+    _foyer(pdf, facture)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.cell(0, 6, _texte("Motif"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, _texte(avoir.motif), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(122, 8, _texte("Montant de l’avoir"), border="T")
+    pdf.cell(28, 8, _euros(avoir.montant), border="T", align="R", new_x="LMARGIN",
+             new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("helvetica", size=10)
+    # A credit note never changes the invoice (README, « La facturation mensuelle »).
+    pdf.multi_cell(0, 5, _texte(
+        f"Ce montant est déduit de la somme due sur la facture n° {facture.numero}, qui reste "
+        "telle qu’elle a été émise ; si elle est déjà payée, la régie de la mairie vous "
+        "rembourse ce qui a été payé en trop."), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _jour(instant: datetime) -> date:
+    return instant.astimezone(francais.PARIS).date()
+
+
+def _foyer(pdf: FPDF, facture: Facture) -> None:
+    """The household billed, as the invoice names it, and its file number."""
+    pdf.ln(4)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.cell(0, 5, _texte(facture.destinataire or "Le foyer"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 5, _texte(facture.adresse), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _texte(f"Dossier n° {recherche.formater_numero(facture.famille_id)}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
 
 
 def _lignes(pdf: FPDF, facture: Facture) -> None:

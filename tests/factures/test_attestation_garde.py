@@ -11,25 +11,18 @@ import pytest
 import sqlalchemy as sa
 
 from portail_famille.extensions import db
-from portail_famille.models import CampagneFacturation
 from portail_famille.models import Encaissement
 from portail_famille.models import Facture
-from portail_famille.models import LigneFacture
-from portail_famille.models import OperationPaiement
 from portail_famille.services import attestation_garde
 from portail_famille.web import contexte
 from tests.aides import planter_session
 from tests.fabriques import EnfantPrevu
+from tests.fabriques import LignePrevue
+from tests.fabriques import PaiementPrevu
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
 
 AN_DERNIER = date.today().year - 1
-
-
-def _ligne(enfant_id, service, montant):
-    return LigneFacture(enfant_id=enfant_id, enfant="MARTIN Léo", service=service,
-                        libelle_service=service, motif="reserve", jours="", quantite=1,
-                        prix_unitaire=Decimal(montant), montant=Decimal(montant),
-                        explication="", grille_sha256="0" * 64)
 
 
 @pytest.fixture
@@ -39,27 +32,13 @@ def payee(app):
         foyer = creer_foyer(app, enfants=(EnfantPrevu("Léo", date(AN_DERNIER - 3, 5, 1)),
                                           EnfantPrevu("Zoé", date(AN_DERNIER - 9, 5, 1))))
         petit, grande = foyer.enfants
-        with app.app_context():
-            campagne = CampagneFacturation(mois=date(AN_DERNIER, 3, 1), statut="emise",
-                                           grille_sha256="0" * 64, anomalies="")
-            db.session.add(campagne)
-            db.session.flush()
-            facture = Facture(campagne_id=campagne.id, famille_id=foyer.famille_id,
-                              numero=f"F{AN_DERNIER}-000001", total=Decimal("30.00"),
-                              destinataire="MARTIN", adresse="",
-                              emise_le=datetime(AN_DERNIER, 4, 2, tzinfo=UTC),
-                              echeance=date(AN_DERNIER, 5, 2))
-            facture.lignes.extend([_ligne(petit, "restauration_scolaire", "10.00"),
-                                   _ligne(petit, "accueil_soir", "6.00"),
-                                   _ligne(grande, "accueil_soir", "14.00")])
-            db.session.add(facture)
-            db.session.flush()
-            db.session.add(OperationPaiement(
-                reference="c" * 32, id_op="idop-garde", facture_id=facture.id,
-                famille_id=foyer.famille_id, refdet=f"F{AN_DERNIER}000001", exer=AN_DERNIER,
-                montant_centimes=centimes, etat="payee",
-                termine_le=datetime(AN_DERNIER, 4, 20, tzinfo=UTC)))
-            db.session.commit()
+        creer_facture(
+            app, foyer.famille_id, LignePrevue(petit, "10.00", "restauration_scolaire"),
+            LignePrevue(petit, "6.00", "accueil_soir"),
+            LignePrevue(grande, "14.00", "accueil_soir"), numero=f"F{AN_DERNIER}-000001",
+            mois=date(AN_DERNIER, 3, 1),
+            paiement=PaiementPrevu(centimes=centimes,
+                                   termine_le=datetime(AN_DERNIER, 4, 20, tzinfo=UTC)))
         return foyer
     return creer
 

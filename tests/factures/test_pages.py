@@ -3,8 +3,12 @@ and the PDF; another household's invoice is a 404; bad input is a French message
 
 import csv
 import io
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -12,12 +16,20 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from portail_famille.domaine import francais
 from portail_famille.extensions import db
+from portail_famille.models import Avoir
 from portail_famille.models import Facture
 from portail_famille.models import ListePointage
+from portail_famille.models import OperationPaiement
 from tests.aides import Page
+from tests.aides import est_un_document
 from tests.aides import planter_session
 from tests.aides import texte_de
+from tests.fabriques import AvoirPrevu
+from tests.fabriques import PaiementPrevu
+from tests.fabriques import creer_facture
+from tests.fabriques import creer_foyer
 
 from .conftest import foyer
 from .conftest import jours_de_classe
@@ -113,6 +125,52 @@ def test_avoir_depuis_la_page_et_solde(app, agent_id):
     assert "A2026-000001" in texte and "8,28" in texte
 
 
+def texte_pdf(reponse) -> str:
+    assert reponse.status_code == 200 and est_un_document(reponse)
+    return texte_de(reponse)
+
+
+def test_l_avoir_se_telecharge_en_pdf_chez_la_famille_et_a_la_mairie(app, agent_id):
+    martin, agent, _ = campagne_emise(app, agent_id)
+    with app.app_context():
+        facture_id = db.session.scalars(sa.select(Facture.id)).one()
+    agent.post(f"/mairie/factures/{facture_id}/avoir",
+               data={"montant": "2,76", "motif": "Repas non servi le 3 novembre"})
+    with app.app_context():
+        avoir = db.session.scalars(sa.select(Avoir)).one()
+        avoir_id, emis_le = avoir.id, francais.date_courte(
+            avoir.emis_le.astimezone(francais.PARIS).date())
+    famille = client_famille(app, martin.compte_id)
+    chemin = f"/factures/{facture_id}/avoirs/{avoir_id}/pdf"
+    for client, page, prefixe in ((famille, f"/espace-famille/factures/{facture_id}",
+                                   "/espace-famille"),
+                                  (agent, f"/mairie/factures/{facture_id}", "/mairie")):
+        lien = Page(client.get(page).text).tous("a", href=prefixe + chemin)
+        assert [a.texte for a in lien] == ["télécharger l’avoir A2026-000001 en PDF"]
+        reponse = client.get(prefixe + chemin)
+        assert 'filename="avoir-A2026-000001.pdf"' in reponse.headers["Content-Disposition"]
+        texte = texte_pdf(reponse)
+        for attendu in ("Commune de Lyon", "Avoir n° A2026-000001", f"Émis le {emis_le}",
+                        "Sur la facture n° F2026-000001 des services de novembre 2026",
+                        "Repas non servi le 3 novembre", "Montant de l'avoir 2,76\u00a0EUR",
+                        "MARTIN"):
+            assert attendu in texte, (prefixe, attendu)
+    # Another household's credit note, even under the family's own invoice, is not found.
+    bernard = foyer(app, nom="BERNARD")
+    autre_facture = creer_facture(app, bernard.famille_id, numero="F2026-000002",
+                                  avoir=AvoirPrevu())
+    with app.app_context():
+        autre_avoir = db.session.scalar(sa.select(Avoir.id).where(
+            Avoir.facture_id == autre_facture))
+    for url in (f"/espace-famille/factures/{facture_id}/avoirs/{autre_avoir}/pdf",
+                f"/espace-famille/factures/{autre_facture}/avoirs/{autre_avoir}/pdf",
+                f"/mairie/factures/{facture_id}/avoirs/{autre_avoir}/pdf"):
+        assert (agent if url.startswith("/mairie") else famille).get(url).status_code == 404
+    # The agent gives a reason before opening the household's file (A5), PDF included.
+    sans_motif = client_agent(app, agent_id)
+    assert sans_motif.get(f"/mairie{chemin}").status_code == 302
+
+
 def test_la_famille_voit_et_telecharge_ses_factures_seulement(app, agent_id):
     martin, _, _ = campagne_emise(app, agent_id)
     with app.app_context():
@@ -133,6 +191,20 @@ def test_la_famille_voit_et_telecharge_ses_factures_seulement(app, agent_id):
     assert intrus.get(f"/espace-famille/factures/{facture_id}").status_code == 404
     assert intrus.get(f"/espace-famille/factures/{facture_id}/pdf").status_code == 404
     assert "F2026-000001" not in intrus.get("/espace-famille/factures").text
+
+
+@pytest.mark.parametrize(("paiement", "avoir", "attendu"), [
+    (None, None, "Solde à payer : 2,76\u00a0€"),
+    (PaiementPrevu(), None, "Solde à payer : 0,00\u00a0€ : vous n’avez rien à payer."),
+    # The credit note came after the payment: the régie owes the household.
+    (PaiementPrevu(), AvoirPrevu(montant="1.00"),
+     "Vous n’avez rien à payer : vous avez versé 1,00\u00a0€ de plus que vos factures"),
+], ids=["due", "payee", "trop_percu"])
+def test_le_solde_dit_ce_que_la_famille_doit_ou_ce_qu_on_lui_rend(app, paiement, avoir, attendu):
+    martin = creer_foyer(app)
+    creer_facture(app, martin.famille_id, paiement=paiement, avoir=avoir)
+    page = Page(client_famille(app, martin.compte_id).get("/espace-famille/factures").text)
+    assert [p.texte for p in page.tous("p") if p.texte.startswith(attendu)], attendu
 
 
 def test_l_agent_donne_un_motif_avant_d_ouvrir_une_facture(app, agent_id):
@@ -185,3 +257,27 @@ def test_la_fiche_du_foyer_montre_ses_factures_et_son_solde(app, agent_id):
     page = client.get(f"/mairie/familles/{martin.famille_id}").text
     texte = page[page.index('id="titre-factures"'):]
     assert "F2026-000001" in texte and "11,04" in texte
+    assert "Aucun paiement en ligne." in texte
+
+
+def test_la_fiche_du_foyer_liste_ses_paiements_en_ligne(app, agent_id):
+    martin = creer_foyer(app)
+    payee = creer_facture(app, martin.famille_id, paiement=PaiementPrevu(
+        termine_le=datetime(2026, 11, 20, 9, 30, tzinfo=UTC)))
+    creer_facture(app, martin.famille_id, numero="F2026-000002", mois=date(2026, 11, 1),
+                  paiement=PaiementPrevu(etat="refusee"))
+    with app.app_context():
+        db.session.execute(sa.update(OperationPaiement).where(
+            OperationPaiement.facture_id == payee).values(numauto="654321"))
+        db.session.commit()
+    page = Page(client_agent(app, agent_id, [martin.famille_id]).get(
+        f"/mairie/familles/{martin.famille_id}").text)
+    [tableau] = page.tous("table", aria_labelledby="titre-paiements")
+    lignes = [[td.texte for td in tr.tous("td")] for tr in tableau.tous("tr")[1:]]
+    # Both attempts, the latest first; the paid one with its date and PayFiP's references.
+    assert lignes[1] == ["20 novembre 2026 à 10:30", "F2026-000001", "2,76\u00a0€", "Payé",
+                         "idop-F2026000001", "654321"]
+    assert lignes[0][1:5] == ["F2026-000002", "2,76\u00a0€", "Refusé", "idop-F2026000002"]
+    [factures] = page.tous("section", aria_labelledby="titre-factures")
+    assert "Solde du foyer : 2,76\u00a0€ (factures émises, moins les avoirs et les paiements " \
+        "en ligne reçus)." in factures.texte

@@ -19,19 +19,15 @@ from hypothesis import strategies as st
 
 from portail_famille.extensions import db
 from portail_famille.models import Avoir
-from portail_famille.models import CampagneFacturation
 from portail_famille.models import Compte
 from portail_famille.models import ContestationResidence
 from portail_famille.models import Courriel
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
-from portail_famille.models import Facture
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
-from portail_famille.models import LigneFacture
 from portail_famille.models import ListePointage
-from portail_famille.models import OperationPaiement
 from portail_famille.models import Pointage
 from portail_famille.models import Renouvellement
 from portail_famille.models import Reservation
@@ -40,11 +36,16 @@ from portail_famille.models import TarifDecide
 from portail_famille.services import donnees
 from portail_famille.services import foyers
 from tests.aides import texte_de
+from tests.fabriques import AvoirPrevu
+from tests.fabriques import EncaissementPrevu
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import InscriptionPrevue
+from tests.fabriques import LignePrevue
+from tests.fabriques import PaiementPrevu
 from tests.fabriques import QuotientDGFiP
 from tests.fabriques import ajouter_enfant
 from tests.fabriques import consigner_consultation
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_famille
 from tests.fabriques import creer_foyer
 from tests.fabriques import famille_de
@@ -84,7 +85,7 @@ def deux_familles(app, client):
     """Family A signed in on `client`; family B with a row in every table linked to a
     household: a child, an enrolment and its history, a second adult, a QF record, a document,
     a deletion request, a booking, an attendance mark, an agent's consultation, an issued
-    invoice with its line and a credit note."""
+    invoice with its line, a credit note and an online payment."""
     compte_a = creer_famille(app, prenom="Alice", nom="ALPHA")
     famille_a = famille_de(app, compte_a)
     ajouter_enfant(app, famille_a, "Arthur", date(2016, 1, 1), nom="ALPHA")
@@ -124,33 +125,22 @@ def deux_familles(app, client):
         db.session.flush()
         db.session.add(Pointage(liste_id=liste.id, enfant_id=enfant_b, etat="present",
                                 saisi_par_id=agent.id))
-        octobre = CampagneFacturation(mois=date(2026, 10, 1), statut="emise",
-                                      grille_sha256="0" * 64, anomalies="")
-        db.session.add(octobre)
-        db.session.flush()
-        facture = Facture(campagne_id=octobre.id, famille_id=famille_b, numero="F2026-000099",
-                          total=Decimal("7.32"), destinataire="Béatrice BERNARD", adresse="",
-                          emise_le=datetime(2026, 11, 2, tzinfo=UTC), echeance=date(2026, 12, 2))
-        facture.lignes.append(LigneFacture(
-            enfant_id=enfant_b, enfant="BERNARD Zébulon", service="cantine",
-            libelle_service="Cantine", motif="reserve", jours=DEBUT.isoformat(), quantite=1,
-            prix_unitaire=Decimal("7.32"), montant=Decimal("7.32"), explication="ligne-de-beta",
-            grille_sha256="0" * 64))
-        db.session.add(facture)
-        db.session.flush()
-        db.session.add(Avoir(facture_id=facture.id, numero="A2026-000099",
-                             montant=Decimal("1.00"), motif="avoir-de-beta",
-                             emis_par_id=agent.id))
-        db.session.add(OperationPaiement(reference="b" * 32, id_op="idop-de-beta",
-                                         facture_id=facture.id, famille_id=famille_b,
-                                         refdet="F2026000099", exer=2026, montant_centimes=732))
         db.session.commit()
-        facture_id = facture.id
         agent_id = agent.id
+    facture_id = creer_facture(
+        app, famille_b, LignePrevue(enfant_id=enfant_b, montant="7.32", enfant="BERNARD Zébulon",
+                                    jour=DEBUT, explication="ligne-de-beta"),
+        numero="F2026-000099", destinataire="Béatrice BERNARD",
+        avoir=AvoirPrevu(motif="avoir-de-beta", emis_par_id=agent_id),
+        paiement=PaiementPrevu(etat="en_attente", reference="b" * 32),
+        encaissement=EncaissementPrevu(reference="cheque-de-beta", saisi_par_id=agent_id))
     consigner_consultation(app, famille_b, agent_id, "motif-consultation-beta")
     connecter(client, compte_a)
+    with app.app_context():
+        avoir_id = db.session.scalar(sa.select(Avoir.id).where(Avoir.facture_id == facture_id))
     return {"enfant_id": enfant_b, "inscription_id": inscription_b, "facture_id": facture_id,
-            "cle": foyers.cle_de_proposition(PROPOSITION_DE_B), "reference": "b" * 32}, famille_b
+            "avoir_id": avoir_id, "cle": foyers.cle_de_proposition(PROPOSITION_DE_B),
+            "reference": "b" * 32}, famille_b
 
 
 def etat_de_b(app, famille_b: int):

@@ -10,18 +10,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from portail_famille.extensions import db
-from portail_famille.models import Avoir
-from portail_famille.models import CampagneFacturation
 from portail_famille.models import Compte
 from portail_famille.models import ContestationResidence
 from portail_famille.models import Courriel
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Evenement
-from portail_famille.models import Facture
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
-from portail_famille.models import LigneFacture
 from portail_famille.models import ListePointage
 from portail_famille.models import Pointage
 from portail_famille.models import Renouvellement
@@ -30,10 +26,15 @@ from portail_famille.models import SecondAdulte
 from portail_famille.models import Tache
 from portail_famille.models import TarifDecide
 from portail_famille.services import donnees
+from tests.fabriques import AvoirPrevu
+from tests.fabriques import EncaissementPrevu
+from tests.fabriques import LignePrevue
+from tests.fabriques import PaiementPrevu
 from tests.fabriques import ajouter_enfant
 from tests.fabriques import ajouter_qf_caf
 from tests.fabriques import ajouter_qf_dgfip
 from tests.fabriques import consigner_consultation
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_famille
 from tests.fabriques import famille_de
 from tests.familles.conftest import JOUR_DE_CLASSE
@@ -104,23 +105,11 @@ def remplir_un_foyer(app, client, famille_id: int, compte_id: int) -> int:
         db.session.add(TarifDecide(enfant_id=enfant, service="cantine", prix=Decimal("1.00"),
                                    motif="Décision du CCAS", debut=date.today(),
                                    fin=date.today(), agent_id=agent.id))
-        campagne_du_mois = CampagneFacturation(mois=date(2026, 10, 1), statut="emise")
-        db.session.add(campagne_du_mois)
-        db.session.flush()
-        facture = Facture(campagne_id=campagne_du_mois.id, famille_id=famille_id,
-                          numero="F2026-000001", total=Decimal("2.76"))
-        facture.lignes.append(LigneFacture(
-            enfant_id=enfant, enfant="MARTIN Léo", service="cantine", libelle_service="Cantine",
-            motif="reserve", jours=JOUR_DE_CLASSE.isoformat(), quantite=1,
-            prix_unitaire=Decimal("2.76"), montant=Decimal("2.76"), explication="tranche 3",
-            grille_sha256="0" * 64))
-        db.session.add(facture)
-        db.session.flush()
-        db.session.add(Avoir(facture_id=facture.id, numero="A2026-000001",
-                             montant=Decimal("1.00"), motif="Repas non servi",
-                             emis_par_id=agent.id))
         db.session.commit()
         agent_id = agent.id
+    creer_facture(app, famille_id, LignePrevue(enfant_id=enfant, jour=JOUR_DE_CLASSE),
+                  avoir=AvoirPrevu(emis_par_id=agent_id), paiement=PaiementPrevu(),
+                  encaissement=EncaissementPrevu(saisi_par_id=agent_id))
     consigner_consultation(app, famille_id, agent_id, "vérification du justificatif")
     return agent_id
 

@@ -5,29 +5,28 @@ session, where the CAF's proposals wait: an identity from FranceConnect, a CAF a
 agent's edit could carry them just as well.
 """
 
-from datetime import UTC
 from datetime import date
-from datetime import datetime
-from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from flask import url_for
 
 from portail_famille.extensions import db
 from portail_famille.models import Avoir
-from portail_famille.models import CampagneFacturation
 from portail_famille.models import Compte
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
-from portail_famille.models import Facture
 from portail_famille.models import Famille
 from portail_famille.models import Inscription
-from portail_famille.models import LigneFacture
-from portail_famille.models import OperationPaiement
 from portail_famille.models import SecondAdulte
 from portail_famille.services import foyers
 from tests.aides import est_un_document
+from tests.fabriques import AvoirPrevu
+from tests.fabriques import EncaissementPrevu
+from tests.fabriques import LignePrevue
+from tests.fabriques import PaiementPrevu
 from tests.fabriques import ajouter_qf_caf
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_famille
 
 from .conftest import DEBUT
@@ -62,30 +61,18 @@ def foyer_hostile(app, client):
             enfant, SecondAdulte(famille_id=famille.id, nom=SCRIPT, prenoms=IMAGE,
                                  courriel=f"{IMAGE}@exemple.test"),
             DemandeSuppression(famille_id=famille.id, compte_id=compte_id, precisions=SCRIPT)])
-        campagne = CampagneFacturation(mois=date(2026, 10, 1), statut="emise")
-        db.session.add(campagne)
-        db.session.flush()
-        facture = Facture(campagne_id=campagne.id, famille_id=famille.id, numero="F2026-000001",
-                          total=Decimal("2.76"), destinataire=SCRIPT, adresse=IMAGE,
-                          emise_le=datetime(2026, 11, 2, tzinfo=UTC), echeance=date(2026, 12, 2))
-        facture.lignes.append(LigneFacture(
-            enfant_id=enfant.id, enfant=f"{SCRIPT} {IMAGE}", service="cantine",
-            libelle_service=SCRIPT, motif="reserve", jours=DEBUT.isoformat(), quantite=1,
-            prix_unitaire=Decimal("2.76"), montant=Decimal("2.76"), explication=IMAGE,
-            grille_sha256="0" * 64))
-        db.session.add(facture)
-        db.session.flush()
-        db.session.add(Avoir(facture_id=facture.id, numero="A2026-000001",
-                             montant=Decimal("1.00"), motif=SCRIPT))
-        db.session.add(OperationPaiement(reference="a" * 32, id_op="idop-hostile",
-                                         facture_id=facture.id, famille_id=famille.id,
-                                         refdet="F2026000001", exer=2026, montant_centimes=276,
-                                         etat="payee"))
         db.session.commit()
         ids = {"enfant_id": enfant.id, "inscription_id": enfant.inscriptions[0].id,
-               "facture_id": facture.id, "cle": foyers.cle_de_proposition(PROPOSITION),
-               "reference": "a" * 32}
+               "cle": foyers.cle_de_proposition(PROPOSITION), "reference": "a" * 32}
         famille_id = famille.id
+    ids["facture_id"] = creer_facture(
+        app, famille_id, LignePrevue(enfant_id=ids["enfant_id"], enfant=f"{SCRIPT} {IMAGE}",
+                                     libelle_service=SCRIPT, jour=DEBUT, explication=IMAGE),
+        destinataire=SCRIPT, adresse=IMAGE, avoir=AvoirPrevu(motif=SCRIPT),
+        paiement=PaiementPrevu(reference=ids["reference"]),
+        encaissement=EncaissementPrevu(montant="0.50", reference=SCRIPT[:40]))
+    with app.app_context():
+        ids["avoir_id"] = db.session.scalar(sa.select(Avoir.id))
     ajouter_qf_caf(app, famille_id, 640)
     connecter(client, compte_id)
     return ids

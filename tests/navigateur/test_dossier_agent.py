@@ -1,6 +1,7 @@
 """The agent's back office in Chromium, keyboard only: sign in, find a family by a child's
-first name typed without accents, give the reason, read the file, open both corrections; axe
-finds nothing serious (X2) and nothing scrolls sideways, on a phone and at 1280 px."""
+first name typed without accents, give the reason, read the file (its invoice paid online
+included), open both corrections; axe finds nothing serious (X2) and nothing scrolls sideways,
+on a phone and at 1280 px."""
 
 import re
 from datetime import date
@@ -12,7 +13,10 @@ from tests.aides import MOT_DE_PASSE
 from tests.aides import creer_personnel
 from tests.fabriques import EnfantPrevu
 from tests.fabriques import InscriptionPrevue
+from tests.fabriques import LignePrevue
+from tests.fabriques import PaiementPrevu
 from tests.fabriques import QuotientDGFiP
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
 from tests.familles.conftest import DEBUT
 from tests.familles.conftest import GRILLE
@@ -32,6 +36,8 @@ def portail(serveur, tmp_path):
         enfants=(EnfantPrevu("Maël", date(2016, 2, 14), nom="LEFÈVRE", inscriptions=(
             InscriptionPrevue("cantine", DEBUT, jours="lundi,jeudi", statut="validee"),)),),
         quotients=(QuotientDGFiP(37760, "2.5", "1258.67"),))
+    creer_facture(app, foyer.famille_id, LignePrevue(foyer.enfants[0], enfant="LEFÈVRE Maël"),
+                  destinataire="Hélène LEFÈVRE", paiement=PaiementPrevu())
     creer_personnel(app, "agent", identifiant="agent.clavier", nom_naissance="DURAND")
     return app, foyer
 
@@ -65,6 +71,8 @@ def test_x3_agent_au_clavier_de_la_recherche_au_dossier(portail, navigateur):
     expect(page.locator("h1")).to_have_text(re.compile(r"Hélène LEFÈVRE$"))
     expect(page.locator("main")).to_contain_text("Motif de la consultation : Appel téléphonique")
     page.get_by_text("Pourquoi ce tarif ?").first.click()
+    expect(page.get_by_role("table", name="Paiements en ligne (PayFiP)")).to_contain_text(
+        "F2026-000001")
     auditeur.auditer()
 
     page.locator("main").focus()  # back to the top of the content, as « Aller au contenu »

@@ -1,6 +1,7 @@
 """The month's invoicing in Chromium, axe clean: an agent at a desk computes November's
 campaign, checks the draft and issues it, then records a cheque taken at the counter; on a
-390 px phone the family opens « Mes factures », reads its invoice and downloads the PDF."""
+390 px phone the family opens « Mes factures », reads its invoice, downloads the PDF and pays
+it in the sandbox PayFiP: the balance is zero."""
 
 import pytest
 from playwright.sync_api import expect
@@ -66,7 +67,7 @@ def test_un_agent_emet_la_campagne_du_mois(portail, navigateur):
 
 
 @pytest.mark.parametrize("navigateur", [TELEPHONE], indirect=True, ids=[f"{TELEPHONE}px"])
-def test_la_famille_lit_sa_facture_sur_un_telephone(portail, navigateur):
+def test_la_famille_lit_sa_facture_et_la_paie_sur_un_telephone(portail, navigateur):
     page, base = navigateur, portail.extensions["portail"].portail_url
     martin = foyer(portail)
     reserver(portail, martin.inscriptions[0], jours_de_classe(portail)[:4])
@@ -91,4 +92,24 @@ def test_la_famille_lit_sa_facture_sur_un_telephone(portail, navigateur):
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger la facture (PDF)").click()
     assert telechargement.value.suggested_filename == "facture-F2026-000001.pdf"
+
+    page.get_by_role("button", name="Payer 11,04 € en ligne").click()
+    expect(page.get_by_role("heading", name="PayFiP simulé : paiement d’une facture")
+           ).to_be_visible()
+    expect(page.locator("dl")).to_contain_text("F2026000001 (2026)")
+    auditeur.auditer()
+    page.get_by_label("Payé par carte", exact=True).check()
+    page.get_by_role("button", name="Valider").click()
+    # Back on the portal: what PayFiP's detail call says, whether the notification came first.
+    expect(page.get_by_role("heading", name="Paiement reçu")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(
+        "La DGFiP a confirmé votre paiement de 11,04 € par carte")
+    auditeur.auditer()
+    page.get_by_text("Menu", exact=True).click()  # the phone's folded menu
+    page.get_by_role("navigation").get_by_role("link", name="Mes factures").click()
+    expect(page.get_by_text("Solde à payer : 0,00 €")).to_be_visible()
+    auditeur.auditer()
+    page.get_by_role("link", name="Détail de la facture F2026-000001").click()
+    expect(page.get_by_text("Cette facture est réglée.")).to_be_visible()
+    expect(page.get_by_role("button", name="Payer")).to_have_count(0)
     auditeur.verifier()

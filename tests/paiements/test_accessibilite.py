@@ -4,6 +4,7 @@ in Chromium: axe finds nothing serious (securite.md X2)."""
 import pytest
 
 from tests.aides import planter_session
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
 from tests.navigateur.outils import Auditeur
 from tests.paiements.conftest import PAGE
@@ -22,7 +23,7 @@ def auditer(auditeur: Auditeur) -> None:
 
 def test_x2_page_du_simulateur_et_page_du_paiement(portail, navigateur):
     foyer = creer_foyer(portail)
-    url = demarrer(portail, foyer.famille_id)
+    url = demarrer(portail, foyer.famille_id, creer_facture(portail, foyer.famille_id))
     base = portail.extensions["portail"].portail_url
     auditeur = Auditeur(navigateur, "payfip")
 

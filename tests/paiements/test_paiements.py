@@ -4,6 +4,7 @@ one payment however many notifications, amounts never taken from a request, the 
 telling the truth when the notification is late, and the poll job ending pending operations."""
 
 import threading
+from datetime import date
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -23,19 +24,30 @@ from portail_famille.services import paiements
 from portail_famille.travaux import envoyer
 from portail_famille.travaux import suivi_des_paiements
 from tests.aides import planter_session
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
 from tests.paiements.conftest import PAGE
 from tests.paiements.conftest import choisir
 from tests.paiements.conftest import id_op_de
 from tests.paiements.conftest import payfip
 
-FACTURE = 12
 COURRIEL = "parent.martin@exemple.fr"
 
 
 @pytest.fixture
 def foyer(portail):
     return creer_foyer(portail)
+
+
+@pytest.fixture
+def facture(portail, foyer) -> int:
+    return creer_facture(portail, foyer.famille_id, numero="F2026-000012")
+
+
+@pytest.fixture
+def autre_facture(portail, foyer) -> int:
+    return creer_facture(portail, foyer.famille_id, numero="F2026-000013",
+                         mois=date(2026, 11, 1))
 
 
 @pytest.fixture
@@ -46,7 +58,7 @@ def recues(monkeypatch):
     return vues
 
 
-def demarrer(app, famille_id, *, facture_id=FACTURE, montant=Decimal("42.50"),
+def demarrer(app, famille_id, facture_id, *, montant=Decimal("42.50"),
              refdet="F2026000012", client="defaut", objet="Facture n° 12 – novembre 2026"):
     with app.app_context():
         url = paiements.demarrer_paiement(
@@ -95,8 +107,9 @@ def suivre(app, plus_tard: int = 0) -> dict:
         return suivi_des_paiements.travaux.rapport(tache)
 
 
-def test_paiement_par_carte_de_bout_en_bout(portail, foyer, recues, caplog):
-    url = demarrer(portail, foyer.famille_id)
+def test_paiement_par_carte_de_bout_en_bout(portail, foyer, facture, autre_facture, recues,
+                                            caplog):
+    url = demarrer(portail, foyer.famille_id, facture)
     id_op = id_op_de(url)
     avant = operation(portail, id_op)
 
@@ -107,17 +120,19 @@ def test_paiement_par_carte_de_bout_en_bout(portail, foyer, recues, caplog):
     # Recorded before the browser left, with what the portal asked.
     assert urlsplit(url).path == PAGE
     assert (avant.etat, avant.facture_id, avant.famille_id, avant.refdet, avant.exer,
-            avant.montant_centimes) == ("en_attente", FACTURE, foyer.famille_id, "F2026000012",
+            avant.montant_centimes) == ("en_attente", facture, foyer.famille_id, "F2026000012",
                                         2026, 4250)
     # The simulator notified the portal before sending the browser back.
     assert reponse.status_code == 303
     assert (apres.etat, apres.resultrans) == ("payee", "P") and apres.numauto
     assert recues == [id_op]
     with portail.app_context():
-        assert paiements.montant_paye(FACTURE) == Decimal("42.50")
-        assert paiements.montant_paye(FACTURE + 1) == Decimal("0.00")
+        assert paiements.montant_paye(facture) == Decimal("42.50")
+        assert paiements.montant_paye(autre_facture) == Decimal("0.00")
     assert page.status_code == 200 and "<h1>Paiement reçu</h1>" in page.text
     assert "42,50" in page.text and "par carte" in page.text
+    assert f'<a href="/espace-famille/factures/{facture}">Revoir la facture F2026-000012</a>' \
+        in page.text
     assert len(evenements(portail, "paiement_recu")) == 1
     assert len(evenements(portail, "paiement_demarre")) == 1
     assert COURRIEL not in caplog.text
@@ -128,8 +143,8 @@ def test_paiement_par_carte_de_bout_en_bout(portail, foyer, recues, caplog):
     ("prelevement", "payee", "Paiement reçu", "paiement_recu"),
     ("refus", "refusee", "Paiement refusé", "paiement_refuse"),
     ("annulation", "annulee", "Paiement annulé", "paiement_annule")])
-def test_autres_issues(portail, foyer, recues, choix, etat, titre, evenement):
-    id_op = id_op_de(demarrer(portail, foyer.famille_id))
+def test_autres_issues(portail, foyer, facture, recues, choix, etat, titre, evenement):
+    id_op = id_op_de(demarrer(portail, foyer.famille_id, facture))
     choisir(portail, id_op, choix)
     trouvee = operation(portail, id_op)
     page = page_de_la_famille(portail, foyer, trouvee.reference)
@@ -139,8 +154,8 @@ def test_autres_issues(portail, foyer, recues, choix, etat, titre, evenement):
     assert recues == ([id_op] if etat == "payee" else [])
 
 
-def test_deux_notifications_un_seul_paiement(portail, foyer, recues, monkeypatch):
-    id_op = id_op_de(demarrer(portail, foyer.famille_id))
+def test_deux_notifications_un_seul_paiement(portail, foyer, facture, recues, monkeypatch):
+    id_op = id_op_de(demarrer(portail, foyer.famille_id, facture))
     choisir(portail, id_op, "retard")
     # The simulator's own notification is lost: only the concurrent ones below arrive.
     monkeypatch.setattr(simulateur_payfip, "_notifier", lambda *a: None)
@@ -163,8 +178,8 @@ def test_deux_notifications_un_seul_paiement(portail, foyer, recues, monkeypatch
 
 
 def test_notification_en_retard_la_page_dit_en_cours_puis_le_suivi_conclut(
-        portail, foyer, recues, monkeypatch):
-    id_op = id_op_de(demarrer(portail, foyer.famille_id))
+        portail, foyer, facture, recues, monkeypatch):
+    id_op = id_op_de(demarrer(portail, foyer.famille_id, facture))
     choisir(portail, id_op, "retard")
     reference = operation(portail, id_op).reference
 
@@ -186,8 +201,8 @@ def test_notification_en_retard_la_page_dit_en_cours_puis_le_suivi_conclut(
     assert recues == [id_op]
 
 
-def test_montant_discordant_refuse_et_journalise(portail, foyer, recues):
-    id_op = id_op_de(demarrer(portail, foyer.famille_id))
+def test_montant_discordant_refuse_et_journalise(portail, foyer, facture, recues):
+    id_op = id_op_de(demarrer(portail, foyer.famille_id, facture))
     # A request that claims another amount and outcome is not read.
     notifier(portail, idop=id_op, montant="100", resultrans="P")
     assert operation(portail, id_op).etat == "en_attente"
@@ -206,16 +221,17 @@ def test_montant_discordant_refuse_et_journalise(portail, foyer, recues):
     [detail] = evenements(portail, "paiement_discordant")
     assert "montant (attendu 4250, reçu 100)" in detail
     with portail.app_context():
-        assert paiements.montant_paye(FACTURE) == Decimal("0.00")
+        assert paiements.montant_paye(facture) == Decimal("0.00")
 
 
-def test_le_suivi_conclut_les_operations_abandonnees_ou_purgees(portail, foyer):
-    abandonnee = id_op_de(demarrer(portail, foyer.famille_id))
+def test_le_suivi_conclut_les_operations_abandonnees_ou_purgees(portail, foyer, facture,
+                                                                autre_facture):
+    abandonnee = id_op_de(demarrer(portail, foyer.famille_id, facture))
     with portail.app_context():
         db.session.execute(sa.update(OperationPaiement).values(
             cree_le=maintenant() - timedelta(hours=3)))
         db.session.add(OperationPaiement(
-            reference="f" * 32, id_op="purgee-cette-nuit", facture_id=13,
+            reference="f" * 32, id_op="purgee-cette-nuit", facture_id=autre_facture,
             famille_id=foyer.famille_id, refdet="F2026000013", exer=2026,
             montant_centimes=1000))
         db.session.commit()
@@ -236,10 +252,10 @@ def test_le_suivi_conclut_les_operations_abandonnees_ou_purgees(portail, foyer):
     ({"refdet": "F-2026-12"}, "1 à 30 lettres", "refdet"),
     ({"client": None}, "n’est pas proposé par la commune", None),
 ])
-def test_demande_refusee_en_francais_rien_n_est_enregistre(portail, foyer, reglages, message,
-                                                            champ):
+def test_demande_refusee_en_francais_rien_n_est_enregistre(portail, foyer, facture, reglages,
+                                                            message, champ):
     with pytest.raises(paiements.PaiementImpossible) as refus:
-        demarrer(portail, foyer.famille_id, **reglages)
+        demarrer(portail, foyer.famille_id, facture, **reglages)
     assert message in str(refus.value)
     assert refus.value.champ == champ
     with portail.app_context():
@@ -253,24 +269,25 @@ def test_objet_ramene_a_l_alphabet_de_payfip():
     assert len(paiements.objet_payfip("é" * 300)) == 100
 
 
-def test_pas_de_second_paiement_d_une_facture_payee_ou_en_cours(portail, foyer):
-    premier = id_op_de(demarrer(portail, foyer.famille_id))
+def test_pas_de_second_paiement_d_une_facture_payee_ou_en_cours(portail, foyer, facture,
+                                                                 autre_facture):
+    premier = id_op_de(demarrer(portail, foyer.famille_id, facture))
     with pytest.raises(paiements.PaiementImpossible, match="en cours de confirmation"):
-        demarrer(portail, foyer.famille_id)
+        demarrer(portail, foyer.famille_id, facture)
     choisir(portail, premier, "carte")
     with pytest.raises(paiements.PaiementImpossible, match="déjà payée"):
-        demarrer(portail, foyer.famille_id)
+        demarrer(portail, foyer.famille_id, facture)
     # Another invoice is payable.
-    assert demarrer(portail, foyer.famille_id, facture_id=FACTURE + 1)
+    assert demarrer(portail, foyer.famille_id, autre_facture)
 
 
-def test_payfip_injoignable(portail, foyer, caplog):
+def test_payfip_injoignable(portail, foyer, facture, caplog):
     from portail_famille.connecteurs.payfip import ClientPayFiP
 
     ferme = ClientPayFiP("http://127.0.0.1:9/tpa", "123456", "T", attendre=lambda _: None)
     with pytest.raises(paiements.PaiementImpossible, match="ne répond pas"):
-        demarrer(portail, foyer.famille_id, client=ferme)
-    assert "paiement de la facture 12 impossible : APIInjoignable" in caplog.text
+        demarrer(portail, foyer.famille_id, facture, client=ferme)
+    assert f"paiement de la facture {facture} impossible : APIInjoignable" in caplog.text
 
 
 def test_notification_d_un_idop_inconnu_ou_mal_forme(portail):
@@ -279,8 +296,8 @@ def test_notification_d_un_idop_inconnu_ou_mal_forme(portail):
         assert (reponse.status_code, reponse.text) == (200, "OK")
 
 
-def test_la_page_d_un_paiement_n_est_qu_a_son_foyer(portail, foyer):
-    id_op = id_op_de(demarrer(portail, foyer.famille_id))
+def test_la_page_d_un_paiement_n_est_qu_a_son_foyer(portail, foyer, facture):
+    id_op = id_op_de(demarrer(portail, foyer.famille_id, facture))
     reference = operation(portail, id_op).reference
     autre = creer_foyer(portail)
     client = portail.test_client()
@@ -298,15 +315,15 @@ def test_les_adresses_donnees_a_payfip_sont_celles_des_routes(portail):
         "public.retour_payfip"
 
 
-def test_deux_tentatives_payees_la_regie_est_prevenue(portail, foyer, recues):
-    premiere = id_op_de(demarrer(portail, foyer.famille_id))
+def test_deux_tentatives_payees_la_regie_est_prevenue(portail, foyer, facture, recues):
+    premiere = id_op_de(demarrer(portail, foyer.famille_id, facture))
     choisir(portail, premiere, "retard")
     # Its idOp is no longer valid: the household may try again.
     with portail.app_context():
         db.session.execute(sa.update(OperationPaiement).values(
             cree_le=maintenant() - timedelta(minutes=20)))
         db.session.commit()
-    seconde = id_op_de(demarrer(portail, foyer.famille_id))
+    seconde = id_op_de(demarrer(portail, foyer.famille_id, facture))
     choisir(portail, seconde, "carte")
     with portail.app_context():
         simulateur_payfip.liberer_notification(premiere)
@@ -315,7 +332,7 @@ def test_deux_tentatives_payees_la_regie_est_prevenue(portail, foyer, recues):
     [detail] = evenements(portail, "paiement_en_double")
     assert premiere in detail
     with portail.app_context():
-        assert paiements.montant_paye(FACTURE) == Decimal("85.00")
+        assert paiements.montant_paye(facture) == Decimal("85.00")
 
 
 def test_chaque_evenement_des_paiements_a_son_libelle():

@@ -1,19 +1,17 @@
 """« Payer cette facture en ligne »: from the family's invoice page to PayFiP and back, the
 amount taken from the invoice (never the browser), the balance zero once paid (issue 13 §6)."""
 
-from datetime import UTC
-from datetime import date
-from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 
 from portail_famille.extensions import db
-from portail_famille.models import CampagneFacturation
 from portail_famille.models import Facture
 from portail_famille.services import factures
 from tests.aides import planter_session
+from tests.fabriques import LignePrevue
+from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
 from tests.paiements.conftest import PAGE
 from tests.paiements.conftest import choisir
@@ -23,18 +21,8 @@ from tests.paiements.conftest import id_op_de
 @pytest.fixture
 def facturee(portail):
     foyer = creer_foyer(portail)
-    with portail.app_context():
-        campagne = CampagneFacturation(mois=date(2026, 10, 1), statut="emise",
-                                       grille_sha256="0" * 64, anomalies="")
-        db.session.add(campagne)
-        db.session.flush()
-        facture = Facture(campagne_id=campagne.id, famille_id=foyer.famille_id,
-                          numero="F2026-000007", total=Decimal("18.40"), destinataire="MARTIN",
-                          adresse="", emise_le=datetime(2026, 11, 2, tzinfo=UTC),
-                          echeance=date(2026, 12, 2))
-        db.session.add(facture)
-        db.session.commit()
-        return foyer, facture.id
+    return foyer, creer_facture(portail, foyer.famille_id, LignePrevue(montant="18.40"),
+                                numero="F2026-000007")
 
 
 def _famille(portail, foyer):

@@ -12,16 +12,19 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from portail_famille.extensions import db
+from portail_famille.models import Avoir
 from portail_famille.models import Compte
 from portail_famille.models import ContestationResidence
 from portail_famille.models import Courriel
 from portail_famille.models import DemandeSuppression
 from portail_famille.models import Enfant
 from portail_famille.models import Evenement
+from portail_famille.models import Facture
 from portail_famille.models import Famille
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
 from portail_famille.models import Justificatif
+from portail_famille.models import OperationPaiement
 from portail_famille.models import QuotientFamilial
 from portail_famille.models import SecondAdulte
 from portail_famille.models import SessionServeur
@@ -56,6 +59,8 @@ def foyer(app):
         db.session.add(Evenement(type="connexion", compte_id=foyer.compte_id,
                                  famille_id=foyer.famille_id))
         db.session.commit()
+    fabriques.creer_facture(app, foyer.famille_id, fabriques.LignePrevue(foyer.enfants[0]),
+                            avoir=fabriques.AvoirPrevu(), paiement=fabriques.PaiementPrevu())
     return foyer
 
 
@@ -90,6 +95,11 @@ def test_l_apercu_dit_ce_qui_est_efface_et_ce_qui_est_conserve(app, agent, foyer
     conserve = {ligne.tous("td")[0].texte: ligne.tous("td")[2].texte
                 for ligne in conserve_.tous("tr")[1:]}
     assert "comptabilité publique" in conserve["Inscriptions"]
+    comptes = {ligne.tous("td")[0].texte: ligne.tous("td")[1].texte
+               for ligne in conserve_.tous("tr")[1:]}
+    assert comptes["Factures émises et leurs avoirs"] == "1"
+    assert comptes["Paiements en ligne des factures (PayFiP)"] == "1"
+    assert "comptabilité publique" in conserve["Paiements en ligne des factures (PayFiP)"]
     assert "1 inscription en cours" in " ".join(p.texte for p in page.tous("p"))
 
 
@@ -114,6 +124,10 @@ def test_traiter_la_demande(app, agent, agent_id, foyer):
     assert compter(app, Inscription) == 1
     assert compter(app, HistoriqueInscription) == 1
     assert compter(app, QuotientFamilial, QuotientFamilial.justificatif_id.is_(None)) == 1
+    assert compter(app, Facture, Facture.famille_id == foyer.famille_id) == 1
+    assert compter(app, Avoir) == 1
+    assert compter(app, OperationPaiement, OperationPaiement.famille_id == foyer.famille_id,
+                   OperationPaiement.etat == "payee") == 1
     with app.app_context():
         famille_ = db.session.get(Famille, foyer.famille_id)
         assert (famille_.adresse_voie, famille_.code_postal) == ("", "35000")
