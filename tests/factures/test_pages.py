@@ -280,4 +280,4 @@ def test_la_fiche_du_foyer_liste_ses_paiements_en_ligne(app, agent_id):
     assert lignes[0][1:5] == ["F2026-000002", "2,76\u00a0€", "Refusé", "idop-F2026000002"]
     [factures] = page.tous("section", aria_labelledby="titre-factures")
     assert "Solde du foyer : 2,76\u00a0€ (factures émises, moins les avoirs et les paiements " \
-        "en ligne reçus)." in factures.texte
+        "reçus en ligne ou au guichet)." in factures.texte
