@@ -19,6 +19,7 @@ from portail_famille.services import factures as services_factures
 from portail_famille.services import paiements
 from portail_famille.services import pdf_factures
 from portail_famille.web import contexte
+from portail_famille.web import documents_factures
 from portail_famille.web import envoi_de_document
 
 
@@ -94,10 +95,7 @@ def facture_payer(facture_id: int):
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/pdf")
 def facture_pdf(facture_id: int):
     choisie = _la_sienne(facture_id)
-    return envoi_de_document.reponse(
-        pdf_factures.produire(choisie, contexte.grille().commune,
-                              contexte.calendrier().facturation),
-        "application/pdf", f"facture-{choisie.numero}", en_ligne=False)
+    return documents_factures.facture(choisie)
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/avoirs/<{IDENTIFIANT}:avoir_id>/pdf")
@@ -105,7 +103,4 @@ def avoir_pdf(facture_id: int, avoir_id: int):
     avoir = services_factures.avoir_de_la_facture(_la_sienne(facture_id), avoir_id)
     if avoir is None:
         abort(404)
-    return envoi_de_document.reponse(
-        pdf_factures.produire_avoir(avoir, contexte.grille().commune,
-                                    contexte.calendrier().facturation),
-        "application/pdf", f"avoir-{avoir.numero}", en_ligne=False)
+    return documents_factures.avoir(avoir)

@@ -27,8 +27,8 @@ from portail_famille.mairie.forms import MoisForm
 from portail_famille.services import export_factures
 from portail_famille.services import factures
 from portail_famille.services import paiements
-from portail_famille.services import pdf_factures
 from portail_famille.web import contexte
+from portail_famille.web import documents_factures
 from portail_famille.web import envoi_de_document
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -160,10 +160,7 @@ def facture_pdf(facture_id: int):
         return refus
     if not choisie.emise:
         abort(404)
-    return envoi_de_document.reponse(
-        pdf_factures.produire(choisie, contexte.grille().commune,
-                              contexte.calendrier().facturation),
-        "application/pdf", f"facture-{choisie.numero}", en_ligne=False)
+    return documents_factures.facture(choisie)
 
 
 @bp.get(f"/factures/<{IDENTIFIANT}:facture_id>/avoirs/<{IDENTIFIANT}:avoir_id>/pdf")
@@ -174,10 +171,7 @@ def avoir_pdf(facture_id: int, avoir_id: int):
     avoir = factures.avoir_de_la_facture(choisie, avoir_id)
     if avoir is None:
         abort(404)
-    return envoi_de_document.reponse(
-        pdf_factures.produire_avoir(avoir, contexte.grille().commune,
-                                    contexte.calendrier().facturation),
-        "application/pdf", f"avoir-{avoir.numero}", en_ligne=False)
+    return documents_factures.avoir(avoir)
 
 
 @bp.post(f"/factures/<{IDENTIFIANT}:facture_id>/avoir", endpoint="facture_avoir")
