@@ -14,7 +14,6 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
-from portail_famille.domaine import francais
 from portail_famille.extensions import db
 from portail_famille.mairie import bp
 from portail_famille.mairie.commun import IDENTIFIANT
@@ -27,6 +26,7 @@ from portail_famille.mairie.forms import MoisForm
 from portail_famille.services import export_factures
 from portail_famille.services import factures
 from portail_famille.services import paiements
+from portail_famille.web import affichage
 from portail_famille.web import contexte
 from portail_famille.web import documents_factures
 from portail_famille.web import envoi_de_document
@@ -212,8 +212,8 @@ def encaisser(facture_id: int):
         form.montant_recu.errors = [str(refus_)]
         return facture(facture_id, encaissement=form)
     db.session.commit()
-    flash(f"Paiement de {francais.euros(recu.montant)} ({recu.libelle_mode.lower()}) "
-          f"enregistré : il reste {francais.euros(factures.reste_a_payer(choisie))} à payer "
+    flash(f"Paiement de {affichage.euros(recu.montant)} ({recu.libelle_mode.lower()}) "
+          f"enregistré : il reste {affichage.euros(factures.reste_a_payer(choisie))} à payer "
           f"sur la facture {choisie.numero}.", "succes")
     return redirect(url_for("mairie.facture", facture_id=facture_id), 303)
 
@@ -231,7 +231,7 @@ def annuler_encaissement(facture_id: int, encaissement_id: int):
     if form.validate_on_submit():
         factures.annuler_encaissement(recu, form.motif.data, current_user, datetime.now(UTC))
         db.session.commit()
-        flash(f"Le paiement du {francais.date_longue(recu.recu_le)} est annulé : il ne compte "
+        flash(f"Le paiement du {affichage.date_longue(recu.recu_le)} est annulé : il ne compte "
               "plus dans le solde du foyer.", "succes")
         return redirect(url_for("mairie.facture", facture_id=facture_id), 303)
     return render_template("mairie/encaissement_annulation.html", facture=choisie, recu=recu,
