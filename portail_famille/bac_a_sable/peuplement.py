@@ -31,6 +31,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from portail_famille.domaine import calendrier
 from portail_famille.domaine import francais
@@ -329,7 +330,7 @@ class _Mois:
     def reservations(self, inscription: dict, inscription_id: int) -> list[dict]:
         modifie_le = max(self.fixees_le, inscription["cree_le"])
         return [{"inscription_id": inscription_id, "jour": jour, "statut": "reservee",
-                 "origine": "inscription", "modifie_par_id": None, "modifie_le": modifie_le}
+                 "origine": "inscription", "modifie_le": modifie_le}
                 for jour in self.jours_de(inscription)[0]]
 
     def marques(self, ecole: str, inscriptions: list[dict]) -> list[tuple[tuple, str]]:
@@ -389,6 +390,24 @@ def _inserer(modele, lignes: list[dict]) -> list[int]:
     return ids
 
 
+def _ecrire(table: sa.Table, lignes: list[dict]) -> None:
+    """Insert rows whose ids nobody needs back: on PostgreSQL, one INSERT … SELECT from the
+    columns sent as arrays (a million bookings in seconds, where an executemany pipeline takes
+    a minute), elsewhere an executemany."""
+    if not lignes:
+        return
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(sa.insert(table), lignes)
+        return
+    colonnes = list(lignes[0])
+    tableaux = sa.func.unnest(*(
+        sa.bindparam(f"c_{colonne}", [ligne[colonne] for ligne in lignes],
+                     type_=postgresql.ARRAY(table.c[colonne].type))
+        for colonne in colonnes)).table_valued(*colonnes).render_derived()
+    db.session.execute(sa.insert(table).from_select(
+        colonnes, sa.select(*(tableaux.c[colonne] for colonne in colonnes))))
+
+
 def _historique(inscription: dict, inscription_id: int, compte_id: int) -> list[dict]:
     """The family's request, then the town hall's validation when there is one."""
     demande = {"inscription_id": inscription_id, "quand": inscription["cree_le"],
@@ -408,8 +427,7 @@ def _du_mois(mois: _Mois, enfants: list[dict], enfant_ids: list[int], inscriptio
     lignes = [ligne for inscription, inscription_id in zip(inscriptions, inscription_ids,
                                                            strict=True)
               for ligne in mois.reservations(inscription, inscription_id)]
-    for debut in range(0, len(lignes), 50_000):
-        db.session.execute(sa.insert(Reservation.__table__), lignes[debut:debut + 50_000])
+    _ecrire(Reservation.__table__, lignes)
     par_enfant = {}
     for inscription in inscriptions:
         par_enfant.setdefault(inscription["enfant_id"], []).append(inscription)
@@ -418,11 +436,9 @@ def _du_mois(mois: _Mois, enfants: list[dict], enfant_ids: list[int], inscriptio
                for cle, etat in mois.marques(enfant["ecole"], par_enfant.get(enfant_id, []))]
     mois.ouvrir_les_listes({cle for _, cle, _ in marques})
     pointages = [{"liste_id": mois.listes[cle], "enfant_id": enfant_id, "etat": etat,
-                  "saisi_par_id": None,
                   "saisi_le": datetime.combine(cle[2], time(10, 30), UTC)}
                  for enfant_id, cle, etat in marques]
-    if pointages:
-        db.session.execute(sa.insert(Pointage.__table__), pointages)
+    _ecrire(Pointage.__table__, pointages)
     return len(lignes), len(pointages)
 
 
