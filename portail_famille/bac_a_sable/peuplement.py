@@ -8,7 +8,8 @@ from lists of common first names and surnames: the people are invented, never re
 
 Tens of thousands of rows are written by a few Core executemany per table, chunk by chunk, their
 ids reserved beforehand, never object by object: the ORM's events are bypassed, so
-what they would fill — the search columns, the versions — is filled here.
+what they would fill — the search columns, the versions — is filled here. The bookings and
+marks, whose ids nobody needs back, go in one INSERT … SELECT per chunk on PostgreSQL.
 
 The month's bookings are the ones the portal fixes from each enrolment's weekdays
 (services.reservations.reservee_par_ses_jours, the rule the portal books by). One child in five
