@@ -65,7 +65,7 @@ def test_reserve_les_jours_de_classe_que_nomme_chaque_inscription(app, options, 
     assert all(jour.weekday() < 5 for jour in jours)
     assert ARMISTICE not in jours
     assert not [jour for jour in jours if TOUSSAINT[0] <= jour <= TOUSSAINT[1]]
-    # A weekday some enrolment leaves out is booked for other children.
+    # Enrolments that leave weekdays out are among them, booked on their own days only.
     assert any(len(i.liste_jours) < 5 and reservees.get(i.id) for i in inscriptions)
 
 
