@@ -98,9 +98,11 @@ def serveur(commande: list[str], env: dict[str, str], url: str, delai_s: float =
             sortie.close()
 
 
-def ville(nom_base: str, familles: int, graine: int = 1) -> tuple[str, dict[str, str]]:
+def ville(nom_base: str, familles: int, graine: int = 1,
+          mois: str | None = None) -> tuple[str, dict[str, str]]:
     """A fresh PostgreSQL base `nom_base`, migrated and filled by `flask demo peupler` with
-    `familles` invented households (about 2.4 children each); (base URL, environment)."""
+    `familles` invented households (about 2.4 children each) and the bookings and marks of
+    `mois` (AAAA-MM, by default the command's); (base URL, environment)."""
     url_base = base_neuve(nom_base)
     env = {**os.environ, "DATABASE_URL": url_base, "PORTAIL_BAC_A_SABLE": "1",
            "SECRET_KEY": secrets.token_hex(32)}
@@ -108,7 +110,8 @@ def ville(nom_base: str, familles: int, graine: int = 1) -> tuple[str, dict[str,
     migrer(env)
     sortie = subprocess.run(  # noqa: S603 (the venv's own executable, fixed arguments)
         [executable("flask"), "--app", "portail_famille", "demo", "peupler",
-         "--familles", str(familles), "--graine", str(graine)],
+         "--familles", str(familles), "--graine", str(graine),
+         *(("--mois", mois) if mois else ())],
         env=env, check=True, capture_output=True, text=True, cwd=RACINE).stdout
     print(sortie.strip())
     return url_base, env

@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from portail_famille import travaux
+from portail_famille.domaine import francais
 from portail_famille.extensions import db
 from portail_famille.services import audit
 from portail_famille.services import calendriers
@@ -377,26 +378,47 @@ def demo(ctx: click.Context, hote: str):
         _servir_la_demo(hote)
 
 
+def _lire_mois(_ctx, _param, valeur: str | None) -> date | None:
+    if valeur is None:
+        return None
+    try:
+        return datetime.strptime(valeur, "%Y-%m").date()
+    except ValueError:
+        raise click.BadParameter("un mois s’écrit AAAA-MM, par exemple 2026-11.") from None
+
+
 @demo.command("peupler")
 @click.option("--familles", type=click.IntRange(1, 1_000_000), required=True,
               help="Nombre de foyers à créer.")
 @click.option("--graine", type=int, default=0, show_default=True,
               help="Graine du tirage : la même graine donne les mêmes foyers.")
-def demo_peupler(familles: int, graine: int):
-    """Crée des foyers inventés à l’échelle d’une ville (enfants, inscriptions, quotients)."""
+@click.option("--mois", metavar="AAAA-MM", callback=_lire_mois,
+              help="Le mois réservé et pointé, dans la période des inscriptions. Par défaut, le "
+                   "dernier mois terminé s’il est dans cette période (sa campagne de "
+                   "facturation peut se lancer aussitôt), sinon le premier mois de la période.")
+def demo_peupler(familles: int, graine: int, mois: date | None):
+    """Crée des foyers inventés à l’échelle d’une ville (enfants, inscriptions, quotients), et
+    leurs réservations d’un mois : chaque jour de classe que nomment les jours de l’inscription,
+    comme le portail les réserve. Un enfant sur cinq est pointé sur des jours déjà passés de ce
+    mois (présent, absent justifié ou non, présent sans réservation)."""
     # Loaded only when the sandbox is on, like every invented household.
     from portail_famille.bac_a_sable import peuplement
 
     debut = time.perf_counter()
+    aujourd_hui = date.today()
     try:
-        bilan = peuplement.peupler(familles, graine, contexte.grille(), date.today())
+        mois = mois or peuplement.mois_par_defaut(contexte.grille(), aujourd_hui)
+        bilan = peuplement.peupler(familles, graine, contexte.grille(), contexte.calendrier(),
+                                   aujourd_hui, mois)
     except peuplement.PasDePeriode as exc:
         db.session.rollback()
         _echouer(f"Erreur : {exc}", 1)
     db.session.commit()
     click.echo(f"{bilan.familles} foyers créés en {time.perf_counter() - debut:.1f} s : "
                f"{bilan.adultes} adultes, {bilan.enfants} enfants, {bilan.inscriptions} "
-               f"inscriptions, {bilan.quotients} quotients familiaux.")
+               f"inscriptions, {bilan.quotients} quotients familiaux ; "
+               f"{bilan.reservations} réservations et {bilan.pointages} pointages en "
+               f"{francais.mois_annee(mois)}.")
 
 
 def _servir_la_demo(hote: str) -> None:

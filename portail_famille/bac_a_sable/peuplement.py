@@ -3,18 +3,27 @@
 Households are drawn like a real city's: mostly residents, 1 to 4 children of school age, a QF
 spread like a French city's (most under 1 000 €, a long tail above), fetched from the CAF or the
 DGFiP, typed by an agent, expired or missing, and enrolments in every service of the period in
-force on realistic days. Every name is drawn from lists of common first names and surnames: the
-people are invented, never real ones.
+force on realistic days, with one month's bookings and attendance marks. Every name is drawn
+from lists of common first names and surnames: the people are invented, never real ones.
 
 Tens of thousands of rows are written by a few Core executemany per table, chunk by chunk, their
 ids reserved beforehand, never object by object: the ORM's events are bypassed, so
-what they would fill — the search columns, the versions — is filled here.
+what they would fill — the search columns, the versions — is filled here. The bookings and
+marks, whose ids nobody needs back, go in one INSERT … SELECT per chunk on PostgreSQL.
+
+The month's bookings are the ones the portal fixes from each enrolment's weekdays
+(services.reservations.reservee_par_ses_jours, the rule the portal books by). One child in five
+is marked on the attendance lists of that month's past days: present most often, now and then
+absent (justified or not), once in a while present on a day the service runs but not booked.
+The marks are drawn by their own seeded draw, so the households are the same whatever month.
 """
 
 import math
 import random
 import uuid
+from dataclasses import astuple
 from dataclasses import dataclass
+from dataclasses import fields
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -23,10 +32,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from portail_famille.domaine import calendrier
+from portail_famille.domaine import francais
 from portail_famille.domaine import quotient as quotient_domaine
 from portail_famille.domaine import scolarite
+from portail_famille.domaine.calendrier_scolaire import Calendrier
 from portail_famille.domaine.grille import Grille
 from portail_famille.domaine.grille import Periode
 from portail_famille.extensions import db
@@ -35,9 +47,14 @@ from portail_famille.models import Enfant
 from portail_famille.models import Famille
 from portail_famille.models import HistoriqueInscription
 from portail_famille.models import Inscription
+from portail_famille.models import ListePointage
+from portail_famille.models import Pointage
 from portail_famille.models import QuotientFamilial
+from portail_famille.models import Reservation
 from portail_famille.models import SecondAdulte
 from portail_famille.models import texte_de_recherche
+from portail_famille.models.foyers import liste_des_jours
+from portail_famille.services import reservations
 
 # The generated family accounts' issuer: no provider answers for it, so none can sign in; the
 # subject is the household's id, unique however many times the command runs.
@@ -91,10 +108,16 @@ PROVENANCES = {"caf": 0.45, "dgfip": 0.20, "mairie": 0.05, "perime": 0.12, "aucu
 QF_MEDIAN = 750
 QF_DISPERSION = 0.65
 QF_PLAFOND = 6_000
+# The attendance marks: the children marked, the share of their booked days marked and the
+# marks drawn, and the share of their unbooked days (the service runs) they come anyway.
+POINTES = 0.2
+JOURS_POINTES = 0.6
+MARQUES = {"present": 0.85, "absent_injustifie": 0.08, "absent_justifie": 0.07}
+SANS_RESERVATION = 0.05
 
 
 class PasDePeriode(ValueError):
-    """The grid has no period to enrol in."""
+    """The grid has no period to enrol in, or the month asked is outside the period."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,8 @@ class Bilan:
     enfants: int
     inscriptions: int
     quotients: int
+    reservations: int
+    pointages: int
 
 
 def _horodatage(jour: date, rng: random.Random) -> datetime:
@@ -274,6 +299,74 @@ class _Generateur:
                 "annee_calcul": calcul.year, "mois_calcul": calcul.month}
 
 
+class _Mois:
+    """One month of the enrolments: their bookings, and the attendance marks of its past days."""
+
+    def __init__(self, rng: random.Random, calendrier: Calendrier, periode: Periode,
+                 mois: date, aujourd_hui: date):
+        self.rng = rng
+        self.calendrier = calendrier
+        self.periode = periode
+        self.aujourd_hui = aujourd_hui
+        self.jours = reservations.jours_du_mois(mois.year, mois.month)
+        # The nightly job fixes the bookings a month ahead.
+        self.fixees_le = datetime.combine(self.jours[0] - timedelta(days=30), time(2), UTC)
+        self._jours_par_cle = {}
+        self.listes = {}  # (école, service, jour) → id of the list
+
+    def jours_de(self, inscription: dict) -> tuple[tuple[date, ...], tuple[date, ...]]:
+        """The days of the month the enrolment books, and those its service runs for it
+        without a booking; the same few combinations of service, weekdays and first day
+        come back for thousands of children."""
+        cle = (inscription["service"], inscription["jours"], inscription["date_debut"])
+        if cle not in self._jours_par_cle:
+            service, jours, debut = cle
+            ouverts = [j for j in self.jours
+                       if reservations.reservable(self.calendrier, self.periode, service, debut, j)]
+            reserves = tuple(j for j in ouverts if reservations.reservee_par_ses_jours(
+                self.calendrier, self.periode, service, debut, liste_des_jours(jours), j))
+            self._jours_par_cle[cle] = (reserves, tuple(j for j in ouverts if j not in reserves))
+        return self._jours_par_cle[cle]
+
+    def reservations(self, inscription: dict, inscription_id: int) -> list[dict]:
+        modifie_le = max(self.fixees_le, inscription["cree_le"])
+        return [{"inscription_id": inscription_id, "jour": jour, "statut": "reservee",
+                 "origine": "inscription", "modifie_le": modifie_le}
+                for jour in self.jours_de(inscription)[0]]
+
+    def marques(self, ecole: str, inscriptions: list[dict]) -> list[tuple[tuple, str]]:
+        """A child's marks, ((école, service, jour), état), on the days already past; for one
+        child in five."""
+        rng = self.rng
+        if rng.random() >= POINTES:
+            return []
+        marques = []
+        for inscription in inscriptions:
+            reserves, sans_reservation = self.jours_de(inscription)
+            for jour in reserves:
+                if jour < self.aujourd_hui and rng.random() < JOURS_POINTES:
+                    marques.append(((ecole, inscription["service"], jour), _tirer(rng, MARQUES)))
+            for jour in sans_reservation:
+                if jour < self.aujourd_hui and rng.random() < SANS_RESERVATION:
+                    marques.append(((ecole, inscription["service"], jour),
+                                    "present_sans_reservation"))
+        return marques
+
+    def ouvrir_les_listes(self, cles: set[tuple]) -> None:
+        """The lists of `cles` opened, as an agent's first mark opens them (a list another
+        run opened already is taken as it is); their ids in `listes`."""
+        nouvelles = cles - self.listes.keys()
+        if not nouvelles:
+            return
+        reservations.inserer_sans_conflit(
+            ListePointage, [{"ecole": e, "service": s, "jour": j, "verrouille": False}
+                            for e, s, j in sorted(nouvelles)], ["ecole", "service", "jour"])
+        table = ListePointage.__table__
+        self.listes.update(((e, s, j), i) for i, e, s, j in db.session.execute(
+            sa.select(table.c.id, table.c.ecole, table.c.service, table.c.jour)
+            .where(table.c.jour.between(self.jours[0], self.jours[-1]))))
+
+
 def _reserver(table: sa.Table, nombre: int) -> list[int]:
     """`nombre` fresh ids of `table`, taken from its sequence on PostgreSQL (other writers keep
     drawing theirs), after the largest one on SQLite (whose writer holds the base alone)."""
@@ -298,6 +391,24 @@ def _inserer(modele, lignes: list[dict]) -> list[int]:
     return ids
 
 
+def _ecrire(table: sa.Table, lignes: list[dict]) -> None:
+    """Insert rows whose ids nobody needs back: on PostgreSQL, one INSERT … SELECT from the
+    columns sent as arrays (a million bookings in seconds, where an executemany pipeline takes
+    a minute), elsewhere an executemany."""
+    if not lignes:
+        return
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(sa.insert(table), lignes)
+        return
+    colonnes = list(lignes[0])
+    tableaux = sa.func.unnest(*(
+        sa.bindparam(f"c_{colonne}", [ligne[colonne] for ligne in lignes],
+                     type_=postgresql.ARRAY(table.c[colonne].type))
+        for colonne in colonnes)).table_valued(*colonnes).render_derived()
+    db.session.execute(sa.insert(table).from_select(
+        colonnes, sa.select(*(tableaux.c[colonne] for colonne in colonnes))))
+
+
 def _historique(inscription: dict, inscription_id: int, compte_id: int) -> list[dict]:
     """The family's request, then the town hall's validation when there is one."""
     demande = {"inscription_id": inscription_id, "quand": inscription["cree_le"],
@@ -311,7 +422,28 @@ def _historique(inscription: dict, inscription_id: int, compte_id: int) -> list[
                       "statut": "validee"}]
 
 
-def _lot(generateur: _Generateur, nombre: int) -> Bilan:
+def _du_mois(mois: _Mois, enfants: list[dict], enfant_ids: list[int], inscriptions: list[dict],
+            inscription_ids: list[int]) -> tuple[int, int]:
+    """The month's bookings and marks of a batch of children; how many of each."""
+    lignes = [ligne for inscription, inscription_id in zip(inscriptions, inscription_ids,
+                                                           strict=True)
+              for ligne in mois.reservations(inscription, inscription_id)]
+    _ecrire(Reservation.__table__, lignes)
+    par_enfant = {}
+    for inscription in inscriptions:
+        par_enfant.setdefault(inscription["enfant_id"], []).append(inscription)
+    marques = [(enfant_id, cle, etat) for enfant, enfant_id in zip(enfants, enfant_ids,
+                                                                   strict=True)
+               for cle, etat in mois.marques(enfant["ecole"], par_enfant.get(enfant_id, []))]
+    mois.ouvrir_les_listes({cle for _, cle, _ in marques})
+    pointages = [{"liste_id": mois.listes[cle], "enfant_id": enfant_id, "etat": etat,
+                  "saisi_le": datetime.combine(cle[2], time(10, 30), UTC)}
+                 for enfant_id, cle, etat in marques]
+    _ecrire(Pointage.__table__, pointages)
+    return len(lignes), len(pointages)
+
+
+def _lot(generateur: _Generateur, mois: _Mois, nombre: int) -> Bilan:
     familles = [generateur.famille() for _ in range(nombre)]
     # A refusal to share the income is drawn with the QF and written on the household: QFs
     # are drawn first, their household's id set once it has one.
@@ -342,25 +474,49 @@ def _lot(generateur: _Generateur, nombre: int) -> Bilan:
                  if q is not None]
     if quotients:
         db.session.execute(sa.insert(QuotientFamilial.__table__), quotients)
+    reservees, pointages = _du_mois(mois, enfants, enfant_ids, inscriptions, inscription_ids)
     seconds = sum(1 for _, second, _ in tires if second is not None)
     return Bilan(len(familles), len(compte_ids) + seconds, len(enfant_ids),
-                 len(inscription_ids), len(quotients))
+                 len(inscription_ids), len(quotients), reservees, pointages)
 
 
-def peupler(nombre: int, graine: int, grille: Grille, aujourd_hui: date) -> Bilan:
-    """Create `nombre` invented households, the same ones for the same seed and day; the
-    caller commits."""
+def _periode(grille: Grille, aujourd_hui: date) -> Periode:
+    """The period the households enrol in: the one in force, or the next to come."""
     ouvertes = calendrier.periodes_ouvertes(grille, aujourd_hui)
     if not ouvertes:
         raise PasDePeriode("La grille n’a aucune période en cours ni à venir : aucune "
                            "inscription possible.")
-    periode = ouvertes[0]
-    # A seeded draw, for invented data only: nothing secret comes from it.
+    return ouvertes[0]
+
+
+def _rencontre(periode: Periode, mois: date) -> bool:
+    fin = reservations.jours_du_mois(mois.year, mois.month)[-1]
+    return mois <= periode.fin and fin >= periode.debut
+
+
+def mois_par_defaut(grille: Grille, aujourd_hui: date) -> date:
+    """The month booked when none is asked: the last month over, when the households' period
+    met it (its campaign can run at once, all its days are past), else the period's first."""
+    periode = _periode(grille, aujourd_hui)
+    precedent = (aujourd_hui.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return precedent if _rencontre(periode, precedent) else periode.debut.replace(day=1)
+
+
+def peupler(nombre: int, graine: int, grille: Grille, calendrier_scolaire: Calendrier,
+            aujourd_hui: date, mois: date) -> Bilan:
+    """Create `nombre` invented households, the same ones for the same seed and day, with the
+    bookings and marks of `mois` (its first day); the caller commits. Raise PasDePeriode
+    without a period, or for a month outside it."""
+    periode = _periode(grille, aujourd_hui)
+    if not _rencontre(periode, mois):
+        raise PasDePeriode(f"Le mois de {francais.mois_annee(mois)} n’est pas dans la période "
+                           f"« {periode.libelle} » : rien à y réserver.")
+    # Seeded draws, for invented data only: nothing secret comes from them.
     generateur = _Generateur(random.Random(graine), grille, periode, aujourd_hui)  # noqa: S311
-    totaux = [0, 0, 0, 0, 0]
+    du_mois = _Mois(random.Random(f"pointage-{graine}"),  # noqa: S311
+                    calendrier_scolaire, periode, mois, aujourd_hui)
+    totaux = [0] * len(fields(Bilan))
     for debut in range(0, nombre, PAR_LOT):
-        bilan = _lot(generateur, min(PAR_LOT, nombre - debut))
-        totaux = [a + b for a, b in zip(totaux, (bilan.familles, bilan.adultes, bilan.enfants,
-                                                  bilan.inscriptions, bilan.quotients),
-                                        strict=True)]
+        bilan = _lot(generateur, du_mois, min(PAR_LOT, nombre - debut))
+        totaux = [a + b for a, b in zip(totaux, astuple(bilan), strict=True)]
     return Bilan(*totaux)

@@ -65,14 +65,26 @@ def periode_de(grille: Grille, inscription: Inscription) -> Periode | None:
     return periode if periode is not None and inscription.service in periode.services else None
 
 
+def reservable(calendrier: Calendrier, periode: Periode, service: str, date_debut: date,
+               jour: date) -> bool:
+    """Whether an enrolment in `service` of `periode` from `date_debut` meets `jour`: a school
+    day of its period, on one of the service's weekdays, from the enrolment's first day."""
+    return (periode.debut <= jour <= periode.fin and jour >= date_debut
+            and JOURS_DE_LA_SEMAINE[jour.weekday()] in periode.services[service].jours
+            and calendrier.jour_de_classe(jour))
+
+
+def reservee_par_ses_jours(calendrier: Calendrier, periode: Periode, service: str,
+                           date_debut: date, jours: list[str], jour: date) -> bool:
+    """Whether an active enrolment on the weekdays `jours` books `jour` by itself, before any
+    choice of the family. From plain values: the sandbox's bulk seeding books by it too."""
+    return (reservable(calendrier, periode, service, date_debut, jour)
+            and JOURS_DE_LA_SEMAINE[jour.weekday()] in jours)
+
+
 def _reservable(calendrier: Calendrier, periode: Periode, inscription: Inscription,
                 jour: date) -> bool:
-    """Whether the enrolment's service runs on `jour`: a school day of its period, on one of
-    the service's weekdays, from the enrolment's first day."""
-    service = periode.services[inscription.service]
-    return (periode.debut <= jour <= periode.fin and jour >= inscription.date_debut
-            and JOURS_DE_LA_SEMAINE[jour.weekday()] in service.jours
-            and calendrier.jour_de_classe(jour))
+    return reservable(calendrier, periode, inscription.service, inscription.date_debut, jour)
 
 
 def inserer_sans_conflit(modele, lignes: list[dict] | dict, index: list[str]) -> None:
@@ -85,8 +97,8 @@ def inserer_sans_conflit(modele, lignes: list[dict] | dict, index: list[str]) ->
                        .on_conflict_do_nothing(index_elements=index))
 
 
-def _voulue(inscription: Inscription, jour: date, existante: Reservation | None,
-            modifiable: bool) -> bool:
+def _voulue(calendrier: Calendrier, periode: Periode, inscription: Inscription, jour: date,
+            existante: Reservation | None, modifiable: bool) -> bool:
     """Whether the day is booked: what was fixed once past the cut-off; before it, nothing
     once the enrolment is cancelled, else the family's choice, else the enrolment's weekdays."""
     if existante is not None and not modifiable:
@@ -95,7 +107,8 @@ def _voulue(inscription: Inscription, jour: date, existante: Reservation | None,
         return False
     if existante is not None and existante.origine == "famille":
         return existante.reservee
-    return JOURS_DE_LA_SEMAINE[jour.weekday()] in inscription.liste_jours
+    return reservee_par_ses_jours(calendrier, periode, inscription.service,
+                                  inscription.date_debut, inscription.liste_jours, jour)
 
 
 def _existantes(inscrites: list[Inscription], debut: date,
@@ -125,7 +138,7 @@ def synchroniser(inscrites: list[Inscription], jours: list[date], calendrier: Ca
             if not _reservable(calendrier, periode, inscription, jour):
                 continue
             existante = existantes.get((inscription.id, jour))
-            voulue = _voulue(inscription, jour, existante,
+            voulue = _voulue(calendrier, periode, inscription, jour, existante,
                              calendrier.modifiable(inscription.service, jour, maintenant))
             if existante is None:
                 if voulue:
@@ -205,13 +218,13 @@ def _jours_des_semaines(jours: list[date]) -> list[date]:
 
 def _case(calendrier: Calendrier, periode: Periode, inscription: Inscription, jour: date,
           mois: int, reservation: Reservation | None, maintenant: datetime) -> Case:
-    reservable = inscription.active and _reservable(calendrier, periode, inscription, jour)
-    if not reservable:
+    if not (inscription.active and _reservable(calendrier, periode, inscription, jour)):
         mention = calendrier.sans_classe(jour) or "pas de service ce jour"
         return Case(jour, jour.month == mois, False, False, False, mention)
     modifiable = calendrier.modifiable(inscription.service, jour, maintenant)
     return Case(jour, jour.month == mois, True,
-                _voulue(inscription, jour, reservation, modifiable), modifiable,
+                _voulue(calendrier, periode, inscription, jour, reservation, modifiable),
+                modifiable,
                 calendrier.echeance(inscription.service, jour, maintenant))
 
 
