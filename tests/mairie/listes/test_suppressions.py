@@ -97,7 +97,7 @@ def test_l_apercu_dit_ce_qui_est_efface_et_ce_qui_est_conserve(app, agent, foyer
     assert "comptabilité publique" in conserve["Inscriptions"]
     comptes = {ligne.tous("td")[0].texte: ligne.tous("td")[1].texte
                for ligne in conserve_.tous("tr")[1:]}
-    assert comptes["Factures émises et leurs avoirs"] == "1"
+    assert comptes["Factures émises, leurs avoirs et les paiements reçus au guichet"] == "1"
     assert comptes["Paiements en ligne des factures (PayFiP)"] == "1"
     assert "comptabilité publique" in conserve["Paiements en ligne des factures (PayFiP)"]
     assert "1 inscription en cours" in " ".join(p.texte for p in page.tous("p"))
