@@ -70,21 +70,26 @@ class Variation:
 
 @dataclass
 class Sommes:
-    """The monthly estimates of the export's lines under one grid, summed by household and by
-    child, in total and per service."""
+    """Monthly estimates summed by household and by child."""
 
     familles: dict[int, Decimal] = field(default_factory=dict)
     enfants: dict[int, Decimal] = field(default_factory=dict)
-    par_service: dict[str, tuple[dict[int, Decimal], dict[int, Decimal]]] = field(
-        default_factory=dict)
 
-    def ajouter(self, famille_id: int, enfant_id: int, service: str, mensuel: Decimal) -> None:
+    def ajouter(self, famille_id: int, enfant_id: int, mensuel: Decimal) -> None:
         self.familles[famille_id] = self.familles.get(famille_id, ZERO) + mensuel
         self.enfants[enfant_id] = self.enfants.get(enfant_id, ZERO) + mensuel
-        familles, enfants = self.par_service.setdefault(service, ({}, {}))
-        familles[famille_id] = familles.get(famille_id, ZERO) + mensuel
-        # A child has one active enrolment per service and period: one line.
-        enfants[enfant_id] = mensuel
+
+
+@dataclass
+class SommesDeLaGrille:
+    """The export's lines under one grid, summed in total and per service code."""
+
+    total: Sommes = field(default_factory=Sommes)
+    par_service: dict[str, Sommes] = field(default_factory=dict)
+
+    def ajouter(self, famille_id: int, enfant_id: int, service: str, mensuel: Decimal) -> None:
+        self.total.ajouter(famille_id, enfant_id, mensuel)
+        self.par_service.setdefault(service, Sommes()).ajouter(famille_id, enfant_id, mensuel)
 
 
 @dataclass(frozen=True)
@@ -113,14 +118,13 @@ def _sens(avant: dict, apres: dict) -> tuple[int, int, int]:
     return hausses, baisses, len(cles) - hausses - baisses
 
 
-def bilan(familles_avant: dict[int, Decimal], familles_apres: dict[int, Decimal],
-          enfants_avant: dict[int, Decimal], enfants_apres: dict[int, Decimal]) -> Bilan:
-    hausses, baisses, inchanges = _sens(familles_avant, familles_apres)
-    enfants_hausses, enfants_baisses, enfants_inchanges = _sens(enfants_avant, enfants_apres)
-    return Bilan(len(familles_avant.keys() | familles_apres.keys()),
-                 len(enfants_avant.keys() | enfants_apres.keys()), hausses, baisses, inchanges,
+def bilan(avant: Sommes, apres: Sommes) -> Bilan:
+    hausses, baisses, inchanges = _sens(avant.familles, apres.familles)
+    enfants_hausses, enfants_baisses, enfants_inchanges = _sens(avant.enfants, apres.enfants)
+    return Bilan(len(avant.familles.keys() | apres.familles.keys()),
+                 len(avant.enfants.keys() | apres.enfants.keys()), hausses, baisses, inchanges,
                  enfants_hausses, enfants_baisses, enfants_inchanges,
-                 sum(familles_avant.values(), ZERO), sum(familles_apres.values(), ZERO))
+                 sum(avant.familles.values(), ZERO), sum(apres.familles.values(), ZERO))
 
 
 def mediane(valeurs: list[Decimal]) -> Decimal:
@@ -134,23 +138,22 @@ def mediane(valeurs: list[Decimal]) -> Decimal:
     return ((triees[milieu - 1] + triees[milieu]) / 2).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def comparer(periode: grille_domaine.Periode, mois: str, avant: Sommes, apres: Sommes,
-             seuil: Decimal) -> Impact:
+def comparer(periode: grille_domaine.Periode, mois: str, avant: SommesDeLaGrille,
+             apres: SommesDeLaGrille, seuil: Decimal) -> Impact:
     """The impact from the export's lines summed under each grid (pure: no query)."""
-    variations = [Variation(famille_id, avant.familles.get(famille_id, ZERO),
-                            apres.familles.get(famille_id, ZERO))
-                  for famille_id in sorted(avant.familles.keys() | apres.familles.keys())]
-    vide: tuple[dict, dict] = ({}, {})
-    par_service = {code: bilan(avant.par_service.get(code, vide)[0],
-                               apres.par_service.get(code, vide)[0],
-                               avant.par_service.get(code, vide)[1],
-                               apres.par_service.get(code, vide)[1])
+    variations = [Variation(famille_id, avant.total.familles.get(famille_id, ZERO),
+                            apres.total.familles.get(famille_id, ZERO))
+                  for famille_id in sorted(avant.total.familles.keys()
+                                           | apres.total.familles.keys())]
+    # A service only one grid prices counts as zero under the other.
+    par_service = {code: bilan(avant.par_service.get(code, Sommes()),
+                               apres.par_service.get(code, Sommes()))
                    for code in dict.fromkeys([*avant.par_service, *apres.par_service])}
     hausses = sorted((v for v in variations if v.ecart > 0), key=lambda v: (-v.ecart,
                                                                             v.famille_id))
     return Impact(
         periode=periode, mois=mois,
-        total=bilan(avant.familles, apres.familles, avant.enfants, apres.enfants),
+        total=bilan(avant.total, apres.total),
         par_service=par_service, mediane=mediane([v.ecart for v in variations]),
         plus_fortes_hausses=tuple(hausses[:PLUS_FORTES]), seuil=seuil,
         au_dela_du_seuil=tuple(sorted((v for v in variations if abs(v.ecart) > seuil),
@@ -161,10 +164,10 @@ def comparer(periode: grille_domaine.Periode, mois: str, avant: Sommes, apres: S
 
 
 def _sommes(situations: list[lignes_tarifaires.Situation], periode: grille_domaine.Periode,
-            moment: lignes_tarifaires.Moment) -> Sommes:
+            moment: lignes_tarifaires.Moment) -> SommesDeLaGrille:
     """The export's lines under one grid, summed as they are priced: a town's worth of `Ligne`
     is not built for the totals."""
-    sommes = Sommes()
+    sommes = SommesDeLaGrille()
     for situation, tarif in lignes_tarifaires.tarifer(situations, periode, moment):
         inscrite = situation.inscrite
         sommes.ajouter(inscrite.famille_id, inscrite.enfant_id, inscrite.service,
