@@ -5,7 +5,8 @@ Revises: 0029
 Create Date: 2026-12-04 18:45:00.000000
 
 Un paiement reçu au guichet (chèque, espèces) pour une facture émise, noté par un agent ; une
-saisie erronée est annulée avec son motif, jamais effacée.
+saisie erronée est annulée avec son motif, jamais effacée. Le jeton du formulaire rend un
+second envoi (double clic) sans effet.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -29,6 +30,7 @@ def upgrade():
                   nullable=False),
         sa.Column('mode', sa.String(length=10), nullable=False),
         sa.Column('reference', sa.String(length=40), nullable=False),
+        sa.Column('jeton', sa.String(length=32), nullable=False),
         sa.Column('recu_le', sa.Date(), nullable=False),
         sa.Column('saisi_le', portail_famille.models.base.Horodatage(timezone=True),
                   nullable=False),
@@ -47,6 +49,7 @@ def upgrade():
                                 name=op.f('fk_encaissement_saisi_par_id_compte'),
                                 ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_encaissement')),
+        sa.UniqueConstraint('jeton', name=op.f('uq_encaissement_jeton')),
     )
     with op.batch_alter_table('encaissement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_encaissement_facture_id'), ['facture_id'],

@@ -3,6 +3,7 @@ price), check it, issue it; the docket for the finance software; each invoice wi
 notes, the payments received (online, and at the régie's counter, which agents record here) and
 the household's balance."""
 
+import secrets
 from datetime import UTC
 from datetime import datetime
 
@@ -146,8 +147,8 @@ def facture(facture_id: int, form: AvoirForm | None = None,
     aujourd_hui = datetime.now(contexte.calendrier().zone_horaire).date()
     return render_template(
         "mairie/facture.html", facture=choisie, form=form or AvoirForm(formdata=None),
-        encaissement=encaissement or EncaissementForm(formdata=None,
-                                                      data={"recu_le": aujourd_hui}),
+        encaissement=encaissement or EncaissementForm(
+            formdata=None, data={"recu_le": aujourd_hui, "jeton": secrets.token_hex(16)}),
         reste=factures.reste_du(choisie), a_payer=factures.reste_a_payer(choisie),
         en_ligne=paiements.payes_de_la_facture(choisie.id),
         solde=factures.solde(choisie.famille_id)), 422 if form or encaissement else 200
@@ -205,8 +206,8 @@ def encaisser(facture_id: int):
         return facture(facture_id, encaissement=form)
     try:
         recu = factures.encaisser(choisie, form.montant_recu.data, form.mode.data,
-                                  form.reference.data, form.recu_le.data, current_user,
-                                  datetime.now(UTC), contexte.calendrier())
+                                  form.reference.data, form.recu_le.data, form.jeton.data,
+                                  current_user, datetime.now(UTC), contexte.calendrier())
     except factures.FacturationRefusee as refus_:
         db.session.rollback()
         form.montant_recu.errors = [str(refus_)]

@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from wtforms import BooleanField
+from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -314,6 +315,7 @@ class EncaissementForm(Formulaire):
         validators=[Length(max=40, message="40 caractères au plus.")], filters=[nettoyer])
     recu_le = ChampDate("Reçu le", description="JJ/MM/AAAA.",
                         validators=[DataRequired("Indiquez le jour où le paiement a été reçu.")])
+    jeton = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{32}$")])
 
 
 class AnnulationEncaissementForm(Formulaire):

@@ -2,6 +2,7 @@
 unit price), credit notes, payments received at the régie's counter, and the per-year counters
 that number them without a gap."""
 
+import secrets
 from datetime import date
 from datetime import datetime
 from decimal import Decimal
@@ -150,6 +151,10 @@ class Encaissement(db.Model):
     mode: Mapped[str] = mapped_column(sa.String(10))
     # The cheque's number, or the régie's receipt number for cash.
     reference: Mapped[str] = mapped_column(sa.String(40), default="")
+    # Drawn when the form is shown: the same form sent twice (a double click, a resubmission
+    # after a lost connection) records one payment.
+    jeton: Mapped[str] = mapped_column(sa.String(32), unique=True,
+                                       default=lambda: secrets.token_hex(16))
     recu_le: Mapped[date] = mapped_column(sa.Date)
     saisi_le: Mapped[datetime] = mapped_column(Horodatage, default=maintenant)
     saisi_par_id: Mapped[int | None] = mapped_column(

@@ -445,11 +445,18 @@ def encaisse(facture: Facture) -> Decimal:
 
 
 def encaisser(facture: Facture, montant: Decimal, mode: str, reference: str, recu_le: date,
-              agent: Compte, maintenant: datetime, calendrier: Calendrier) -> Encaissement:
-    """Record a payment taken at the régie's counter; raise FacturationRefusee (invoice not
-    issued, amount not positive or above what remains to pay, a day to come)."""
+              jeton: str, agent: Compte, maintenant: datetime,
+              calendrier: Calendrier) -> Encaissement:
+    """Record a payment taken at the régie's counter, once per form (`jeton`: the same form sent
+    again gives back the payment it recorded); raise FacturationRefusee (invoice not issued,
+    amount not positive or above what remains to pay, a day to come)."""
     if not facture.emise:
         raise FacturationRefusee("Un paiement ne porte que sur une facture émise.")
+    # Two agents taking the same invoice's payment wait for each other: never more than owed.
+    db.session.execute(sa.select(Facture.id).where(Facture.id == facture.id).with_for_update())
+    deja = db.session.scalars(sa.select(Encaissement).where(Encaissement.jeton == jeton)).first()
+    if deja is not None and deja.facture_id == facture.id:
+        return deja
     montant = arrondir(montant)
     reste = reste_a_payer(facture)
     if not ZERO < montant <= reste:
@@ -459,7 +466,7 @@ def encaisser(facture: Facture, montant: Decimal, mode: str, reference: str, rec
     if recu_le > maintenant.astimezone(calendrier.zone_horaire).date():
         raise FacturationRefusee("La date de réception ne peut pas être dans le futur.")
     encaissement = Encaissement(facture_id=facture.id, montant=montant, mode=mode,
-                                reference=reference.strip()[:40], recu_le=recu_le,
+                                reference=reference.strip()[:40], recu_le=recu_le, jeton=jeton,
                                 saisi_le=maintenant, saisi_par_id=agent.id)
     facture.encaissements.append(encaissement)
     audit.consigner(TYPE_ENCAISSEMENT, compte_id=agent.id, famille_id=facture.famille_id,

@@ -5,6 +5,7 @@ nothing."""
 
 import csv
 import io
+import secrets
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -40,9 +41,12 @@ def facture_emise(app, agent_id):
     return martin, client, f"/mairie/factures/{facture_id}", facture_id
 
 
-def encaisser(client, page, montant, mode="cheque", reference="0012345", recu_le=AUJOURD_HUI):
+def encaisser(client, page, montant, mode="cheque", reference="0012345", recu_le=AUJOURD_HUI,
+              jeton=None):
+    """The agent's form sent, with the token drawn when it was shown (a fresh one by default)."""
     return client.post(page + "/encaissement", data={
-        "montant_recu": montant, "mode": mode, "reference": reference, "recu_le": recu_le})
+        "montant_recu": montant, "mode": mode, "reference": reference, "recu_le": recu_le,
+        "jeton": jeton or secrets.token_hex(16)})
 
 
 def evenements(app, type_) -> list[str]:
@@ -68,6 +72,19 @@ def test_un_cheque_puis_des_especes_reglent_la_facture(app, agent_id):
     vue = famille.get(f"/espace-famille/factures/{facture_id}").text
     assert "Cette facture est réglée." in vue and "Payer" not in vue
     assert "Enregistrer un paiement reçu au guichet" not in client.get(page).text
+
+
+def test_le_meme_formulaire_envoye_deux_fois_enregistre_un_paiement(app, agent_id):
+    martin, client, page, _ = facture_emise(app, agent_id)
+    jeton = Page(client.get(page).text).par_id("jeton").attrs["value"]
+    assert encaisser(client, page, "5,00", jeton=jeton).status_code == 303
+    assert encaisser(client, page, "5,00", jeton=jeton).status_code == 303  # a double click
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Encaissement)) == 1
+        assert factures.solde(martin.famille_id) == Decimal("6.04")
+    assert len(evenements(app, "encaissement_regie")) == 1
+    # A forged token is refused like any other bad field.
+    assert encaisser(client, page, "1", jeton="<script>").status_code == 422
 
 
 def test_saisies_refusees_en_francais_rien_n_est_enregistre(app, agent_id):
@@ -156,7 +173,7 @@ def test_un_paiement_ne_porte_que_sur_une_facture_emise(app, agent_id):
         facture = db.session.get(Facture, facture_id)
         facture.numero = None  # as a draft
         with pytest.raises(factures.FacturationRefusee, match="facture émise"):
-            factures.encaisser(facture, Decimal(1), "cheque", "", date(2026, 12, 1),
+            factures.encaisser(facture, Decimal(1), "cheque", "", date(2026, 12, 1), "0" * 32,
                                agent(agent_id), MAINTENANT, contexte.calendrier())
         db.session.rollback()
 
