@@ -55,5 +55,6 @@ def fiche(famille_id: int):
                            factures=factures.factures_de_la_famille(famille_id),
                            solde=factures.solde(famille_id),
                            paiements=paiements.operations_de_la_famille(famille_id),
+                           encaissements=factures.encaissements_de_la_famille(famille_id),
                            services={code: service.libelle for periode in grille.periodes
                                      for code, service in periode.services.items()})

@@ -584,6 +584,15 @@ def facture_de_la_famille(famille_id: int, facture_id: int) -> Facture | None:
         Facture.numero.is_not(None))).first()
 
 
+def encaissements_de_la_famille(famille_id: int) -> list[Encaissement]:
+    """The payments the régie took for the household's invoices, cancelled ones included, the
+    latest first, with their invoice."""
+    return list(db.session.scalars(
+        sa.select(Encaissement).join(Facture).where(Facture.famille_id == famille_id)
+        .order_by(Encaissement.recu_le.desc(), Encaissement.id.desc())
+        .options(selectinload(Encaissement.facture))))
+
+
 def avoir_de_la_facture(facture: Facture, avoir_id: int) -> Avoir | None:
     """The credit note `avoir_id` when it is one of `facture`'s, else None."""
     return next((avoir for avoir in facture.avoirs if avoir.id == avoir_id), None)

@@ -27,6 +27,7 @@ from tests.aides import est_un_document
 from tests.aides import planter_session
 from tests.aides import texte_de
 from tests.fabriques import AvoirPrevu
+from tests.fabriques import EncaissementPrevu
 from tests.fabriques import PaiementPrevu
 from tests.fabriques import creer_facture
 from tests.fabriques import creer_foyer
@@ -281,3 +282,17 @@ def test_la_fiche_du_foyer_liste_ses_paiements_en_ligne(app, agent_id):
     [factures] = page.tous("section", aria_labelledby="titre-factures")
     assert "Solde du foyer : 2,76\u00a0€ (factures émises, moins les avoirs et les paiements " \
         "reçus en ligne ou au guichet)." in factures.texte
+    assert "Aucun paiement reçu au guichet." in factures.texte
+
+
+def test_la_fiche_du_foyer_liste_ses_paiements_au_guichet(app, agent_id):
+    martin = creer_foyer(app)
+    creer_facture(app, martin.famille_id, encaissement=EncaissementPrevu(
+        montant="2.00", reference="0012345", recu_le=date(2026, 11, 20)))
+    page = Page(client_agent(app, agent_id, [martin.famille_id]).get(
+        f"/mairie/familles/{martin.famille_id}").text)
+    [tableau] = page.tous("table", aria_labelledby="titre-encaissements")
+    assert [[td.texte for td in tr.tous("td")] for tr in tableau.tous("tr")[1:]] == [
+        ["20 novembre 2026", "F2026-000001", "2,00\u00a0€", "Chèque", "0012345", "Compté"]]
+    [factures] = page.tous("section", aria_labelledby="titre-factures")
+    assert "Solde du foyer : 0,76" in factures.texte
