@@ -84,6 +84,11 @@ class Facture(db.Model):
     def emise(self) -> bool:
         return self.numero is not None
 
+    @property
+    def encaissements_comptes(self) -> list["Encaissement"]:
+        """The régie's takings that count: the cancelled entries left out."""
+        return [e for e in self.encaissements if e.annule_le is None]
+
 
 class LigneFacture(db.Model):
     """Days of one child in one service billed at one unit price, with the explanation of the

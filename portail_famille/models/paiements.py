@@ -57,7 +57,13 @@ class OperationPaiement(db.Model):
 
     @property
     def montant(self) -> Decimal:
-        return Decimal(self.montant_centimes) / 100
+        """In euros, to the cent (5.00, not 5: the finance export prints it as it is)."""
+        return Decimal(self.montant_centimes).scaleb(-2)
+
+    @property
+    def paye_le(self) -> datetime:
+        """When the payment counts as received: PayFiP's confirmation, else its start."""
+        return self.termine_le or self.cree_le
 
     @property
     def libelle_etat(self) -> str:

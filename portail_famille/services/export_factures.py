@@ -53,12 +53,10 @@ def paiements_recus(campagne: CampagneFacturation, zone) -> list[PaiementRecu]:
     by day (in the commune's time zone `zone`) then invoice."""
     factures = (Facture.numero, Facture.famille_id, Facture.destinataire)
     recus = [PaiementRecu(numero, famille_id, destinataire,
-                          (termine_le or cree_le).astimezone(zone).date(), MOYEN_EN_LIGNE,
-                          numauto or "", Decimal(centimes).scaleb(-2))
-             for numero, famille_id, destinataire, termine_le, cree_le, numauto, centimes
-             in db.session.execute(
-                 sa.select(*factures, OperationPaiement.termine_le, OperationPaiement.cree_le,
-                           OperationPaiement.numauto, OperationPaiement.montant_centimes)
+                          operation.paye_le.astimezone(zone).date(), MOYEN_EN_LIGNE,
+                          operation.numauto or "", operation.montant)
+             for numero, famille_id, destinataire, operation in db.session.execute(
+                 sa.select(*factures, OperationPaiement)
                  .join(Facture, Facture.id == OperationPaiement.facture_id)
                  .where(Facture.campagne_id == campagne.id,
                         OperationPaiement.etat == "payee"))]

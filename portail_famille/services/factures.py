@@ -441,7 +441,7 @@ def reste_a_payer(facture: Facture) -> Decimal:
 
 def encaisse(facture: Facture) -> Decimal:
     """What the régie took at its counter for the invoice, cancelled entries left out."""
-    return sum((e.montant for e in facture.encaissements if e.annule_le is None), ZERO)
+    return sum((e.montant for e in facture.encaissements_comptes), ZERO)
 
 
 def encaisser(facture: Facture, montant: Decimal, mode: str, reference: str, recu_le: date,
